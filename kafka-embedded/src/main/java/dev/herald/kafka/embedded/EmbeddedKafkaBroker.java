@@ -1,0 +1,265 @@
+package dev.herald.kafka.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real, single-node Apache Kafka broker running in this JVM in KRaft combined mode
+ * ({@code process.roles=broker,controller}), listening on loopback only.
+ *
+ * <p>The broker keeps everything under one data folder: {@code server.properties}, the log
+ * directory and its {@code meta.properties}. Starting again on a folder that was already
+ * formatted reuses its cluster id and its data, so a dev broker keeps its topics across
+ * restarts. Ports default to free ephemeral ports, chosen once per instance, so that a broker
+ * stopped with {@link #stop()} comes back on the same address with {@link #start()}, and several
+ * brokers (one per test class) can run side by side.
+ *
+ * <p>Not thread-safe: start and stop it from one thread.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dataDir;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final Map<String, String> overrides;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafkaBroker(Builder builder) {
+        this.dataDir = builder.dataDir.toAbsolutePath();
+        this.brokerPort = builder.brokerPort == 0 ? freePort() : builder.brokerPort;
+        this.controllerPort = builder.controllerPort == 0 ? freePort() : builder.controllerPort;
+        this.overrides = new TreeMap<>(builder.overrides);
+        this.overrides.put("num.partitions", Integer.toString(builder.defaultPartitions));
+    }
+
+    /** Returns a builder for a broker that keeps its data under {@code dataDir}. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /**
+     * Formats the data folder if it is new, starts the broker and waits until it answers
+     * metadata requests.
+     *
+     * @return this broker, started
+     * @throws IllegalStateException if it is already running or does not come up in time
+     */
+    public EmbeddedKafkaBroker start() {
+        if (server != null) {
+            throw new IllegalStateException("broker is already running at " + bootstrapServers());
+        }
+        Path propsFile = writeServerProperties();
+        formatIfNew(propsFile);
+        Properties props = new Properties();
+        props.putAll(serverProperties());
+        KafkaRaftServer started = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        started.startup();
+        server = started;
+        awaitReady();
+        return this;
+    }
+
+    /** Stops the broker and waits for it to finish shutting down; its data stays. No-op if stopped. */
+    public void stop() {
+        KafkaRaftServer running = server;
+        server = null;
+        if (running != null) {
+            running.shutdown();
+            running.awaitShutdown();
+        }
+    }
+
+    /** Whether {@link #start()} has been called without a later {@link #stop()}. */
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** The {@code bootstrap.servers} string for clients: {@code 127.0.0.1:<brokerPort>}. */
+    public String bootstrapServers() {
+        return HOST + ":" + brokerPort;
+    }
+
+    /** The client (PLAINTEXT) listener port. */
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    /** The KRaft controller listener port. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /** The folder holding the broker's configuration and logs. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Map<String, String> serverProperties() {
+        Map<String, String> p = new TreeMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dataDir.resolve("log").toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("min.insync.replicas", "1");
+        p.putAll(overrides);
+        return p;
+    }
+
+    private Path writeServerProperties() {
+        try {
+            Files.createDirectories(dataDir);
+            StringBuilder text = new StringBuilder("# written by Herald's embedded broker on each start\n");
+            serverProperties().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Path file = dataDir.resolve("server.properties");
+            Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write broker config under " + dataDir, e);
+        }
+    }
+
+    private void formatIfNew(Path propsFile) {
+        if (Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"};
+        int rc;
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            rc = StorageTool.execute(args, print);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("formatting " + dataDir + " failed (" + rc + "): " + out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void awaitReady() {
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin client = Admin.create(admin)) {
+            while (true) {
+                try {
+                    if (!client.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("broker at " + bootstrapServers() + " not ready within " + READY_TIMEOUT, notYet);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("broker at " + bootstrapServers() + " not ready within " + READY_TIMEOUT);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + HOST, e);
+        }
+    }
+
+    /** Sets the folder, ports and broker settings before {@link #build()}. */
+    public static final class Builder {
+        private final Path dataDir;
+        private int brokerPort;
+        private int controllerPort;
+        private int defaultPartitions = 6;
+        private final Map<String, String> overrides = new TreeMap<>();
+
+        private Builder(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        }
+
+        /** The client port; 0 (the default) picks a free one. */
+        public Builder brokerPort(int port) {
+            this.brokerPort = requirePort(port);
+            return this;
+        }
+
+        /** The controller port; 0 (the default) picks a free one. */
+        public Builder controllerPort(int port) {
+            this.controllerPort = requirePort(port);
+            return this;
+        }
+
+        /** {@code num.partitions} for topics created without a count; default 6. */
+        public Builder defaultPartitions(int partitions) {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("defaultPartitions must be >= 1, was " + partitions);
+            }
+            this.defaultPartitions = partitions;
+            return this;
+        }
+
+        /** Any other broker setting, e.g. {@code log.retention.ms}; wins over Herald's defaults. */
+        public Builder brokerProperty(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        public EmbeddedKafkaBroker build() {
+            return new EmbeddedKafkaBroker(this);
+        }
+
+        private static int requirePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+            return port;
+        }
+    }
+
+}
