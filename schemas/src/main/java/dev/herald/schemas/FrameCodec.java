@@ -1,0 +1,108 @@
+package dev.herald.schemas;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * Encodes the JSON frame an edge sends for an event:
+ *
+ * <pre>{"op":"event","channel":"c","id":"...","position":"...","ts":1700000000000,"data":...}</pre>
+ *
+ * A payload whose content type is JSON (or unknown) and which parses as one JSON value is
+ * inlined as {@code data}; any other payload is base64 text in {@code data} with
+ * {@code "encoding":"base64"}. Ephemeral events carry {@code "durability":"ephemeral"} and no
+ * position.
+ *
+ * <p>A frame is encoded once per event and the same bytes go to every connection. Thread-safe.
+ */
+public final class FrameCodec {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private FrameCodec() {
+    }
+
+    /**
+     * The event frame, UTF-8 JSON.
+     *
+     * @param event    the event
+     * @param position its encoded position, or {@code null} for an ephemeral event
+     */
+    public static byte[] eventFrame(Event event, String position) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(event.payload().length + 160);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("op", "event");
+            g.writeStringField("channel", event.channel());
+            g.writeStringField("id", event.id());
+            if (position != null) {
+                g.writeStringField("position", position);
+            } else {
+                g.writeStringField("durability", "ephemeral");
+            }
+            g.writeNumberField("ts", event.time().toEpochMilli());
+            if (isInlineJson(event.contentType(), event.payload())) {
+                g.writeFieldName("data");
+                g.writeRawValue(new String(event.payload(), StandardCharsets.UTF_8));
+            } else {
+                g.writeStringField("encoding", "base64");
+                g.writeFieldName("data");
+                g.writeBinary(event.payload());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding an event frame in memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Whether a payload goes into a frame as JSON: its content type is absent or names JSON, and
+     * its bytes are exactly one well-formed JSON value.
+     */
+    public static boolean isInlineJson(String contentType, byte[] payload) {
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+            return false;
+        }
+        return isSingleJsonValue(payload);
+    }
+
+    /** Whether {@code bytes} hold exactly one well-formed JSON value (surrounding white space allowed). */
+    public static boolean isSingleJsonValue(byte[] bytes) {
+        if (bytes.length == 0) {
+            return false;
+        }
+        try (JsonParser p = JSON.createParser(bytes)) {
+            int depth = 0;
+            JsonToken token = p.nextToken();
+            if (token == null) {
+                return false;
+            }
+            do {
+                if (token.isStructStart()) {
+                    depth++;
+                } else if (token.isStructEnd()) {
+                    depth--;
+                } else if (token == JsonToken.VALUE_STRING) {
+                    p.getText(); // decodes the string, so malformed UTF-8 or escapes fail here
+                }
+                if (depth == 0) {
+                    return p.nextToken() == null;
+                }
+                token = p.nextToken();
+            } while (token != null);
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+}

@@ -1,0 +1,78 @@
+package dev.herald.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Instant TIME = Instant.ofEpochMilli(1_763_720_000_000L);
+    private final String position = PositionCodec.encode(new Position(new Epoch(UUID.randomUUID(), 6), 1, 10));
+
+    @Test
+    void jsonPayloadsAreInlined() throws Exception {
+        JsonNode frame = frame("application/json", "{\"text\":\"hi \\\"there\\\"\",\"n\":[1,2]}", position);
+        assertThat(frame.get("op").asText()).isEqualTo("event");
+        assertThat(frame.get("channel").asText()).isEqualTo("room");
+        assertThat(frame.get("id").asText()).isEqualTo("e1");
+        assertThat(frame.get("position").asText()).isEqualTo(position);
+        assertThat(frame.get("ts").asLong()).isEqualTo(TIME.toEpochMilli());
+        assertThat(frame.get("data").get("text").asText()).isEqualTo("hi \"there\"");
+        assertThat(frame.has("encoding")).isFalse();
+    }
+
+    @Test
+    void payloadsThatAreNotJsonGoAsBase64() throws Exception {
+        JsonNode text = frame("text/plain", "{\"looks\":\"like json\"}", position);
+        assertThat(text.get("encoding").asText()).isEqualTo("base64");
+        assertThat(new String(Base64.getDecoder().decode(text.get("data").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"looks\":\"like json\"}");
+
+        JsonNode broken = frame("application/json", "{\"unterminated\":", position);
+        assertThat(broken.get("encoding").asText()).isEqualTo("base64");
+
+        JsonNode twoValues = frame(null, "1 2", position);
+        assertThat(twoValues.get("encoding").asText()).isEqualTo("base64");
+    }
+
+    @Test
+    void ephemeralFramesCarryNoPosition() throws Exception {
+        JsonNode frame = frame(null, "true", null);
+        assertThat(frame.has("position")).isFalse();
+        assertThat(frame.get("durability").asText()).isEqualTo("ephemeral");
+        assertThat(frame.get("data").asBoolean()).isTrue();
+    }
+
+    @Test
+    void malformedUtf8InsideAJsonStringIsNotInlined() {
+        byte[] bad = {'"', (byte) 0xC3, (byte) 0x28, '"'};
+        assertThat(FrameCodec.isSingleJsonValue(bad)).isFalse();
+    }
+
+    @Property
+    void everyFrameIsWellFormedJsonWhateverThePayload(@ForAll byte[] payload, @ForAll boolean json) throws Exception {
+        Event e = new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, json ? "application/json" : null, payload);
+        JsonNode frame = MAPPER.readTree(FrameCodec.eventFrame(e, position));
+        if (frame.has("encoding")) {
+            assertThat(Base64.getDecoder().decode(frame.get("data").asText())).isEqualTo(payload);
+        } else {
+            assertThat(MAPPER.readTree(payload)).isEqualTo(frame.get("data"));
+        }
+    }
+
+    private static JsonNode frame(String contentType, String payload, String position) throws Exception {
+        Event e = new Event("e1", "room", Event.DEFAULT_TYPE, "herald://ingest/t", TIME, contentType,
+                payload.getBytes(StandardCharsets.UTF_8));
+        return MAPPER.readTree(FrameCodec.eventFrame(e, position));
+    }
+}
