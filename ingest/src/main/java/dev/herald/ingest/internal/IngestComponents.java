@@ -1,0 +1,144 @@
+package dev.herald.ingest.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.herald.ingest.IngestConfig;
+import dev.herald.schemas.Epoch;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Wires ingest's parts from its config: Kafka admin and producer, the log monitor, publisher,
+ * handlers and metrics. Closing it releases them in reverse order, flushing the producer.
+ */
+public final class IngestComponents implements AutoCloseable {
+
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaEventLog log;
+    private final LogMonitor monitor;
+    private final ExecutorService workers;
+    private final KafkaClientMetrics producerMetrics;
+    private final PrometheusMeterRegistry registry;
+    private final IngestRouter router;
+
+    /**
+     * Connects to Kafka, creates the log topic if it is missing and builds the handlers.
+     *
+     * @throws IllegalStateException if Kafka cannot be reached within {@code startup.timeout.ms}
+     */
+    public IngestComponents(IngestConfig config, Clock clock, Ticker ticker) {
+        String id = config.ingestId();
+        String topic = config.getString(IngestConfig.TOPIC);
+        long timeoutMs = config.getLong(IngestConfig.PUBLISH_TIMEOUT_MS);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+
+        Map<String, Object> adminProps = new HashMap<>(config.kafkaOverrides());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(IngestConfig.BOOTSTRAP_SERVERS));
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-ingest-admin-" + id);
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
+        admin = Admin.create(adminProps);
+        TopicProvisioner topics = new TopicProvisioner(admin, topic);
+        Epoch epoch = topics.ensure(config.getInt(IngestConfig.TOPIC_PARTITIONS),
+                config.getShort(IngestConfig.TOPIC_REPLICATION_FACTOR), config.getLong(IngestConfig.STARTUP_TIMEOUT_MS));
+        monitor = new LogMonitor(topics, epoch, config.getLong(IngestConfig.READINESS_INTERVAL_MS));
+
+        producer = new KafkaProducer<>(producerProperties(config, id), new ByteArraySerializer(), new ByteArraySerializer());
+        producer.partitionsFor(topic);
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
+        log = new KafkaEventLog(producer, topic, monitor::epoch);
+
+        IngestMetrics metrics = new IngestMetrics(registry, monitor);
+        IdempotencyCache idempotency = new IdempotencyCache(Duration.ofMillis(config.getLong(IngestConfig.IDEMPOTENCY_WINDOW_MS)),
+                config.getLong(IngestConfig.IDEMPOTENCY_MAX_KEYS), ticker);
+        Publisher publisher = new Publisher(log, idempotency, monitor, metrics, clock, "herald://ingest/" + id,
+                timeoutMs, config.getInt(IngestConfig.RETRY_AFTER_SECONDS));
+        workers = Executors.newFixedThreadPool(config.getInt(IngestConfig.HTTP_WORKER_THREADS), namedThreads("herald-ingest-worker-"));
+        int maxBody = config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
+        router = new IngestRouter(
+                new PublishHandler(publisher, metrics, workers, maxBody),
+                new BatchPublishHandler(publisher, metrics, workers, maxBody,
+                        config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES)),
+                monitor, registry);
+        monitor.start();
+    }
+
+    /** The HTTP handler of the whole API. */
+    public IngestRouter router() {
+        return router;
+    }
+
+    /** The log's epoch as last seen. */
+    public Epoch epoch() {
+        return monitor.epoch();
+    }
+
+    /** The registry behind {@code /metrics}. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    static Map<String, Object> producerProperties(IngestConfig config, String id) {
+        long timeoutMs = config.getLong(IngestConfig.PUBLISH_TIMEOUT_MS);
+        int lingerMs = config.getInt(IngestConfig.PRODUCER_LINGER_MS);
+        Map<String, Object> p = new HashMap<>(config.kafkaOverrides());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(IngestConfig.BOOTSTRAP_SERVERS));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-" + id);
+        // The durability contract: these are not overridable through kafka.*.
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.getString(IngestConfig.PRODUCER_COMPRESSION_TYPE));
+        // Give up on a record within the publish deadline (delivery >= linger + request timeout).
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, timeoutMs - lingerMs));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        return p;
+    }
+
+    private static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producerMetrics.close();
+        producer.close(Duration.ofSeconds(10));
+        admin.close(Duration.ofSeconds(5));
+        registry.close();
+    }
+}

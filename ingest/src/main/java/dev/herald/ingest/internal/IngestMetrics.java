@@ -1,0 +1,56 @@
+package dev.herald.ingest.internal;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Ingest's own meters:
+ * <ul>
+ *   <li>{@code herald_ingest_publish_total{api,result}}: publishes by API ({@code single},
+ *       {@code batch}) and result ({@code created}, {@code replayed}, {@code invalid},
+ *       {@code too_large}, {@code unavailable});</li>
+ *   <li>{@code herald_ingest_publish_ack_seconds}: time from handing an event to the producer
+ *       to Kafka's acks=all acknowledgement, as a histogram;</li>
+ *   <li>{@code herald_ingest_log_ready}: 1 while Kafka answers for the log topic.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class IngestMetrics {
+
+    /** The result tag of a publish. */
+    public enum Result { CREATED, REPLAYED, INVALID, TOO_LARGE, UNAVAILABLE, NOT_IMPLEMENTED }
+
+    /** Which endpoint took the publish. */
+    public enum Api { SINGLE, BATCH }
+
+    private final Counter[][] publishes = new Counter[Api.values().length][Result.values().length];
+    private final Timer ackLatency;
+
+    IngestMetrics(MeterRegistry registry, LogMonitor monitor) {
+        for (Api api : Api.values()) {
+            for (Result result : Result.values()) {
+                publishes[api.ordinal()][result.ordinal()] = Counter.builder("herald.ingest.publish")
+                        .description("Publishes by API and result")
+                        .tag("api", api.name().toLowerCase())
+                        .tag("result", result.name().toLowerCase())
+                        .register(registry);
+            }
+        }
+        ackLatency = Timer.builder("herald.ingest.publish.ack")
+                .description("Time from handing an event to the Kafka producer to its acks=all acknowledgement")
+                .publishPercentileHistogram()
+                .register(registry);
+        registry.gauge("herald.ingest.log.ready", monitor, m -> m.isReady() ? 1 : 0);
+    }
+
+    void publish(Api api, Result result) {
+        publishes[api.ordinal()][result.ordinal()].increment();
+    }
+
+    void ackLatency(long nanos) {
+        ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.herald.ingest.internal;
+
+import java.util.Map;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Methods;
+
+/**
+ * Routes ingest's HTTP API. The channel of {@code /v1/channels/{channel}/events} is everything
+ * between the prefix and the suffix, so channel names with {@code /} work whether the client
+ * sends the slash as is or as {@code %2F}.
+ */
+public final class IngestRouter implements HttpHandler {
+
+    private static final String CHANNEL_PREFIX = "/v1/channels/";
+    private static final String CHANNEL_SUFFIX = "/events";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PublishHandler single;
+    private final BatchPublishHandler batch;
+    private final LogMonitor monitor;
+    private final PrometheusMeterRegistry registry;
+
+    IngestRouter(PublishHandler single, BatchPublishHandler batch, LogMonitor monitor, PrometheusMeterRegistry registry) {
+        this.single = single;
+        this.batch = batch;
+        this.monitor = monitor;
+        this.registry = registry;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        String path = exchange.getRequestPath();
+        boolean post = exchange.getRequestMethod().equals(Methods.POST);
+        boolean get = exchange.getRequestMethod().equals(Methods.GET);
+        if (path.startsWith(CHANNEL_PREFIX) && path.endsWith(CHANNEL_SUFFIX)
+                && path.length() >= CHANNEL_PREFIX.length() + CHANNEL_SUFFIX.length()) {
+            if (!post) {
+                methodNotAllowed(exchange, path, "POST");
+                return;
+            }
+            single.handle(exchange, path.substring(CHANNEL_PREFIX.length(), path.length() - CHANNEL_SUFFIX.length()));
+            return;
+        }
+        switch (path) {
+            case "/v1/events" -> {
+                if (post) {
+                    batch.handle(exchange);
+                } else {
+                    methodNotAllowed(exchange, path, "POST");
+                }
+            }
+            case "/healthz" -> {
+                if (get) {
+                    Responses.json(exchange, 200, Map.of("status", "up"));
+                } else {
+                    methodNotAllowed(exchange, path, "GET");
+                }
+            }
+            case "/readyz" -> {
+                if (!get) {
+                    methodNotAllowed(exchange, path, "GET");
+                } else if (monitor.isReady()) {
+                    Responses.json(exchange, 200, Map.of("status", "ready"));
+                } else {
+                    Responses.json(exchange, 503, Map.of("status", "not-ready", "reason", monitor.notReadyReason()));
+                }
+            }
+            case "/metrics" -> {
+                if (get) {
+                    Responses.send(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    methodNotAllowed(exchange, path, "GET");
+                }
+            }
+            default -> Responses.problem(exchange, Problem.notFound(path));
+        }
+    }
+
+    private static void methodNotAllowed(HttpServerExchange exchange, String path, String allowed) {
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.ALLOW, allowed);
+        Responses.problem(exchange, Problem.methodNotAllowed(exchange.getRequestMethod().toString(), path));
+    }
+}

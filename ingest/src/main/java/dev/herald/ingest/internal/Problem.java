@@ -1,0 +1,72 @@
+package dev.herald.ingest.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An RFC 9457 problem detail: what went wrong with a request, in a body of type
+ * {@code application/problem+json}. The {@code type} is {@code urn:herald:problem:<slug>}; slugs
+ * are stable and listed in the OpenAPI document.
+ *
+ * @param slug              the stable name of the problem, e.g. {@code invalid-channel}
+ * @param title             a short summary that does not vary between occurrences
+ * @param status            the HTTP status code
+ * @param detail            what was wrong with this request
+ * @param retryAfterSeconds seconds for a {@code Retry-After} header, or 0 for none
+ */
+public record Problem(String slug, String title, int status, String detail, int retryAfterSeconds) {
+
+    /** The media type of a problem body. */
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public static Problem invalidChannel(String detail) {
+        return new Problem("invalid-channel", "Invalid channel name", 400, detail, 0);
+    }
+
+    public static Problem invalidBody(String detail) {
+        return new Problem("invalid-body", "Invalid request body", 400, detail, 0);
+    }
+
+    public static Problem invalidIdempotencyKey(String detail) {
+        return new Problem("invalid-idempotency-key", "Invalid Idempotency-Key", 400, detail, 0);
+    }
+
+    public static Problem invalidBatchLine(String detail) {
+        return new Problem("invalid-batch-line", "Invalid batch line", 400, detail, 0);
+    }
+
+    public static Problem payloadTooLarge(String detail) {
+        return new Problem("payload-too-large", "Payload too large", 413, detail, 0);
+    }
+
+    public static Problem unsupportedMediaType(String detail) {
+        return new Problem("unsupported-media-type", "Unsupported media type", 415, detail, 0);
+    }
+
+    public static Problem logUnavailable(String detail, int retryAfterSeconds) {
+        return new Problem("log-unavailable", "Event log unavailable", 503, detail, retryAfterSeconds);
+    }
+
+    public static Problem notFound(String path) {
+        return new Problem("not-found", "Not found", 404, "no resource at " + path, 0);
+    }
+
+    public static Problem methodNotAllowed(String method, String path) {
+        return new Problem("method-not-allowed", "Method not allowed", 405, method + " is not allowed on " + path, 0);
+    }
+
+    public static Problem ephemeralUnavailable() {
+        return new Problem("ephemeral-unavailable", "Ephemeral lane unavailable", 501,
+                "this ingest has no ephemeral lane; publish without durability=ephemeral", 0);
+    }
+
+    /** The problem as an ordered map, ready for JSON. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "urn:herald:problem:" + slug);
+        m.put("title", title);
+        m.put("status", status);
+        m.put("detail", detail);
+        return m;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.herald.ingest.internal;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.herald.ingest.internal.IngestMetrics.Api;
+import dev.herald.ingest.internal.IngestMetrics.Result;
+import dev.herald.schemas.Event;
+import dev.herald.schemas.EventId;
+
+/**
+ * The publish path shared by the single and batch endpoints: idempotency, the event envelope,
+ * the Kafka append with its deadline, and the publish metrics. Inputs are already validated.
+ *
+ * <p>The outcome future never fails: every error becomes a {@link Problem}. It completes with a
+ * {@link Published} only after Kafka acknowledged the record with acks=all.
+ *
+ * <p>Thread-safe. {@link #publish} may block for up to the producer's {@code max.block.ms}; call
+ * it from a worker thread.
+ */
+public final class Publisher {
+
+    private final KafkaEventLog log;
+    private final IdempotencyCache idempotency;
+    private final LogMonitor monitor;
+    private final IngestMetrics metrics;
+    private final Clock clock;
+    private final String source;
+    private final long timeoutMs;
+    private final int retryAfterSeconds;
+
+    Publisher(KafkaEventLog log, IdempotencyCache idempotency, LogMonitor monitor, IngestMetrics metrics,
+              Clock clock, String source, long timeoutMs, int retryAfterSeconds) {
+        this.log = log;
+        this.idempotency = idempotency;
+        this.monitor = monitor;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.source = source;
+        this.timeoutMs = timeoutMs;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /**
+     * Publishes one durable event.
+     *
+     * @param api         the endpoint, for metrics
+     * @param channel     a valid channel name
+     * @param clientId    the client's idempotency key, which becomes the event id, or {@code null}
+     * @param type        the event type
+     * @param contentType the payload's media type, or {@code null}
+     * @param payload     the payload; not copied
+     */
+    CompletableFuture<PublishOutcome> publish(Api api, String channel, String clientId, String type,
+                                              String contentType, byte[] payload) {
+        if (!monitor.isReady()) {
+            metrics.publish(api, Result.UNAVAILABLE);
+            return CompletableFuture.completedFuture(PublishOutcome.refused(
+                    Problem.logUnavailable(monitor.notReadyReason(), retryAfterSeconds)));
+        }
+        CompletableFuture<Published> pending = new CompletableFuture<>();
+        if (clientId != null) {
+            CompletableFuture<Published> first = idempotency.claim(channel, clientId, pending);
+            if (first != null) {
+                return first.handle((published, error) -> {
+                    if (error != null) {
+                        metrics.publish(api, Result.UNAVAILABLE);
+                        return PublishOutcome.refused(unavailable(error));
+                    }
+                    metrics.publish(api, Result.REPLAYED);
+                    return PublishOutcome.replayed(published);
+                });
+            }
+        }
+        long now = clock.millis();
+        Event event = new Event(clientId != null ? clientId : EventId.generate(now), channel, type, source,
+                java.time.Instant.ofEpochMilli(now), contentType, payload);
+        long startNs = System.nanoTime();
+        return log.append(event)
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .handle((published, error) -> {
+                    if (error != null) {
+                        pending.completeExceptionally(error);
+                        metrics.publish(api, Result.UNAVAILABLE);
+                        return PublishOutcome.refused(unavailable(error));
+                    }
+                    metrics.ackLatency(System.nanoTime() - startNs);
+                    pending.complete(published);
+                    metrics.publish(api, Result.CREATED);
+                    return PublishOutcome.created(published);
+                });
+    }
+
+    private Problem unavailable(Throwable error) {
+        Throwable cause = error.getCause() != null && !(error instanceof TimeoutException) ? error.getCause() : error;
+        String detail = cause instanceof TimeoutException
+                ? "Kafka did not acknowledge the event within " + timeoutMs + " ms; it may or may not be in the log, retry with the same Idempotency-Key"
+                : "Kafka did not acknowledge the event (" + cause.getClass().getSimpleName()
+                        + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
+                        + "); it may or may not be in the log, retry with the same Idempotency-Key";
+        return Problem.logUnavailable(detail, retryAfterSeconds);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.herald.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Checks the public protocol documents shipped under {@code dev/herald/schemas/api/}. */
+class ProtocolDocumentsTest {
+
+    private static final String OPENAPI = "api/openapi.yaml";
+    private static final String ASYNCAPI = "api/asyncapi.yaml";
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    @Test
+    void openApiDocumentIsVersion31() throws IOException {
+        assertThat(load(OPENAPI).path("openapi").asText()).startsWith("3.1");
+    }
+
+    @Test
+    void asyncApiDocumentIsVersion30() throws IOException {
+        assertThat(load(ASYNCAPI).path("asyncapi").asText()).startsWith("3.0");
+    }
+
+    @Test
+    void openApiDocumentDescribesEveryIngestPath() throws IOException {
+        JsonNode paths = load(OPENAPI).path("paths");
+
+        assertThat(names(paths)).contains(
+                "/v1/channels/{channel}/events", "/v1/events", "/healthz", "/readyz", "/metrics");
+        assertThat(paths.path("/v1/channels/{channel}/events").has("post")).isTrue();
+        assertThat(paths.path("/v1/events").has("post")).isTrue();
+        assertThat(paths.path("/healthz").has("get")).isTrue();
+        assertThat(paths.path("/readyz").has("get")).isTrue();
+        assertThat(paths.path("/metrics").has("get")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {OPENAPI, ASYNCAPI})
+    void everyReferenceResolvesWithinItsDocument(String resource) throws IOException {
+        JsonNode document = load(resource);
+        List<String> refs = new ArrayList<>();
+        collectRefs(document, refs);
+
+        assertThat(refs).as("$ref values in %s", resource).isNotEmpty();
+        for (String ref : refs) {
+            assertThat(ref).as("$ref in %s", resource).startsWith("#/");
+            JsonNode target = document.at(JsonPointer.compile(ref.substring(1)));
+            assertThat(target.isMissingNode()).as("%s resolves in %s", ref, resource).isFalse();
+        }
+    }
+
+    @Test
+    void everyOpenApiErrorResponseIsAProblemDocument() throws IOException {
+        JsonNode document = load(OPENAPI);
+        for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
+            if (path.getKey().equals("/readyz")) {
+                continue; // readiness answers 503 with its own status object, by contract
+            }
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                for (Map.Entry<String, JsonNode> response : operation.getValue().path("responses").properties()) {
+                    if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
+                        JsonNode resolved = resolve(document, response.getValue());
+                        assertThat(names(resolved.path("content")))
+                                .as("%s %s %s", operation.getKey(), path.getKey(), response.getKey())
+                                .containsExactly("application/problem+json");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void openApiProblemTypesCoverEverySlug() throws IOException {
+        JsonNode types = load(OPENAPI).at("/components/schemas/ProblemType/enum");
+        Set<String> values = new TreeSet<>();
+        types.forEach(node -> values.add(node.asText()));
+
+        assertThat(values).contains(
+                "urn:herald:problem:invalid-channel",
+                "urn:herald:problem:invalid-body",
+                "urn:herald:problem:invalid-idempotency-key",
+                "urn:herald:problem:invalid-batch-line",
+                "urn:herald:problem:payload-too-large",
+                "urn:herald:problem:unsupported-media-type",
+                "urn:herald:problem:log-unavailable",
+                "urn:herald:problem:not-found",
+                "urn:herald:problem:method-not-allowed",
+                "urn:herald:problem:ephemeral-unavailable");
+    }
+
+    @Test
+    void asyncApiDocumentNamesEveryClientAndServerOp() throws IOException {
+        JsonNode document = load(ASYNCAPI);
+
+        Set<String> frameOps = new TreeSet<>();
+        collectOpConstants(document.at("/components/schemas"), frameOps);
+        assertThat(frameOps).containsExactlyInAnyOrder(
+                "subscribe", "unsubscribe", "publish", "subscribed", "event", "error");
+
+        Set<String> received = new TreeSet<>();
+        Set<String> sent = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> operation : document.path("operations").properties()) {
+            String action = operation.getValue().path("action").asText();
+            if (action.equals("receive")) {
+                received.add(operation.getKey());
+            } else if (action.equals("send")) {
+                sent.add(operation.getKey());
+            }
+        }
+        assertThat(received).as("client ops, received by the edge")
+                .containsExactlyInAnyOrder("subscribe", "unsubscribe", "publish");
+        assertThat(sent).as("server ops, sent by the edge").contains("subscribed", "event", "error");
+    }
+
+    @Test
+    void asyncApiDocumentDescribesWebSocketAndSseEndpoints() throws IOException {
+        JsonNode channels = load(ASYNCAPI).path("channels");
+        Set<String> addresses = new TreeSet<>();
+        channels.forEach(channel -> addresses.add(channel.path("address").asText()));
+
+        assertThat(addresses).contains("/v1/ws", "/v1/sse");
+    }
+
+    private static JsonNode load(String resource) throws IOException {
+        try (InputStream in = ProtocolDocumentsTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as("classpath resource %s", resource).isNotNull();
+            return YAML.readTree(in);
+        }
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> names = new TreeSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static JsonNode resolve(JsonNode document, JsonNode node) {
+        JsonNode current = node;
+        while (current.has("$ref")) {
+            current = document.at(JsonPointer.compile(current.get("$ref").asText().substring(1)));
+        }
+        return current;
+    }
+
+    private static void collectRefs(JsonNode node, List<String> refs) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (field.getKey().equals("$ref") && field.getValue().isTextual()) {
+                    refs.add(field.getValue().asText());
+                } else {
+                    collectRefs(field.getValue(), refs);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(element -> collectRefs(element, refs));
+        }
+    }
+
+    private static void collectOpConstants(JsonNode node, Set<String> ops) {
+        if (node.isObject()) {
+            JsonNode op = node.path("properties").path("op").path("const");
+            if (op.isTextual()) {
+                ops.add(op.asText());
+            }
+            node.forEach(child -> collectOpConstants(child, ops));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectOpConstants(child, ops));
+        }
+    }
+}
