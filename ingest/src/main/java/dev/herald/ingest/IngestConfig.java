@@ -65,8 +65,8 @@ public final class IngestConfig extends AbstractConfig {
                     "Address the HTTP API listens on.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.HIGH,
                     "Port the HTTP API listens on; 0 picks a free port.")
-            .define(HTTP_IO_THREADS, Type.INT, Math.max(2, Runtime.getRuntime().availableProcessors()), Range.atLeast(1), Importance.LOW,
-                    "Non-blocking HTTP I/O threads (default: the number of cores, at least 2).")
+            .define(HTTP_IO_THREADS, Type.INT, 2, Range.atLeast(1), Importance.LOW,
+                    "Non-blocking HTTP I/O threads; about one per core.")
             .define(HTTP_WORKER_THREADS, Type.INT, 32, Range.atLeast(1), Importance.LOW,
                     "Worker threads that hand events to the Kafka producer.")
             .define(PUBLISH_MAX_BODY_BYTES, Type.INT, 1_048_576, Range.between(1, 100 * 1_048_576), Importance.MEDIUM,
