@@ -1,0 +1,23 @@
+package dev.herald.fanout;
+
+/**
+ * The bounds of an edge's store.
+ *
+ * @param dedupWindowMs      how long an event id is remembered, in milliseconds
+ * @param dedupMaxBytes      the most disk the dedup index may use, in bytes (oldest ids go first)
+ * @param historyPerChannel  how many recent events of each channel are kept for fast resume
+ */
+public record StoreSettings(long dedupWindowMs, long dedupMaxBytes, int historyPerChannel) {
+
+    public StoreSettings {
+        if (dedupWindowMs < 1_000) {
+            throw new IllegalArgumentException("dedupWindowMs must be >= 1000, was " + dedupWindowMs);
+        }
+        if (dedupMaxBytes < 1 << 20) {
+            throw new IllegalArgumentException("dedupMaxBytes must be >= 1 MiB, was " + dedupMaxBytes);
+        }
+        if (historyPerChannel < 0) {
+            throw new IllegalArgumentException("historyPerChannel must be >= 0, was " + historyPerChannel);
+        }
+    }
+}
