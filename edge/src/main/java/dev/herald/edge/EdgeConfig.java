@@ -1,0 +1,122 @@
+package dev.herald.edge;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of an edge relay, with its default, unit and meaning. Parsed and checked once
+ * at start; a bad value or an unknown key stops start-up with a {@link ConfigException} naming
+ * it. Keys starting with {@value #KAFKA_PREFIX} go to the Kafka clients without the prefix.
+ * Immutable and thread-safe.
+ */
+public final class EdgeConfig extends AbstractConfig {
+
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String TOPIC = "topic";
+    public static final String EDGE_ID = "edge.id";
+    public static final String DATA_DIR = "data.dir";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_IO_THREADS = "http.io.threads";
+    public static final String QUEUE_MAX_BYTES = "queue.max.bytes";
+    public static final String QUEUE_MAX_EVENTS = "queue.max.events";
+    public static final String WS_MAX_FRAME_BYTES = "ws.max.frame.bytes";
+    public static final String WS_IDLE_TIMEOUT_MS = "ws.idle.timeout.ms";
+    public static final String MAX_SUBSCRIPTIONS = "connection.max.subscriptions";
+    public static final String DEDUP_WINDOW_MS = "dedup.window.ms";
+    public static final String DEDUP_MAX_BYTES = "dedup.max.bytes";
+    public static final String HISTORY_PER_CHANNEL = "history.per.channel";
+    public static final String REPLAY_MAX_EVENTS = "replay.max.events";
+    public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
+
+    /** The definition of every key. */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Kafka bootstrap servers, host:port[,host:port...].")
+            .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "The Kafka topic that holds the event log.")
+            .define(EDGE_ID, Type.STRING, "", Importance.HIGH,
+                    "This edge's id; its consumer group is herald-edge-<edge.id>. Default: the host name. Two edges must not share one.")
+            .define(DATA_DIR, Type.STRING, "", Importance.HIGH,
+                    "Folder of this edge's RocksDB store. Default: .herald-edge/<edge.id>.")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Address the WebSocket and SSE endpoints listen on.")
+            .define(HTTP_PORT, Type.INT, 8081, Range.between(0, 65_535), Importance.HIGH,
+                    "Port of the WebSocket and SSE endpoints; 0 picks a free port.")
+            .define(HTTP_IO_THREADS, Type.INT, 2, Range.atLeast(1), Importance.LOW,
+                    "Non-blocking I/O threads; about one per core.")
+            .define(QUEUE_MAX_BYTES, Type.INT, 1 << 20, Range.atLeast(1024), Importance.MEDIUM,
+                    "Most bytes of frames waiting to be written to one connection; past it the connection is closed with 4008.")
+            .define(QUEUE_MAX_EVENTS, Type.INT, 4_096, Range.atLeast(1), Importance.MEDIUM,
+                    "Most frames waiting to be written to one connection; past it the connection is closed with 4008.")
+            .define(WS_MAX_FRAME_BYTES, Type.INT, 65_536, Range.between(256, 16 << 20), Importance.LOW,
+                    "Largest client frame, in bytes; a larger one gets an error frame.")
+            .define(WS_IDLE_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,
+                    "A connection with no traffic either way for this long, in milliseconds, is closed.")
+            .define(MAX_SUBSCRIPTIONS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+                    "Most channels one connection may subscribe to.")
+            .define(DEDUP_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    "How long, in milliseconds, an event id is remembered to drop duplicates.")
+            .define(DEDUP_MAX_BYTES, Type.LONG, 256L << 20, Range.atLeast(1 << 20), Importance.LOW,
+                    "Most disk, in bytes, the dedup index may use; the oldest ids go first.")
+            .define(HISTORY_PER_CHANNEL, Type.INT, 1_000, Range.atLeast(0), Importance.MEDIUM,
+                    "Recent events kept per channel for fast resume; older resumes read Kafka.")
+            .define(REPLAY_MAX_EVENTS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
+                    "Most missed events one resume replays; a resume missing more answers recovered:false (too-far-behind).")
+            .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
+                    "How long, in milliseconds, start-up waits for Kafka and the log topic.");
+
+    public EdgeConfig(Map<String, ?> values) {
+        super(CONFIG_DEF, rejectUnknown(values), false);
+    }
+
+    /** {@link #EDGE_ID}, or the host name when it is empty. */
+    public String edgeId() {
+        String id = getString(EDGE_ID);
+        if (!id.isEmpty()) {
+            return id;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "edge";
+        }
+    }
+
+    /** {@link #DATA_DIR}, or {@code .herald-edge/<edge.id>} when it is empty. */
+    public String dataDir() {
+        String dir = getString(DATA_DIR);
+        return dir.isEmpty() ? ".herald-edge/" + edgeId() : dir;
+    }
+
+    /** The {@code kafka.*} settings, without the prefix. */
+    public Map<String, Object> kafkaOverrides() {
+        return new HashMap<>(originalsWithPrefix(KAFKA_PREFIX));
+    }
+
+    private static Map<String, ?> rejectUnknown(Map<String, ?> values) {
+        TreeSet<String> unknown = new TreeSet<>();
+        for (String key : values.keySet()) {
+            if (!CONFIG_DEF.names().contains(key) && !key.startsWith(KAFKA_PREFIX)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown edge setting(s) " + unknown + "; known: " + new TreeSet<>(CONFIG_DEF.names())
+                    + ", plus kafka.* for the Kafka clients");
+        }
+        return values;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.herald.edge;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+import dev.herald.edge.internal.EdgeComponents;
+import dev.herald.schemas.Epoch;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An edge relay: consumes the log into its local store and delivers each event at least once
+ * to its WebSocket subscribers, who may resume from a position on any edge.
+ *
+ * <p>{@link #close} drains: it stops accepting connections, closes the open ones with 1001
+ * (reconnect elsewhere and resume), stops the consumer, which commits its offsets, and closes
+ * the store.
+ */
+public final class EdgeServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+    private final EdgeComponents components;
+    private final GracefulShutdownHandler graceful;
+    private final Undertow undertow;
+    private final InetSocketAddress address;
+
+    private EdgeServer(EdgeConfig config, Clock clock) {
+        components = new EdgeComponents(config, clock);
+        graceful = Handlers.gracefulShutdown(components.routes());
+        undertow = Undertow.builder()
+                .addHttpListener(config.getInt(EdgeConfig.HTTP_PORT), config.getString(EdgeConfig.HTTP_HOST))
+                .setIoThreads(config.getInt(EdgeConfig.HTTP_IO_THREADS))
+                .setWorkerThreads(4)
+                .setHandler(graceful)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            components.close();
+            throw new IllegalStateException("edge cannot listen on " + config.getString(EdgeConfig.HTTP_HOST) + ":"
+                    + config.getInt(EdgeConfig.HTTP_PORT) + ": " + e.getMessage(), e);
+        }
+        address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        LOG.info("edge {} listening on {}", config.edgeId(), baseUrl());
+    }
+
+    /** Starts an edge with the system clock. */
+    public static EdgeServer start(EdgeConfig config) {
+        return new EdgeServer(config, Clock.systemUTC());
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    /** {@code http://host:port}. */
+    public String baseUrl() {
+        return "http://" + address.getHostString() + ":" + port();
+    }
+
+    /** {@code ws://host:port/v1/ws}. */
+    public String webSocketUrl() {
+        return "ws://" + address.getHostString() + ":" + port() + "/v1/ws";
+    }
+
+    public Epoch epoch() {
+        return components.epoch();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return components.registry();
+    }
+
+    /** Open WebSocket connections now. */
+    public int connections() {
+        return components.connections();
+    }
+
+    @Override
+    public void close() {
+        graceful.shutdown();
+        components.closeConnections();
+        undertow.stop();
+        components.close();
+    }
+}

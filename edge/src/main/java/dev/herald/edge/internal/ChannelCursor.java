@@ -1,0 +1,98 @@
+package dev.herald.edge.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.herald.fanout.StoredFrame;
+
+/**
+ * One subscriber's place in one channel: the offset of the last event it was sent.
+ *
+ * <pre>
+ * The switch from replay to live, without gap or repeat:
+ *  1. the cursor is registered in the index while REPLAYING: live events are buffered;
+ *  2. missed events are read (history or Kafka) after the cursor was registered, so every event
+ *     handed to the index before registration is in what is read, and every one after is buffered;
+ *  3. finishReplay sends the subscribed frame, then the replayed events, then the buffer, each
+ *     only if its offset is above the last one sent, and turns LIVE.
+ * Live events then go out only if their offset is above the last one sent, so an event that is
+ * both replayed and buffered (or consumed twice after an edge restart) goes out once.
+ * </pre>
+ *
+ * Thread-safe: the poll thread calls {@link #onLive}, a resume worker {@link #finishReplay}.
+ */
+final class ChannelCursor {
+
+    private final String channel;
+    private final int partition;
+    private final Subscriber subscriber;
+    private final int maxBuffered;
+    private List<StoredFrame> buffered = new ArrayList<>();
+    private long lastOffset;
+    private boolean live;
+    private boolean overflowed;
+
+    ChannelCursor(String channel, int partition, Subscriber subscriber, int maxBuffered) {
+        this.channel = channel;
+        this.partition = partition;
+        this.subscriber = subscriber;
+        this.maxBuffered = maxBuffered;
+    }
+
+    String channel() {
+        return channel;
+    }
+
+    int partition() {
+        return partition;
+    }
+
+    Subscriber subscriber() {
+        return subscriber;
+    }
+
+    /** A live event of this cursor's channel, in offset order. */
+    synchronized void onLive(long offset, byte[] frame) {
+        if (!live) {
+            if (buffered.size() >= maxBuffered) {
+                overflowed = true;
+                buffered.clear();
+            } else if (!overflowed) {
+                buffered.add(new StoredFrame(partition, offset, frame));
+            }
+            return;
+        }
+        if (offset > lastOffset) {
+            lastOffset = offset;
+            subscriber.send(frame);
+        }
+    }
+
+    /**
+     * Ends the replay: sends {@code subscribed}, then {@code missed} and the buffered live events
+     * above {@code afterOffset}, and turns live.
+     *
+     * @return {@code false} if live events overflowed the buffer meanwhile (the subscriber is too
+     *         slow to catch up and should reconnect)
+     */
+    synchronized boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
+        lastOffset = afterOffset;
+        subscriber.send(subscribed);
+        for (StoredFrame f : missed) {
+            sendIfNew(f);
+        }
+        for (StoredFrame f : buffered) {
+            sendIfNew(f);
+        }
+        buffered = List.of();
+        live = true;
+        return !overflowed;
+    }
+
+    private void sendIfNew(StoredFrame f) {
+        if (f.offset() > lastOffset) {
+            lastOffset = f.offset();
+            subscriber.send(f.frame());
+        }
+    }
+}

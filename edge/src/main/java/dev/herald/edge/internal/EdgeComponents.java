@@ -1,0 +1,166 @@
+package dev.herald.edge.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.herald.edge.EdgeConfig;
+import dev.herald.fanout.EventStore;
+import dev.herald.fanout.FanoutConsumer;
+import dev.herald.fanout.FanoutSettings;
+import dev.herald.fanout.StoreSettings;
+import dev.herald.schemas.Epoch;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Handlers;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+
+/**
+ * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
+ * resume workers and the HTTP routes ({@code /v1/ws}, {@code /healthz}, {@code /readyz},
+ * {@code /metrics}). Closing it closes every connection with 1001, stops the consumer (which
+ * commits), then the store.
+ */
+public final class EdgeComponents implements AutoCloseable {
+
+    /** Close code telling a client the edge is going away: reconnect elsewhere and resume. */
+    public static final int GOING_AWAY = 1001;
+
+    private final PrometheusMeterRegistry registry;
+    private final EventStore store;
+    private final FanoutConsumer consumer;
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final EdgeMetrics metrics;
+    private final ExecutorService resumeWorkers;
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final HttpHandler routes;
+
+    public EdgeComponents(EdgeConfig config, Clock clock) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        store = EventStore.open(Path.of(config.dataDir()), new StoreSettings(config.getLong(EdgeConfig.DEDUP_WINDOW_MS),
+                config.getLong(EdgeConfig.DEDUP_MAX_BYTES), config.getInt(EdgeConfig.HISTORY_PER_CHANNEL)));
+        metrics = new EdgeMetrics(registry, index);
+        try {
+            consumer = new FanoutConsumer(new FanoutSettings(config.getString(EdgeConfig.BOOTSTRAP_SERVERS),
+                    config.getString(EdgeConfig.TOPIC), config.edgeId(), config.kafkaOverrides()),
+                    store, index, registry, clock, Duration.ofMillis(config.getLong(EdgeConfig.STARTUP_TIMEOUT_MS)));
+            if (!consumer.awaitAssignment(Duration.ofMillis(config.getLong(EdgeConfig.STARTUP_TIMEOUT_MS)))) {
+                consumer.close();
+                throw new IllegalStateException("the edge consumer got no partitions within " + config.getLong(EdgeConfig.STARTUP_TIMEOUT_MS) + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.close();
+            throw new IllegalStateException("interrupted while starting the edge", e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        AtomicInteger n = new AtomicInteger();
+        resumeWorkers = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "herald-edge-resume-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ResumeReader reader = new ResumeReader(store, config.getString(EdgeConfig.BOOTSTRAP_SERVERS), config.kafkaOverrides(),
+                config.getString(EdgeConfig.TOPIC), consumer.epoch(), clock, config.getInt(EdgeConfig.REPLAY_MAX_EVENTS));
+        EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, metrics,
+                config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
+                config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS));
+        long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
+        WebSocketProtocolHandshakeHandler ws = Handlers.websocket((exchange, channel) -> {
+            WsConnection connection = new WsConnection(channel, context);
+            connections.add(connection);
+            channel.addCloseTask(ch -> connections.remove(connection));
+            channel.setIdleTimeout(idleMs);
+            channel.getReceiveSetter().set(connection);
+            channel.resumeReceives();
+        });
+        routes = Handlers.path(this::notFound)
+                .addExactPath("/v1/ws", ws)
+                .addExactPath("/healthz", ex -> json(ex, 200, "{\"status\":\"up\"}"))
+                .addExactPath("/readyz", ex -> {
+                    if (consumer.isReady()) {
+                        json(ex, 200, "{\"status\":\"ready\"}");
+                    } else {
+                        json(ex, 503, Frames.JSON.writeValueAsString(Map.of("status", "not-ready", "reason", consumer.notReadyReason())));
+                    }
+                })
+                .addExactPath("/metrics", ex -> {
+                    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    ex.getResponseSender().send(registry.scrape(), StandardCharsets.UTF_8);
+                });
+    }
+
+    /** The handler of every route. */
+    public HttpHandler routes() {
+        return routes;
+    }
+
+    public Epoch epoch() {
+        return consumer.epoch();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public FanoutConsumer consumer() {
+        return consumer;
+    }
+
+    /** Open WebSocket connections now. */
+    public int connections() {
+        return metrics.connections();
+    }
+
+    /** Tells every client to reconnect elsewhere (1001), as the edge drains. */
+    public void closeConnections() {
+        for (WsConnection c : connections) {
+            c.closeWith(GOING_AWAY, "edge shutting down: reconnect and resume");
+        }
+    }
+
+    private void notFound(HttpServerExchange ex) {
+        ex.setStatusCode(404);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/problem+json");
+        ex.getResponseSender().send("{\"type\":\"urn:herald:problem:not-found\",\"title\":\"Not found\",\"status\":404,\"detail\":\"no resource at "
+                + ex.getRequestPath().replace("\"", "") + "\"}");
+    }
+
+    private static void json(HttpServerExchange ex, int status, String body) {
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send(body);
+    }
+
+    @Override
+    public void close() {
+        resumeWorkers.shutdownNow();
+        try {
+            resumeWorkers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close();
+        store.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,10 @@
+package dev.herald.edge.internal;
+
+import java.util.concurrent.Executor;
+
+import dev.herald.fanout.FanoutConsumer;
+
+/** What every connection of an edge shares: the consumer, index, resume reader, limits and metrics. */
+record EdgeContext(FanoutConsumer consumer, SubscriptionIndex index, ResumeReader resumeReader, Executor resumeWorkers,
+                   EdgeMetrics metrics, int maxQueuedEvents, long maxQueuedBytes, long maxFrameBytes, int maxSubscriptions) {
+}

@@ -1,0 +1,57 @@
+package dev.herald.edge.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The edge's connection meters: {@code herald_edge_connections}, {@code herald_edge_subscriptions},
+ * {@code herald_edge_deliveries_total}, {@code herald_edge_queue_bytes} (frames waiting, all
+ * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_resumes_total{result}}.
+ * Thread-safe.
+ */
+public final class EdgeMetrics {
+
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Counter deliveries;
+    private final Counter slowCloses;
+    private final Counter resumesRecovered;
+    private final Counter resumesNotRecovered;
+
+    public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index) {
+        registry.gauge("herald.edge.connections", connections, Set::size);
+        registry.gauge("herald.edge.subscriptions", index, SubscriptionIndex::subscriptions);
+        registry.gauge("herald.edge.queue.bytes", connections, cs -> cs.stream().mapToLong(WsConnection::queuedBytes).sum());
+        deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
+        slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
+        resumesRecovered = Counter.builder("herald.edge.resumes").tag("result", "recovered").register(registry);
+        resumesNotRecovered = Counter.builder("herald.edge.resumes").tag("result", "not_recovered").register(registry);
+    }
+
+    void opened(WsConnection c) {
+        connections.add(c);
+    }
+
+    void closed(WsConnection c) {
+        connections.remove(c);
+    }
+
+    void delivered() {
+        deliveries.increment();
+    }
+
+    void slowConsumerClosed() {
+        slowCloses.increment();
+    }
+
+    void resumed(boolean recovered) {
+        (recovered ? resumesRecovered : resumesNotRecovered).increment();
+    }
+
+    /** Open connections now. */
+    public int connections() {
+        return connections.size();
+    }
+}
