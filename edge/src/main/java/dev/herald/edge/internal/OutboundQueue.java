@@ -1,11 +1,16 @@
 package dev.herald.edge.internal;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One connection's frames waiting to be written, bounded in count and bytes, written one at a
- * time: the next write starts when the previous one completes, so a slow socket backs up here,
- * where it is counted, and not in unbounded transport buffers.
+ * One connection's frames on their way out, bounded in count and bytes. A frame counts against
+ * the bounds from the moment it is offered until the transport reports it written, so a slow
+ * socket backs up here, where it is measured, and a subscriber past either bound is refused
+ * ({@link Offer#FULL}) and must be closed.
+ *
+ * <p>Frames are written in batches: one task on the connection's I/O thread hands every frame
+ * queued so far to the transport, without waiting for each write to finish first.
  *
  * <p>Thread-safe: offers come from the poll thread and resume workers, completions from the
  * connection's I/O thread.
@@ -15,23 +20,28 @@ final class OutboundQueue {
     /** What happened to an offered frame. */
     enum Offer { QUEUED, FULL, CLOSED }
 
-    /** Writes one frame and calls back when it is written (or failed). */
-    interface Writer {
-        void write(byte[] frame, Runnable done);
+    /** The connection's transport. */
+    interface Transport {
+        /** Runs {@code task} on the connection's I/O thread. */
+        void execute(Runnable task);
+
+        /** Writes one frame (on the I/O thread) and calls {@code written} when it is out, or failed. */
+        void write(byte[] frame, Runnable written);
     }
 
     private final int maxEvents;
     private final long maxBytes;
-    private final Writer writer;
-    private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+    private final Transport transport;
+    private List<byte[]> pending = new ArrayList<>();
+    private int count;
     private long bytes;
-    private boolean writing;
+    private boolean drainScheduled;
     private boolean closed;
 
-    OutboundQueue(int maxEvents, long maxBytes, Writer writer) {
+    OutboundQueue(int maxEvents, long maxBytes, Transport transport) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
-        this.writer = writer;
+        this.transport = transport;
     }
 
     /**
@@ -39,30 +49,27 @@ final class OutboundQueue {
      * either bound: the connection is too slow and must be closed.
      */
     Offer offer(byte[] frame) {
-        byte[] first;
         synchronized (this) {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (frames.size() >= maxEvents || bytes + frame.length > maxBytes) {
-                closed = true;
-                frames.clear();
-                bytes = 0;
+            if (count >= maxEvents || bytes + frame.length > maxBytes) {
+                close();
                 return Offer.FULL;
             }
-            frames.addLast(frame);
+            pending.add(frame);
+            count++;
             bytes += frame.length;
-            if (writing) {
+            if (drainScheduled) {
                 return Offer.QUEUED;
             }
-            writing = true;
-            first = frames.peekFirst();
+            drainScheduled = true;
         }
-        writer.write(first, this::written);
+        transport.execute(this::drain);
         return Offer.QUEUED;
     }
 
-    /** Bytes waiting, including the frame being written. */
+    /** Bytes queued or being written. */
     synchronized long bytes() {
         return bytes;
     }
@@ -70,23 +77,26 @@ final class OutboundQueue {
     /** Drops everything and refuses further frames. */
     synchronized void close() {
         closed = true;
-        frames.clear();
-        bytes = 0;
+        pending = new ArrayList<>();
     }
 
-    private void written() {
-        byte[] next;
+    private void drain() {
+        List<byte[]> batch;
         synchronized (this) {
-            byte[] done = frames.pollFirst();
-            if (done != null) {
-                bytes -= done.length;
-            }
-            next = closed ? null : frames.peekFirst();
-            if (next == null) {
-                writing = false;
+            batch = pending;
+            pending = new ArrayList<>();
+            drainScheduled = false;
+            if (closed) {
                 return;
             }
         }
-        writer.write(next, this::written);
+        for (byte[] frame : batch) {
+            transport.write(frame, () -> written(frame.length));
+        }
+    }
+
+    private synchronized void written(int length) {
+        count--;
+        bytes -= length;
     }
 }

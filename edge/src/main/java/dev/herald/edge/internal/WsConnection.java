@@ -42,7 +42,17 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
     WsConnection(WebSocketChannel channel, EdgeContext edge) {
         this.channel = channel;
         this.edge = edge;
-        this.queue = new OutboundQueue(edge.maxQueuedEvents(), edge.maxQueuedBytes(), this::write);
+        this.queue = new OutboundQueue(edge.maxQueuedEvents(), edge.maxQueuedBytes(), new OutboundQueue.Transport() {
+            @Override
+            public void execute(Runnable task) {
+                channel.getIoThread().execute(task);
+            }
+
+            @Override
+            public void write(byte[] frame, Runnable written) {
+                WsConnection.this.write(frame, written);
+            }
+        });
         edge.metrics().opened(this);
         channel.addCloseTask(ch -> closed());
     }
@@ -169,7 +179,7 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
     }
 
     private void write(byte[] frame, Runnable done) {
-        channel.getIoThread().execute(() -> WebSockets.sendText(ByteBuffer.wrap(frame), channel, new WebSocketCallback<Void>() {
+        WebSockets.sendText(ByteBuffer.wrap(frame), channel, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel ch, Void context) {
                 done.run();
@@ -180,7 +190,7 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
                 queue.close();
                 done.run();
             }
-        }));
+        });
     }
 
     private void closeSlow() {
