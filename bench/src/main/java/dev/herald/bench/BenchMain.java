@@ -1,5 +1,7 @@
 package dev.herald.bench;
 
+import java.util.concurrent.ForkJoinPool;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,11 +14,45 @@ import picocli.CommandLine.Command;
         subcommands = {IngestBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
+    /**
+     * The JDK property that sizes the common fork-join pool, read once when the pool is first
+     * used. {@code java.net.http.HttpClient.sendAsync} completes every response through
+     * {@code CompletableFuture}'s default executor, and with a common pool of parallelism 1 (the
+     * default on a 2-CPU machine) that executor starts a new thread for each task: a thread per
+     * response, which costs the load generator more CPU than the server it measures. Two or more
+     * makes it use the pool.
+     */
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            System.err.println("warning: the common fork-join pool has parallelism "
+                    + ForkJoinPool.getCommonPoolParallelism() + "; the HTTP load generator will start a thread per response");
+        }
+        CommandLine commandLine = new CommandLine(new BenchMain()).setExecutionExceptionHandler(BenchMain::failed);
+        System.exit(commandLine.execute(args));
+    }
+
+    /**
+     * A benchmark that cannot go on (bad sizes, a broker that does not start, a tool that fails)
+     * prints what went wrong; anything else prints its stack trace too.
+     */
+    private static int failed(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            commandLine.getErr().println("bench failed: " + e.getMessage());
+            if (e.getCause() != null) {
+                commandLine.getErr().println("  caused by: " + e.getCause());
+            }
+        } else {
+            e.printStackTrace(commandLine.getErr());
+        }
+        return 1;
     }
 
     /** Without a subcommand: print the usage and fail. */

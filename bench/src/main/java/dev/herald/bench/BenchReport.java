@@ -2,7 +2,10 @@ package dev.herald.bench;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The figures of one {@code bench ingest} run, judged against the targets and written as
@@ -18,11 +21,19 @@ final class BenchReport {
 
     static final int THROUGHPUT_TARGET_PCT = 70;
     static final double LATENCY_TARGET_MS = 2.0;
+    /** Share of the CPU time other processes may take during a measurement before the run is called disturbed. */
+    static final double INTERFERENCE_LIMIT = 0.05;
 
-    /** The measurements of a run. */
-    record Figures(ProducerPerfResult rawMax, ProducerPerfResult rawAtRate, EndToEndResult endToEnd,
+    /**
+     * The measurements of a run.
+     *
+     * @param brokerWarmup records/s of each broker warm-up round, in order; not compared
+     * @param otherCpu     share of the machine's CPU time other processes used during each
+     *                     measurement, by name, in order; NaN when unknown
+     */
+    record Figures(List<Double> brokerWarmup, ProducerPerfResult rawMax, ProducerPerfResult rawAtRate, EndToEndResult endToEnd,
                    SinglePublishLoad.Result singleAtRate, SinglePublishLoad.Result singleMax,
-                   BatchPublishLoad.Result batch) {
+                   BatchPublishLoad.Result batch, Map<String, Double> otherCpu) {
     }
 
     private final MachineInfo machine;
@@ -83,6 +94,11 @@ final class BenchReport {
                 + "`linger.ms=1`. A Herald 201 means the event is acknowledged by Kafka with `acks=all`, so both sides "
                 + "measure a durable write.\n\n");
 
+        if (disturbed()) {
+            md.append("> **Warning: disturbed run.** Other processes used up to ").append(pct(maxOtherCpu()))
+                    .append(" of the machine's CPU time during a measurement (over ").append(pct(INTERFERENCE_LIMIT))
+                    .append("; see *Other CPU load* below), so these figures are not representative of Herald or Kafka.\n\n");
+        }
         md.append("## Run\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| Date (UTC) | ").append(date).append(" |\n");
@@ -92,12 +108,20 @@ final class BenchReport {
         md.append("| OS | ").append(machine.os()).append(" |\n");
         md.append("| `java -version` | ").append(machine.javaVersion()).append(" |\n");
         md.append("| Kafka | ").append(kafkaVersion).append(", ").append(broker).append(" |\n");
-        md.append("| Warm-up | ").append(settings.warmupSeconds()).append(" s of single POSTs and ")
-                .append(num(settings.batchLines() * 20L)).append(" batch events before Herald's figures; ")
-                .append("a short `ProducerPerformance` run before Kafka's; neither reported |\n\n");
+        md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size()).append(" × ")
+                .append(num(settings.rawRecords())).append(" records with `ProducerPerformance` (")
+                .append(figures.brokerWarmup().stream().map(BenchReport::num).collect(Collectors.joining(" → ")))
+                .append(" records/s); then ").append(num(settings.throughputWarmupRecords()))
+                .append(" records (events) before each throughput run; ").append(settings.warmupSeconds())
+                .append(" s at the fixed rate before each latency run; raw runs warm up in their own JVM on their own topic |\n");
+        md.append("| Other CPU load | share of the machine's CPU time used by other processes (or stolen by the hypervisor) "
+                + "during each measurement: ").append(otherCpuSummary()).append(" |\n\n");
 
         md.append("## Throughput\n\n");
         md.append(throughputTable()).append('\n');
+        md.append("Latency columns: per record for `ProducerPerformance` (at full speed mostly time queued in the "
+                + "producer's buffer), per request for Herald (a batch request carries ").append(num(settings.batchLines()))
+                .append(" events).\n\n");
         md.append("Target: Herald batch ingest of 1 KiB events at ≥ ").append(THROUGHPUT_TARGET_PCT)
                 .append("% of the raw producer's records/s — **").append(verdict(throughputTargetMet())).append("** (")
                 .append(pct(throughputRatio())).append(").");
@@ -130,15 +154,37 @@ final class BenchReport {
         md.append("- The broker, Herald's ingest server and the HTTP load generator share one JVM and the machine's ")
                 .append(machine.cpus()).append(" CPUs; Kafka's tools run in a child JVM beside the broker. Herald's record "
                         + "carries a key and CloudEvents headers besides the 1 KiB payload, so it is somewhat larger on the wire.\n");
+        md.append("- A broker in a new JVM keeps getting faster over its first million or so records (see the warm-up "
+                + "row), hence the warm-up before anything is measured. On a machine this small the figures still vary "
+                + "from run to run; compare several runs before reading much into a few percent.\n");
         if (!throughputTargetMet() || !latencyTargetMet()) {
             md.append(missedTargetNotes());
         }
         return md.toString();
     }
 
+    /** Whether other processes took enough CPU time during a measurement to spoil it. */
+    boolean disturbed() {
+        return maxOtherCpu() > INTERFERENCE_LIMIT;
+    }
+
+    private double maxOtherCpu() {
+        return figures.otherCpu().values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    private String otherCpuSummary() {
+        if (figures.otherCpu().values().stream().allMatch(v -> v.isNaN())) {
+            return "unknown on this OS";
+        }
+        return figures.otherCpu().entrySet().stream()
+                .map(e -> e.getKey() + " " + (e.getValue().isNaN() ? "?" : String.format(Locale.ROOT, "%.1f%%", e.getValue() * 100)))
+                .collect(Collectors.joining(", "));
+    }
+
     /** The two tables and verdicts, for the console. */
     String console() {
-        return "Throughput\n\n" + throughputTable() + "\nbatch / raw = " + pct(throughputRatio()) + ", target >= "
+        return (disturbed() ? "WARNING: disturbed run, other processes used up to " + pct(maxOtherCpu())
+                + " of the CPU time during a measurement\n\n" : "") + "Other CPU load: " + otherCpuSummary() + "\n\nThroughput\n\n" + throughputTable() + "\nbatch / raw = " + pct(throughputRatio()) + ", target >= "
                 + THROUGHPUT_TARGET_PCT + "%: " + verdict(throughputTargetMet()) + "\n\nLatency\n\n" + latencyTable()
                 + "\nsingle POST p99 - raw acks=all p99 = " + signed(p99DifferenceMs()) + " ms, target <= "
                 + fmt(LATENCY_TARGET_MS) + " ms: " + verdict(latencyTargetMet()) + "\n";

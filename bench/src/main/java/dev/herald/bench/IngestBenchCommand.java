@@ -6,10 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
@@ -24,9 +29,11 @@ import picocli.CommandLine.Spec;
  * broker in one run; prints the tables and optionally writes them as {@code docs/benchmarks.md}.
  *
  * <p>Steps: start (or connect to) the broker; warm it up; {@code ProducerPerformance} at full
- * speed and at {@code --rate}; {@code EndToEndLatency}; start ingest on a free port; warm it up;
- * single POSTs at {@code --rate} for {@code --seconds} (open loop); single POSTs at most
- * throughput (closed loop); NDJSON batches; report.
+ * speed and at {@code --rate}, each right after a warm-up run in its JVM; {@code EndToEndLatency};
+ * start ingest on a free port; single POSTs at {@code --rate} for {@code --seconds} (open loop)
+ * right after a warm-up at that rate; single POSTs at most throughput (closed loop); NDJSON
+ * batches right after a batch warm-up; report. Each measurement thus follows its own warm-up, on
+ * both sides.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Measures Herald's ingest (single POST latency and throughput, batch throughput) beside Kafka's "
@@ -38,6 +45,10 @@ final class IngestBenchCommand implements Callable<Integer> {
     private static final String DEFAULT_LAUNCHER = "java -jar bench/target/herald-bench.jar";
     private static final String HERALD_TOPIC = "bench.events";
     private static final int PARTITIONS = 6;
+    private static final long CLOSED_LOOP_MAX_REQUESTS = 5_000_000L;
+
+    /** Share of the machine's CPU time used by other processes during each measurement, by name. */
+    private final Map<String, Double> otherCpu = new LinkedHashMap<>();
 
     @Spec
     private CommandSpec spec;
@@ -51,8 +62,9 @@ final class IngestBenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "N",
-            description = "Single POSTs at --rate before measuring, seconds, not reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "10", paramLabel = "N",
+            description = "Warm-up at --rate before each fixed-rate run, raw and Herald, seconds, not reported "
+                    + "(default: ${DEFAULT-VALUE}).")
     private int warmupSeconds;
 
     @Option(names = "--raw-records", defaultValue = "300000", paramLabel = "N",
@@ -60,7 +72,7 @@ final class IngestBenchCommand implements Callable<Integer> {
     private long rawRecords;
 
     @Option(names = "--batch-events", defaultValue = "300000", paramLabel = "N",
-            description = "Events of the batch run, 1,000 per request (default: ${DEFAULT-VALUE}).")
+            description = "Events of the batch run, " + BenchSettings.BATCH_LINES + " per request (default: ${DEFAULT-VALUE}).")
     private long batchEvents;
 
     @Option(names = "--out", paramLabel = "FILE",
@@ -73,8 +85,7 @@ final class IngestBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BenchSettings settings = new BenchSettings(seconds, rate, warmupSeconds, rawRecords, rate * 15L, 10_000,
-                64, 10, batchEvents, 1_000, 4, PARTITIONS);
+        BenchSettings settings = BenchSettings.of(seconds, rate, warmupSeconds, rawRecords, batchEvents, PARTITIONS);
         MachineInfo machine = MachineInfo.collect();
         Instant date = Instant.now();
         String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -101,16 +112,24 @@ final class IngestBenchCommand implements Callable<Integer> {
 
     private BenchReport.Figures measure(BenchBroker kafka, BenchSettings s, String runId) {
         RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
-        progress("warm-up: ProducerPerformance, %,d records (not reported)", s.rawRecords() / 6);
-        raw.warmUp(s.rawRecords() / 6);
-        progress("raw: ProducerPerformance --throughput -1, %,d records of %d bytes", s.rawRecords(), RawKafkaBaseline.RECORD_BYTES);
-        ProducerPerfResult rawMax = raw.maxThroughput(s.rawRecords());
+        List<Double> brokerWarmup = new ArrayList<>();
+        for (int round = 1; round <= BenchSettings.BROKER_WARMUP_ROUNDS; round++) {
+            double recordsPerSec = raw.brokerWarmUpRound(s.rawRecords()).recordsPerSec();
+            brokerWarmup.add(recordsPerSec);
+            progress("warm-up %d/%d: ProducerPerformance --throughput -1, %,d records: %,.0f records/s (not reported)",
+                    round, BenchSettings.BROKER_WARMUP_ROUNDS, s.rawRecords(), recordsPerSec);
+        }
+        progress("raw: ProducerPerformance --throughput -1, %,d records of %d bytes after %,d warm-up records",
+                s.rawRecords(), RawKafkaBaseline.RECORD_BYTES, s.throughputWarmupRecords());
+        ProducerPerfResult rawMax = measured("raw max", () -> raw.maxThroughput(s.throughputWarmupRecords(), s.rawRecords()));
         progress("     %,.0f records/s", rawMax.recordsPerSec());
-        progress("raw: ProducerPerformance --throughput %d, %,d records", s.rate(), s.rawRateRecords());
-        ProducerPerfResult rawAtRate = raw.atRate(s.rawRateRecords(), s.rate());
+        progress("raw: ProducerPerformance --throughput %d, %,d records after %,d warm-up records", s.rate(),
+                s.rawRateRecords(), s.rateWarmupRecords());
+        ProducerPerfResult rawAtRate = measured("raw at rate",
+                () -> raw.atRate(s.rateWarmupRecords(), s.rawRateRecords(), s.rate()));
         progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", rawAtRate.p50Ms(), rawAtRate.p99Ms(), rawAtRate.p999Ms());
         progress("raw: EndToEndLatency, %,d records", s.endToEndRecords());
-        EndToEndResult e2e = raw.endToEnd(s.endToEndRecords());
+        EndToEndResult e2e = measured("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords()));
         progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
 
         IngestConfig config = new IngestConfig(Map.of(
@@ -120,36 +139,65 @@ final class IngestBenchCommand implements Callable<Integer> {
                 IngestConfig.TOPIC_PARTITIONS, Integer.toString(s.partitions()),
                 IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
                 IngestConfig.INGEST_ID, "bench"));
-        try (IngestServer ingest = IngestServer.start(config); IngestClient client = new IngestClient(ingest.baseUrl())) {
-            progress("Herald ingest at %s, topic %s", ingest.baseUrl(), HERALD_TOPIC);
-            SinglePublishLoad single = new SinglePublishLoad(client);
-            BatchPublishLoad batch = new BatchPublishLoad(client, s.batchLines());
+        try (IngestServer ingest = IngestServer.start(config)) {
+            String url = ingest.baseUrl();
+            progress("Herald ingest at %s, topic %s", url, HERALD_TOPIC);
+            progress("warm-up: single POST at %,d/s for %d s (not reported)", s.rate(), s.warmupSeconds());
             if (s.warmupSeconds() > 0) {
-                progress("warm-up: single POST at %,d/s for %d s, %,d batch events (not reported)", s.rate(),
-                        s.warmupSeconds(), s.batchLines() * 20L);
-                single.openLoop(s.rate(), Duration.ofSeconds(s.warmupSeconds()));
-                batch.run(s.batchLines() * 20L, s.batchConcurrency(), BenchSettings.BATCH_MAX_DURATION);
+                withClient(url, client -> new SinglePublishLoad(client)
+                        .openLoop(s.rate(), Duration.ofSeconds(s.warmupSeconds())));
             }
+
             progress("Herald: single POST, open loop at %,d/s for %d s", s.rate(), s.seconds());
-            SinglePublishLoad.Result atRate = single.openLoop(s.rate(), Duration.ofSeconds(s.seconds()));
+            SinglePublishLoad.Result atRate = measured("Herald at rate", () -> withClient(url,
+                    client -> new SinglePublishLoad(client).openLoop(s.rate(), Duration.ofSeconds(s.seconds()))));
             progress("     %,.0f/s sent, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, %,d not 201", atRate.sentPerSecond(),
                     atRate.latency().p50Ms(), atRate.latency().p99Ms(), atRate.latency().p999Ms(), atRate.not201());
+
             progress("Herald: single POST, closed loop, %d in flight for %d s", s.closedConcurrency(), s.closedSeconds());
-            SinglePublishLoad.Result max = single.closedLoop(s.closedConcurrency(), Duration.ofSeconds(s.closedSeconds()),
-                    5_000_000L);
+            SinglePublishLoad.Result max = measured("Herald single max", () -> withClient(url, client -> new SinglePublishLoad(client)
+                    .closedLoop(s.closedConcurrency(), Duration.ofSeconds(s.closedSeconds()), CLOSED_LOOP_MAX_REQUESTS)));
             progress("     %,.0f/s, p99 %.2f ms, %,d not 201", max.createdPerSecond(), max.latency().p99Ms(), max.not201());
+
+            progress("warm-up: batch, %,d events (not reported)", s.throughputWarmupRecords());
+            withClient(url, client -> new BatchPublishLoad(client, s.batchLines())
+                    .run(s.throughputWarmupRecords(), s.batchConcurrency(), BenchSettings.BATCH_MAX_DURATION));
             progress("Herald: batch, %,d events, %,d a request, %d in flight", s.batchEvents(), s.batchLines(),
                     s.batchConcurrency());
-            BatchPublishLoad.Result batchResult = batch.run(s.batchEvents(), s.batchConcurrency(), BenchSettings.BATCH_MAX_DURATION);
-            progress("     %,.0f events/s, %,d of %,d events published", batchResult.eventsPerSecond(),
-                    batchResult.eventsCreated(), batchResult.eventsSent());
-            return new BenchReport.Figures(rawMax, rawAtRate, e2e, atRate, max, batchResult);
+            BatchPublishLoad.Result batch = measured("Herald batch", () -> withClient(url, client -> new BatchPublishLoad(client,
+                    s.batchLines()).run(s.batchEvents(), s.batchConcurrency(), BenchSettings.BATCH_MAX_DURATION)));
+            progress("     %,.0f events/s, %,d of %,d events published", batch.eventsPerSecond(),
+                    batch.eventsCreated(), batch.eventsSent());
+            return new BenchReport.Figures(brokerWarmup, rawMax, rawAtRate, e2e, atRate, max, batch, otherCpu);
+        }
+    }
+
+    /**
+     * Runs one measurement and notes how much CPU time other processes took meanwhile (see
+     * {@link CpuInterference}), under {@code name}.
+     */
+    private <T> T measured(String name, Supplier<T> step) {
+        CpuInterference.Sample before = CpuInterference.sample();
+        T result = step.get();
+        otherCpu.put(name, CpuInterference.between(before, CpuInterference.sample()));
+        return result;
+    }
+
+    /**
+     * Runs one load with a client of its own, so that no run inherits the connections another
+     * opened (the JDK client's pool grows with the most requests ever in flight, and a large pool
+     * makes every request slower).
+     */
+    private static <T> T withClient(String baseUrl, Function<IngestClient, T> load) {
+        try (IngestClient client = new IngestClient(baseUrl)) {
+            return load.apply(client);
         }
     }
 
     private String commandLine() {
         String launcher = System.getProperty(LAUNCHER_PROPERTY, DEFAULT_LAUNCHER);
-        StringBuilder line = new StringBuilder(launcher).append(' ').append(spec.name());
+        StringBuilder line = new StringBuilder(launcher);
+        // The original arguments of the whole command line, this subcommand's name included.
         for (String arg : spec.commandLine().getParseResult().originalArgs()) {
             line.append(' ').append(arg.isEmpty() || arg.matches(".*[\\s'\"$`\\\\].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
         }

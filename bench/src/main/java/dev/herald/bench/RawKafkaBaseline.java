@@ -1,29 +1,34 @@
 package dev.herald.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Kafka's own producer figures on the benchmark's broker: {@code ProducerPerformance} at full
  * speed and at a fixed rate, and {@code EndToEndLatency}, each in a child JVM (the tools call
- * {@code System.exit}) on a topic of its own.
+ * {@code System.exit}) on a new topic of its own.
+ *
+ * <p>Each {@code ProducerPerformance} run is preceded, in the same child JVM and on the same
+ * topic, by a warm-up run whose figures are dropped (see {@link WarmProducerPerformance}), as
+ * Herald's figures are taken after a warm-up. {@code EndToEndLatency} exits when done, so it
+ * runs once, cold; its first records carry the start-up transient.
  *
  * <p>The producer settings match what Herald's ingest uses: {@code acks=all},
  * {@code enable.idempotence=true}, {@code linger.ms=1}, no compression, 1 KiB records.
+ * Not thread-safe.
  */
 final class RawKafkaBaseline {
 
     /** Record size of every raw run, bytes; Herald's benchmark payloads have the same size. */
     static final int RECORD_BYTES = BenchPayloads.EVENT_BYTES;
 
-    private static final String PRODUCER_PERFORMANCE = "org.apache.kafka.tools.ProducerPerformance";
     private static final String END_TO_END_LATENCY = "org.apache.kafka.tools.EndToEndLatency";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
 
     private final BenchBroker broker;
     private final int partitions;
     private final String runId;
+    private boolean warmupTopicCreated;
 
     /**
      * @param partitions partitions of each topic created for a run
@@ -35,19 +40,39 @@ final class RawKafkaBaseline {
         this.runId = runId;
     }
 
-    /** A full-speed {@code ProducerPerformance} run whose figures are dropped: warms the broker up. */
-    void warmUp(long records) {
-        producerPerformance("bench.raw.warmup." + runId, records, -1);
+    /**
+     * One round of broker warm-up: a full-speed {@code ProducerPerformance} run in a new child
+     * JVM on the run's warm-up topic, not part of the comparison. A new broker JVM keeps getting
+     * faster for its first million or so records (its JIT), so several rounds come before anything
+     * is measured, lest the raw figures meet a colder broker than Herald's, which are taken later.
+     *
+     * @return the round's figures, to show how the broker warmed up
+     */
+    ProducerPerfResult brokerWarmUpRound(long records) {
+        String topic = "bench.warmup." + runId;
+        if (!warmupTopicCreated) {
+            broker.createTopic(topic, partitions);
+            warmupTopicCreated = true;
+        }
+        return run(topic, 0, records, -1);
     }
 
-    /** {@code ProducerPerformance --throughput -1}: as fast as one producer goes. */
-    ProducerPerfResult maxThroughput(long records) {
-        return producerPerformance("bench.raw.throughput." + runId, records, -1);
+    /**
+     * {@code ProducerPerformance --throughput -1}: as fast as one producer goes.
+     *
+     * @param warmupRecords records of the warm-up run before it, not reported
+     */
+    ProducerPerfResult maxThroughput(long warmupRecords, long records) {
+        return producerPerformance("bench.raw.throughput." + runId, warmupRecords, records, -1);
     }
 
-    /** {@code ProducerPerformance --throughput rate}: latency of acks=all sends at a steady rate. */
-    ProducerPerfResult atRate(long records, int rate) {
-        return producerPerformance("bench.raw.rate." + runId, records, rate);
+    /**
+     * {@code ProducerPerformance --throughput rate}: latency of acks=all sends at a steady rate.
+     *
+     * @param warmupRecords records of the warm-up run before it, at the same rate, not reported
+     */
+    ProducerPerfResult atRate(long warmupRecords, long records, int rate) {
+        return producerPerformance("bench.raw.rate." + runId, warmupRecords, records, rate);
     }
 
     /**
@@ -62,9 +87,14 @@ final class RawKafkaBaseline {
         return EndToEndResult.parse(ChildJvm.run(END_TO_END_LATENCY, args, TOOL_TIMEOUT).requireSuccess("EndToEndLatency"));
     }
 
-    private ProducerPerfResult producerPerformance(String topic, long records, int throughput) {
+    private ProducerPerfResult producerPerformance(String topic, long warmupRecords, long records, int throughput) {
         broker.createTopic(topic, partitions);
-        List<String> args = new ArrayList<>(List.of(
+        return run(topic, warmupRecords, records, throughput);
+    }
+
+    private ProducerPerfResult run(String topic, long warmupRecords, long records, int throughput) {
+        List<String> args = List.of(
+                Long.toString(warmupRecords),
                 "--topic", topic,
                 "--num-records", Long.toString(records),
                 "--record-size", Integer.toString(RECORD_BYTES),
@@ -74,7 +104,13 @@ final class RawKafkaBaseline {
                 "acks=all",
                 "enable.idempotence=true",
                 "linger.ms=1",
-                "compression.type=none"));
-        return ProducerPerfResult.parse(ChildJvm.run(PRODUCER_PERFORMANCE, args, TOOL_TIMEOUT).requireSuccess("ProducerPerformance"));
+                "compression.type=none");
+        String output = ChildJvm.run(WarmProducerPerformance.class.getName(), args, TOOL_TIMEOUT)
+                .requireSuccess("ProducerPerformance");
+        int measured = output.indexOf(WarmProducerPerformance.MEASURED_MARKER);
+        if (measured < 0) {
+            throw new IllegalStateException("ProducerPerformance did not reach its measured run:\n" + ChildJvm.tail(output, 20));
+        }
+        return ProducerPerfResult.parse(output.substring(measured));
     }
 }

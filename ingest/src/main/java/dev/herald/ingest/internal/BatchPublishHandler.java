@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
@@ -70,14 +71,19 @@ final class BatchPublishHandler {
             BatchLine line = parser.parse(i + 1, body, lines.get(i)[0], lines.get(i)[1]);
             results.add(publish(line));
         }
-        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 160);
-            for (CompletableFuture<Map<String, Object>> r : results) {
-                out.writeBytes(Json.bytes(r.join()));
-                out.write('\n');
-            }
-            Responses.send(exchange, 200, Responses.NDJSON, out.toByteArray());
-        });
+        // One deadline for the whole batch; the answer is built on a worker, not on the Kafka
+        // producer's network thread that completes the last outcome.
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, publisher.deadlineMs(), TimeUnit.MILLISECONDS)
+                .thenRunAsync(() -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 160);
+                    for (int i = 0; i < results.size(); i++) {
+                        Map<String, Object> result = results.get(i).getNow(null);
+                        out.writeBytes(Json.bytes(result != null ? result : failure(i + 1, publisher.timedOut().problem())));
+                        out.write('\n');
+                    }
+                    Responses.send(exchange, 200, Responses.NDJSON, out.toByteArray());
+                }, workers);
     }
 
     private CompletableFuture<Map<String, Object>> publish(BatchLine line) {

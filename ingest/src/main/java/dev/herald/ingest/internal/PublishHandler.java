@@ -2,6 +2,7 @@ package dev.herald.ingest.internal;
 
 import java.util.Deque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
@@ -59,6 +60,7 @@ final class PublishHandler {
                     }
                     Responses.onWorker(ex, workers, () -> publisher
                             .publish(Api.SINGLE, channel, key, type != null ? type : Event.DEFAULT_TYPE, contentType, body)
+                            .completeOnTimeout(publisher.timedOut(), publisher.deadlineMs(), TimeUnit.MILLISECONDS)
                             .thenAccept(outcome -> Responses.published(ex, outcome)));
                 },
                 ex -> refuse(ex, tooLarge()),

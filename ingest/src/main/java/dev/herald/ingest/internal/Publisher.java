@@ -2,8 +2,6 @@ package dev.herald.ingest.internal;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
@@ -21,6 +19,8 @@ import dev.herald.schemas.EventId;
  * it from a worker thread.
  */
 public final class Publisher {
+
+    private static final long DEADLINE_MARGIN_MS = 1_000;
 
     private final KafkaEventLog log;
     private final IdempotencyCache idempotency;
@@ -79,7 +79,6 @@ public final class Publisher {
                 java.time.Instant.ofEpochMilli(now), contentType, payload);
         long startNs = System.nanoTime();
         return log.append(event)
-                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .handle((published, error) -> {
                     if (error != null) {
                         pending.completeExceptionally(error);
@@ -93,13 +92,26 @@ public final class Publisher {
                 });
     }
 
+    /**
+     * How long a request waits for its outcomes before answering 503 regardless. The producer
+     * reports every record within {@code delivery.timeout.ms} (= {@code publish.timeout.ms}) of
+     * {@code send} returning, so this is a safety net, applied once per request rather than once
+     * per event.
+     */
+    long deadlineMs() {
+        return timeoutMs + DEADLINE_MARGIN_MS;
+    }
+
+    /** The outcome of a publish that had no answer by {@link #deadlineMs()}: 503, nothing promised. */
+    PublishOutcome timedOut() {
+        return PublishOutcome.refused(Problem.logUnavailable("Kafka did not acknowledge the event within " + deadlineMs()
+                + " ms; it may or may not be in the log, retry with the same Idempotency-Key", retryAfterSeconds));
+    }
+
     private Problem unavailable(Throwable error) {
-        Throwable cause = error.getCause() != null && !(error instanceof TimeoutException) ? error.getCause() : error;
-        String detail = cause instanceof TimeoutException
-                ? "Kafka did not acknowledge the event within " + timeoutMs + " ms; it may or may not be in the log, retry with the same Idempotency-Key"
-                : "Kafka did not acknowledge the event (" + cause.getClass().getSimpleName()
-                        + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
-                        + "); it may or may not be in the log, retry with the same Idempotency-Key";
-        return Problem.logUnavailable(detail, retryAfterSeconds);
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return Problem.logUnavailable("Kafka did not acknowledge the event (" + cause.getClass().getSimpleName()
+                + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
+                + "); it may or may not be in the log, retry with the same Idempotency-Key", retryAfterSeconds);
     }
 }
