@@ -88,8 +88,10 @@ final class BenchReport {
                 + "see [bench/README.md](../bench/README.md)). Do not edit by hand: run it again.\n\n");
         md.append("Herald's ingest API beside Kafka's own producer tools, on the same broker in the same run. Kafka's "
                 + "`ProducerPerformance` and `EndToEndLatency` run first, each in a child JVM on a new topic; then Herald's "
-                + "ingest server starts in the benchmark's JVM and is loaded over HTTP/1.1 from `java.net.http.HttpClient` "
-                + "on loopback. Every payload and record is 1 KiB, every topic has " + settings.partitions()
+                + "ingest server starts in the benchmark's JVM and is loaded over HTTP/1.1 on loopback: the open loop from "
+                + "32 persistent connections on plain sockets (`KeepAliveLoad`), the closed loop and batches from "
+                + "`java.net.http.HttpClient`. The broker, ingest and the load share this JVM, so their garbage "
+                + "collection pauses show in each other's tails. Every payload and record is 1 KiB, every topic has " + settings.partitions()
                 + " partitions and replication factor 1, every producer uses `acks=all`, `enable.idempotence=true` and "
                 + "`linger.ms=1`. A Herald 201 means the event is acknowledged by Kafka with `acks=all`, so both sides "
                 + "measure a durable write.\n\n");

@@ -143,14 +143,17 @@ final class IngestBenchCommand implements Callable<Integer> {
             String url = ingest.baseUrl();
             progress("Herald ingest at %s, topic %s", url, HERALD_TOPIC);
             progress("warm-up: single POST at %,d/s for %d s (not reported)", s.rate(), s.warmupSeconds());
+            List<String> paths = new java.util.ArrayList<>();
+            for (int i = 0; i < BenchPayloads.CHANNELS; i++) {
+                paths.add("/v1/channels/" + BenchPayloads.channel(i) + "/events");
+            }
+            KeepAliveLoad lean = new KeepAliveLoad(url, paths, "application/json", BenchPayloads.eventPayload());
             if (s.warmupSeconds() > 0) {
-                withClient(url, client -> new SinglePublishLoad(client)
-                        .openLoop(s.rate(), Duration.ofSeconds(s.warmupSeconds())));
+                openLoop(lean, s.rate(), Duration.ofSeconds(s.warmupSeconds()));
             }
 
             progress("Herald: single POST, open loop at %,d/s for %d s", s.rate(), s.seconds());
-            SinglePublishLoad.Result atRate = measured("Herald at rate", () -> withClient(url,
-                    client -> new SinglePublishLoad(client).openLoop(s.rate(), Duration.ofSeconds(s.seconds()))));
+            SinglePublishLoad.Result atRate = measured("Herald at rate", () -> openLoop(lean, s.rate(), Duration.ofSeconds(s.seconds())));
             progress("     %,.0f/s sent, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, %,d not 201", atRate.sentPerSecond(),
                     atRate.latency().p50Ms(), atRate.latency().p99Ms(), atRate.latency().p999Ms(), atRate.not201());
 
@@ -176,6 +179,17 @@ final class IngestBenchCommand implements Callable<Integer> {
      * Runs one measurement and notes how much CPU time other processes took meanwhile (see
      * {@link CpuInterference}), under {@code name}.
      */
+    private static SinglePublishLoad.Result openLoop(KeepAliveLoad load, int rate, Duration duration) {
+        try {
+            return load.openLoop(rate, duration);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("open-loop load failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the open-loop load", e);
+        }
+    }
+
     private <T> T measured(String name, Supplier<T> step) {
         CpuInterference.Sample before = CpuInterference.sample();
         T result = step.get();

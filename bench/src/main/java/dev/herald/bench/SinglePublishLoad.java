@@ -16,14 +16,9 @@ import org.HdrHistogram.Recorder;
  * Single-event publishes, {@code POST /v1/channels/bench-<i % 64>/events} with a 1 KiB JSON
  * body, each answered 201 only after Kafka acknowledged the event with {@code acks=all}.
  *
- * <p>Two shapes of load:
- * <ul>
- *   <li>{@link #openLoop}: requests are sent on a fixed schedule whatever the answers do, and each
- *       latency runs from the request's <em>scheduled</em> send time to its answer, so a stall
- *       shows in every request it delays (no coordinated omission);</li>
- *   <li>{@link #closedLoop}: a fixed number of requests in flight, each sent when the previous one
- *       of its lane is answered; its rate is the most the server sustains at that concurrency.</li>
- * </ul>
+ * <p>{@link #closedLoop}: a fixed number of requests in flight, each sent when the previous one
+ * of its lane is answered; its rate is the most the server sustains at that concurrency. (The
+ * open loop at a fixed rate is {@link KeepAliveLoad}.)
  * Both are bounded in count and in time. Latencies count only 201 answers; other statuses and
  * failed requests are counted apart.
  */
@@ -70,46 +65,6 @@ final class SinglePublishLoad {
         /** Requests that did not get a 201, whatever the reason. */
         long not201() {
             return sent - created;
-        }
-    }
-
-    /**
-     * Sends {@code rate} requests per second for {@code duration}: at most
-     * {@code rate × duration} requests, and none scheduled after twice the duration (when the
-     * server is too slow to keep up). Then waits for the outstanding answers.
-     */
-    Result openLoop(int rate, Duration duration) {
-        if (rate < 1) {
-            throw new IllegalArgumentException("rate must be >= 1, was " + rate);
-        }
-        long total = Math.max(1, rate * duration.toSeconds());
-        long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
-        Counters counters = new Counters();
-        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-        long start = System.nanoTime();
-        long sendDeadline = start + 2 * duration.toNanos();
-        long sent = 0;
-        try {
-            for (long i = 0; i < total; i++) {
-                long scheduled = start + i * intervalNs;
-                parkUntil(scheduled);
-                long remaining = sendDeadline - System.nanoTime();
-                if (remaining <= 0 || !inFlight.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-                sent++;
-                client.send(requests[(int) (i % requests.length)], HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((response, error) -> {
-                            counters.record(response == null ? -1 : response.statusCode(), System.nanoTime() - scheduled);
-                            inFlight.release();
-                        });
-            }
-            double seconds = (System.nanoTime() - start + intervalNs) / 1e9;
-            inFlight.tryAcquire(MAX_IN_FLIGHT, DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return counters.result(sent, seconds);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the open-loop run", e);
         }
     }
 
@@ -163,7 +118,7 @@ final class SinglePublishLoad {
     }
 
     /** Answers by kind and the latency of 201s; written from many threads. */
-    private static final class Counters {
+    static final class Counters {
         private final Recorder latencyNs = new Recorder(3);
         private final LongAdder created = new LongAdder();
         private final LongAdder otherStatus = new LongAdder();
