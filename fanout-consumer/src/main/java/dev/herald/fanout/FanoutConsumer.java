@@ -167,7 +167,7 @@ public final class FanoutConsumer implements AutoCloseable {
 
     private void process(ConsumerRecords<byte[], byte[]> records) {
         long now = clock.millis();
-        List<Object[]> handOff = new ArrayList<>(records.count());
+        List<HandOff> handOff = new ArrayList<>(records.count());
         try (EventStore.Batch batch = store.batch(now)) {
             for (ConsumerRecord<byte[], byte[]> rec : records) {
                 batch.processed(rec.partition(), rec.offset() + 1);
@@ -181,7 +181,7 @@ public final class FanoutConsumer implements AutoCloseable {
                 }
                 byte[] frame = FrameCodec.eventFrame(event, PositionCodec.encode(new Position(epoch, rec.partition(), rec.offset())));
                 if (batch.admit(event.id(), event.channel(), rec.partition(), rec.offset(), frame)) {
-                    handOff.add(new Object[] {event, rec, frame});
+                    handOff.add(new HandOff(event, rec.partition(), rec.offset(), frame));
                 } else {
                     duplicates.increment();
                 }
@@ -191,11 +191,9 @@ public final class FanoutConsumer implements AutoCloseable {
             storeFailed(records, e);
             return;
         }
-        for (Object[] h : handOff) {
-            Event event = (Event) h[0];
-            ConsumerRecord<?, ?> rec = (ConsumerRecord<?, ?>) h[1];
-            sink.deliver(event.channel(), rec.partition(), rec.offset(), (byte[]) h[2]);
-            publishToEnqueue.record(Math.max(0, now - event.time().toEpochMilli()), TimeUnit.MILLISECONDS);
+        for (HandOff h : handOff) {
+            sink.deliver(h.event().channel(), h.partition(), h.offset(), h.frame());
+            publishToEnqueue.record(Math.max(0, now - h.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
             delivered.increment();
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -283,6 +281,10 @@ public final class FanoutConsumer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A new event of a poll, stored and waiting to be handed to the sink. */
+    private record HandOff(Event event, int partition, long offset, byte[] frame) {
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

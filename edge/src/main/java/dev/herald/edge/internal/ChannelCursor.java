@@ -47,10 +47,6 @@ final class ChannelCursor {
         return partition;
     }
 
-    Subscriber subscriber() {
-        return subscriber;
-    }
-
     /** A live event of this cursor's channel, in offset order. */
     synchronized void onLive(long offset, byte[] frame) {
         if (!live) {

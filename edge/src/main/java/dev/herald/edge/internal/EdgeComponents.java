@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +44,6 @@ public final class EdgeComponents implements AutoCloseable {
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final EdgeMetrics metrics;
     private final ExecutorService resumeWorkers;
-    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     private final HttpHandler routes;
 
     public EdgeComponents(EdgeConfig config, Clock clock) {
@@ -87,8 +84,6 @@ public final class EdgeComponents implements AutoCloseable {
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         WebSocketProtocolHandshakeHandler ws = Handlers.websocket((exchange, channel) -> {
             WsConnection connection = new WsConnection(channel, context);
-            connections.add(connection);
-            channel.addCloseTask(ch -> connections.remove(connection));
             channel.setIdleTimeout(idleMs);
             channel.getReceiveSetter().set(connection);
             channel.resumeReceives();
@@ -133,7 +128,7 @@ public final class EdgeComponents implements AutoCloseable {
 
     /** Tells every client to reconnect elsewhere (1001), as the edge drains. */
     public void closeConnections() {
-        for (WsConnection c : connections) {
+        for (WsConnection c : metrics.openConnections()) {
             c.closeWith(GOING_AWAY, "edge shutting down: reconnect and resume");
         }
     }

@@ -54,4 +54,9 @@ public final class EdgeMetrics {
     public int connections() {
         return connections.size();
     }
+
+    /** The open connections, a live view; for draining. */
+    Iterable<WsConnection> openConnections() {
+        return connections;
+    }
 }

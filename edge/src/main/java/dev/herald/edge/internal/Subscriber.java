@@ -5,7 +5,4 @@ interface Subscriber {
 
     /** Queues a frame for the client; a subscriber that cannot keep up closes itself (4008). */
     void send(byte[] frame);
-
-    /** A short name for logs and metrics tags, e.g. {@code ws}. */
-    String kind();
 }

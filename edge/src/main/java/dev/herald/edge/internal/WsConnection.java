@@ -57,11 +57,6 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
         channel.addCloseTask(ch -> closed());
     }
 
-    @Override
-    public String kind() {
-        return "ws";
-    }
-
     long queuedBytes() {
         return queue.bytes();
     }
