@@ -34,6 +34,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String QUEUE_MAX_EVENTS = "queue.max.events";
     public static final String WS_MAX_FRAME_BYTES = "ws.max.frame.bytes";
     public static final String WS_IDLE_TIMEOUT_MS = "ws.idle.timeout.ms";
+    public static final String SSE_KEEPALIVE_MS = "sse.keepalive.ms";
     public static final String MAX_SUBSCRIPTIONS = "connection.max.subscriptions";
     public static final String DEDUP_WINDOW_MS = "dedup.window.ms";
     public static final String DEDUP_MAX_BYTES = "dedup.max.bytes";
@@ -65,8 +66,11 @@ public final class EdgeConfig extends AbstractConfig {
                     "Largest client frame, in bytes; a larger one gets an error frame.")
             .define(WS_IDLE_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,
                     "A connection with no traffic either way for this long, in milliseconds, is closed.")
+            .define(SSE_KEEPALIVE_MS, Type.LONG, 15_000L, Range.atLeast(1_000), Importance.LOW,
+                    "An SSE stream with nothing to send for this long, in milliseconds, gets a comment line, so that "
+                            + "proxies keep it open and a dead client is noticed.")
             .define(MAX_SUBSCRIPTIONS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
-                    "Most channels one connection may subscribe to.")
+                    "Most channels one connection (WebSocket or SSE stream) may subscribe to.")
             .define(DEDUP_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM,
                     "How long, in milliseconds, an event id is remembered to drop duplicates.")
             .define(DEDUP_MAX_BYTES, Type.LONG, 256L << 20, Range.atLeast(1 << 20), Importance.LOW,

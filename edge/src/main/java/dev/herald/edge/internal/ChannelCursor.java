@@ -60,7 +60,7 @@ final class ChannelCursor {
         }
         if (offset > lastOffset) {
             lastOffset = offset;
-            subscriber.send(frame);
+            subscriber.event(channel, offset, frame);
         }
     }
 
@@ -73,7 +73,7 @@ final class ChannelCursor {
      */
     synchronized boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
         lastOffset = afterOffset;
-        subscriber.send(subscribed);
+        subscriber.subscribed(channel, afterOffset, subscribed);
         for (StoredFrame f : missed) {
             sendIfNew(f);
         }
@@ -88,7 +88,7 @@ final class ChannelCursor {
     private void sendIfNew(StoredFrame f) {
         if (f.offset() > lastOffset) {
             lastOffset = f.offset();
-            subscriber.send(f.frame());
+            subscriber.event(channel, f.offset(), f.frame());
         }
     }
 }

@@ -29,7 +29,7 @@ import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
- * resume workers and the HTTP routes ({@code /v1/ws}, {@code /healthz}, {@code /readyz},
+ * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, {@code /healthz}, {@code /readyz},
  * {@code /metrics}). Closing it closes every connection with 1001, stops the consumer (which
  * commits), then the store.
  */
@@ -90,6 +90,7 @@ public final class EdgeComponents implements AutoCloseable {
         });
         routes = Handlers.path(this::notFound)
                 .addExactPath("/v1/ws", ws)
+                .addExactPath("/v1/sse", new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)))
                 .addExactPath("/healthz", ex -> json(ex, 200, "{\"status\":\"up\"}"))
                 .addExactPath("/readyz", ex -> {
                     if (consumer.isReady()) {
@@ -121,23 +122,20 @@ public final class EdgeComponents implements AutoCloseable {
         return consumer;
     }
 
-    /** Open WebSocket connections now. */
+    /** Open WebSocket and SSE connections now. */
     public int connections() {
         return metrics.connections();
     }
 
     /** Tells every client to reconnect elsewhere (1001), as the edge drains. */
     public void closeConnections() {
-        for (WsConnection c : metrics.openConnections()) {
-            c.closeWith(GOING_AWAY, "edge shutting down: reconnect and resume");
+        for (EdgeConnection c : metrics.openConnections()) {
+            c.goAway();
         }
     }
 
     private void notFound(HttpServerExchange ex) {
-        ex.setStatusCode(404);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/problem+json");
-        ex.getResponseSender().send("{\"type\":\"urn:herald:problem:not-found\",\"title\":\"Not found\",\"status\":404,\"detail\":\"no resource at "
-                + ex.getRequestPath().replace("\"", "") + "\"}");
+        HttpProblems.send(ex, 404, "not-found", "Not found", "no resource at " + ex.getRequestPath());
     }
 
     private static void json(HttpServerExchange ex, int status, String body) {

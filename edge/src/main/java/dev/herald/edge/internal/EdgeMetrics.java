@@ -4,37 +4,41 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The edge's connection meters: {@code herald_edge_connections}, {@code herald_edge_subscriptions},
+ * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
  * {@code herald_edge_deliveries_total}, {@code herald_edge_queue_bytes} (frames waiting, all
  * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_resumes_total{result}}.
  * Thread-safe.
  */
 public final class EdgeMetrics {
 
-    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Counter deliveries;
     private final Counter slowCloses;
     private final Counter resumesRecovered;
     private final Counter resumesNotRecovered;
 
     public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index) {
-        registry.gauge("herald.edge.connections", connections, Set::size);
+        for (String protocol : new String[] {"ws", "sse"}) {
+            Gauge.builder("herald.edge.connections", connections, cs -> cs.stream().filter(c -> c.protocol().equals(protocol)).count())
+                    .tag("protocol", protocol).description("Open client connections").register(registry);
+        }
         registry.gauge("herald.edge.subscriptions", index, SubscriptionIndex::subscriptions);
-        registry.gauge("herald.edge.queue.bytes", connections, cs -> cs.stream().mapToLong(WsConnection::queuedBytes).sum());
+        registry.gauge("herald.edge.queue.bytes", connections, cs -> cs.stream().mapToLong(EdgeConnection::queuedBytes).sum());
         deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
         resumesRecovered = Counter.builder("herald.edge.resumes").tag("result", "recovered").register(registry);
         resumesNotRecovered = Counter.builder("herald.edge.resumes").tag("result", "not_recovered").register(registry);
     }
 
-    void opened(WsConnection c) {
+    void opened(EdgeConnection c) {
         connections.add(c);
     }
 
-    void closed(WsConnection c) {
+    void closed(EdgeConnection c) {
         connections.remove(c);
     }
 
@@ -56,7 +60,7 @@ public final class EdgeMetrics {
     }
 
     /** The open connections, a live view; for draining. */
-    Iterable<WsConnection> openConnections() {
+    Iterable<EdgeConnection> openConnections() {
         return connections;
     }
 }

@@ -2,64 +2,72 @@ package dev.herald.edge.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
- * One connection's frames on their way out, bounded in count and bytes. A frame counts against
+ * One connection's messages on their way out, bounded in count and bytes. A message is a
+ * WebSocket frame or an SSE event; the queue knows only its size. A message counts against
  * the bounds from the moment it is offered until the transport reports it written, so a slow
  * socket backs up here, where it is measured, and a subscriber past either bound is refused
  * ({@link Offer#FULL}) and must be closed.
  *
- * <p>Frames are written in batches: one task on the connection's I/O thread hands every frame
+ * <p>Messages are written in batches: one task on the connection's I/O thread hands every message
  * queued so far to the transport, without waiting for each write to finish first.
  *
  * <p>Thread-safe: offers come from the poll thread and resume workers, completions from the
  * connection's I/O thread.
  */
-final class OutboundQueue {
+final class OutboundQueue<M> {
 
-    /** What happened to an offered frame. */
+    /** What happened to an offered message. */
     enum Offer { QUEUED, FULL, CLOSED }
 
     /** The connection's transport. */
-    interface Transport {
+    interface Transport<M> {
         /** Runs {@code task} on the connection's I/O thread. */
         void execute(Runnable task);
 
-        /** Writes one frame (on the I/O thread) and calls {@code written} when it is out, or failed. */
-        void write(byte[] frame, Runnable written);
+        /** Writes one message (on the I/O thread) and calls {@code written} when it is out, or failed. */
+        void write(M message, Runnable written);
     }
 
     private final int maxEvents;
     private final long maxBytes;
-    private final Transport transport;
-    private List<byte[]> pending = new ArrayList<>();
+    private final ToIntFunction<M> size;
+    private final Transport<M> transport;
+    private List<M> pending = new ArrayList<>();
     private int count;
     private long bytes;
     private boolean drainScheduled;
     private boolean closed;
 
-    OutboundQueue(int maxEvents, long maxBytes, Transport transport) {
+    /**
+     * @param size how many bytes a message counts for
+     */
+    OutboundQueue(int maxEvents, long maxBytes, ToIntFunction<M> size, Transport<M> transport) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
+        this.size = size;
         this.transport = transport;
     }
 
     /**
-     * Queues {@code frame}. Returns {@link Offer#FULL} (and closes the queue) if it would go past
+     * Queues {@code message}. Returns {@link Offer#FULL} (and closes the queue) if it would go past
      * either bound: the connection is too slow and must be closed.
      */
-    Offer offer(byte[] frame) {
+    Offer offer(M message) {
+        int length = size.applyAsInt(message);
         synchronized (this) {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (count >= maxEvents || bytes + frame.length > maxBytes) {
+            if (count >= maxEvents || bytes + length > maxBytes) {
                 close();
                 return Offer.FULL;
             }
-            pending.add(frame);
+            pending.add(message);
             count++;
-            bytes += frame.length;
+            bytes += length;
             if (drainScheduled) {
                 return Offer.QUEUED;
             }
@@ -74,14 +82,14 @@ final class OutboundQueue {
         return bytes;
     }
 
-    /** Drops everything and refuses further frames. */
+    /** Drops everything and refuses further messages. */
     synchronized void close() {
         closed = true;
         pending = new ArrayList<>();
     }
 
     private void drain() {
-        List<byte[]> batch;
+        List<M> batch;
         synchronized (this) {
             batch = pending;
             pending = new ArrayList<>();
@@ -90,8 +98,9 @@ final class OutboundQueue {
                 return;
             }
         }
-        for (byte[] frame : batch) {
-            transport.write(frame, () -> written(frame.length));
+        for (M message : batch) {
+            int length = size.applyAsInt(message);
+            transport.write(message, () -> written(length));
         }
     }
 

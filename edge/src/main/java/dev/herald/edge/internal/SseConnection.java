@@ -1,0 +1,211 @@
+package dev.herald.edge.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.herald.fanout.FanoutConsumer;
+import dev.herald.schemas.Epoch;
+import dev.herald.schemas.Position;
+import dev.herald.schemas.PositionCodec;
+import dev.herald.schemas.StreamCursor;
+import io.undertow.server.handlers.sse.ServerSentEventConnection;
+import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
+
+/**
+ * One Server-Sent Events client following a fixed list of channels.
+ *
+ * <p>What it sends, in the WebSocket frames' JSON: each channel's {@code subscribed} frame as an
+ * SSE event named {@code subscribed}; every event frame as an unnamed event (a browser's
+ * {@code onmessage}); errors as events named {@code error}. Every {@code subscribed} and event
+ * carries an {@code id:} that is where the whole stream stands after it: for one channel, that
+ * channel's position (the same string as on WebSocket); for several, a {@link StreamCursor} with
+ * one offset per channel. A reconnect that sends it back as {@code Last-Event-ID} resumes every
+ * channel after exactly what this stream sent it.
+ *
+ * <p>The id of each message is computed when the message is queued, under this connection's
+ * lock, so ids follow queue order and each one covers everything queued before it. Before a
+ * channel's {@code subscribed} is sent, the cursor holds that channel's starting point (the
+ * resume point asked for, or the log head when the stream opened), so a stream that drops that
+ * early loses nothing either.
+ *
+ * <p>A client that cannot keep up is disconnected (SSE has no close codes); it reconnects with
+ * {@code Last-Event-ID} and resumes.
+ */
+final class SseConnection implements Subscriptions.Owner, EdgeConnection {
+
+    /** An offset in the resume point that stands for "from another epoch of the log". */
+    static final long OTHER_EPOCH = Long.MIN_VALUE;
+
+    private static final long CLOSE_GRACE_SECONDS = 5;
+
+    /** One SSE event on its way out: {@code event:} name (null: unnamed), {@code id:} (null: none), {@code data:}. */
+    record Message(String event, String id, String data) {
+        int size() {
+            return data.length() + (id == null ? 0 : id.length()) + 16;
+        }
+    }
+
+    private final ServerSentEventConnection connection;
+    private final XnioIoThread ioThread;
+    private final EdgeContext edge;
+    private final List<String> channels;
+    private final long[] since;
+    private final Map<String, Integer> indexOf = new HashMap<>();
+    private final int[] partitions;
+    private final long[] offsets;
+    private final Epoch epoch;
+    private final OutboundQueue<Message> queue;
+    private final Subscriptions subscriptions;
+    private volatile boolean closed;
+
+    /**
+     * @param since the offset after which to resume each channel, {@link #OTHER_EPOCH} for a
+     *              resume point from another epoch, or {@code null} for live from now
+     */
+    SseConnection(ServerSentEventConnection connection, XnioIoThread ioThread, EdgeContext edge, List<String> channels, long[] since) {
+        this.connection = connection;
+        this.ioThread = ioThread;
+        this.edge = edge;
+        this.channels = List.copyOf(channels);
+        this.since = since;
+        FanoutConsumer consumer = edge.consumer();
+        this.epoch = consumer.epoch();
+        this.partitions = new int[channels.size()];
+        this.offsets = new long[channels.size()];
+        for (int i = 0; i < channels.size(); i++) {
+            indexOf.put(channels.get(i), i);
+            partitions[i] = consumer.partitionOf(channels.get(i));
+            boolean fromHead = since == null || since[i] == OTHER_EPOCH;
+            offsets[i] = fromHead ? Math.max(-1, consumer.nextOffset(partitions[i]) - 1) : since[i];
+        }
+        this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), Message::size, new OutboundQueue.Transport<>() {
+            @Override
+            public void execute(Runnable task) {
+                ioThread.execute(task);
+            }
+
+            @Override
+            public void write(Message m, Runnable written) {
+                SseConnection.this.write(m, written);
+            }
+        });
+        this.subscriptions = new Subscriptions(edge, this);
+    }
+
+    /** Registers the connection and subscribes its channels. */
+    void start() {
+        edge.metrics().opened(this);
+        connection.addCloseTask(c -> closed());
+        for (int i = 0; i < channels.size(); i++) {
+            String channel = channels.get(i);
+            if (since == null) {
+                subscriptions.subscribe(null, channel, null);
+            } else if (since[i] == OTHER_EPOCH) {
+                subscriptions.subscribeFromOtherEpoch(null, channel);
+            } else {
+                subscriptions.subscribe(null, channel, new Position(epoch, partitions[i], since[i]));
+            }
+        }
+    }
+
+    @Override
+    public String protocol() {
+        return "sse";
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queue.bytes();
+    }
+
+    @Override
+    public void subscribed(String channel, long offset, byte[] frame) {
+        synchronized (this) {
+            offsets[indexOf.get(channel)] = offset;
+            send(new Message("subscribed", cursor(), new String(frame, StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Override
+    public void event(String channel, long offset, byte[] frame) {
+        boolean queued;
+        synchronized (this) {
+            offsets[indexOf.get(channel)] = offset;
+            queued = send(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
+        }
+        if (queued) {
+            edge.metrics().delivered();
+        }
+    }
+
+    @Override
+    public void error(Object ref, String code, String message) {
+        send(new Message("error", null, new String(Frames.error(ref, code, message), StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void tooSlow() {
+        if (closed) {
+            return;
+        }
+        edge.metrics().slowConsumerClosed();
+        queue.close();
+        subscriptions.clear();
+        ioThread.execute(() -> IoUtils.safeClose(connection));
+    }
+
+    @Override
+    public void goAway() {
+        queue.close();
+        subscriptions.clear();
+        ioThread.execute(connection::shutdown);
+        ioThread.executeAfter(() -> IoUtils.safeClose(connection), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Where the stream stands now; call with this connection's lock held. */
+    private String cursor() {
+        if (channels.size() == 1) {
+            return PositionCodec.encode(new Position(epoch, partitions[0], offsets[0]));
+        }
+        return StreamCursor.of(epoch, channels, offsets).encode();
+    }
+
+    private boolean send(Message message) {
+        switch (queue.offer(message)) {
+            case QUEUED:
+                return true;
+            case FULL:
+                tooSlow();
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void write(Message m, Runnable written) {
+        connection.send(m.data(), m.event(), m.id(), new ServerSentEventConnection.EventCallback() {
+            @Override
+            public void done(ServerSentEventConnection c, String data, String event, String id) {
+                written.run();
+            }
+
+            @Override
+            public void failed(ServerSentEventConnection c, String data, String event, String id, IOException e) {
+                queue.close();
+                written.run();
+            }
+        });
+    }
+
+    private void closed() {
+        closed = true;
+        queue.close();
+        subscriptions.clear();
+        edge.metrics().closed(this);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.herald.edge.internal;
+
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.herald.schemas.ChannelName;
+import dev.herald.schemas.InvalidInputException;
+import dev.herald.schemas.Position;
+import dev.herald.schemas.PositionCodec;
+import dev.herald.schemas.StreamCursor;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.sse.ServerSentEventHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+
+/**
+ * {@code GET /v1/sse?channel=a&channel=b}: opens a Server-Sent Events stream of the named
+ * channels (see {@link SseConnection}).
+ *
+ * <p>The resume point is the {@code Last-Event-ID} header (what a browser sends when it
+ * reconnects on its own) or, for a first connection that already has one, the
+ * {@code lastEventId} query parameter; the header wins. It is the stream cursor of a former
+ * stream of the same channels in the same order, or, for a stream of one channel, that channel's
+ * position (the same string as on WebSocket). Everything is checked before the stream starts:
+ * no channel, a bad or repeated channel name, too many channels, a garbage resume point or a
+ * cursor of other channels answer 400 with a problem body, and no stream.
+ */
+final class SseEndpoint implements HttpHandler {
+
+    static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
+    private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
+
+    private final EdgeContext edge;
+    private final long keepAliveMs;
+
+    SseEndpoint(EdgeContext edge, long keepAliveMs) {
+        this.edge = edge;
+        this.keepAliveMs = keepAliveMs;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!exchange.getRequestMethod().equals(Methods.GET)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
+            HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/sse answers GET only");
+            return;
+        }
+        Deque<String> names = exchange.getQueryParameters().get("channel");
+        if (names == null || names.isEmpty()) {
+            HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", "name at least one channel: /v1/sse?channel=a&channel=b");
+            return;
+        }
+        if (names.size() > edge.maxSubscriptions()) {
+            HttpProblems.send(exchange, 400, "too-many-subscriptions", "Too many channels",
+                    "a stream may follow at most " + edge.maxSubscriptions() + " channels; " + names.size() + " named");
+            return;
+        }
+        List<String> channels = new ArrayList<>(names);
+        Set<String> seen = new HashSet<>();
+        for (String name : channels) {
+            String violation = ChannelName.violation(name);
+            if (violation != null) {
+                HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", violation);
+                return;
+            }
+            if (!seen.add(name)) {
+                HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", "channel " + name + " is named twice");
+                return;
+            }
+        }
+        long[] since;
+        try {
+            since = resumePoint(exchange, channels);
+        } catch (InvalidInputException e) {
+            HttpProblems.send(exchange, 400, "invalid-position", "Invalid resume point", e.getMessage());
+            return;
+        }
+        new ServerSentEventHandler((connection, lastEventId) -> {
+            connection.setKeepAliveTime(keepAliveMs);
+            new SseConnection(connection, exchange.getIoThread(), edge, channels, since).start();
+        }).handleRequest(exchange);
+    }
+
+    /**
+     * The offsets to resume each channel after, or {@code null} for live from now; an offset of
+     * {@link SseConnection#OTHER_EPOCH} marks a resume point from another epoch.
+     */
+    private long[] resumePoint(HttpServerExchange exchange, List<String> channels) {
+        String token = exchange.getRequestHeaders().getFirst(LAST_EVENT_ID);
+        if (token == null || token.isEmpty()) {
+            Deque<String> param = exchange.getQueryParameters().get(LAST_EVENT_ID_PARAMETER);
+            token = param == null ? null : param.peekFirst();
+        }
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        long[] offsets = new long[channels.size()];
+        if (StreamCursor.isStreamCursor(token)) {
+            StreamCursor cursor = StreamCursor.decode(token);
+            if (!cursor.isFor(channels)) {
+                throw new InvalidInputException("the Last-Event-ID belongs to a stream of other channels, or of the same ones "
+                        + "in another order; reconnect with the channels of that stream, in its order");
+            }
+            boolean sameEpoch = cursor.epoch().equals(edge.consumer().epoch());
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = sameEpoch ? cursor.offset(i) : SseConnection.OTHER_EPOCH;
+            }
+            return offsets;
+        }
+        Position position = PositionCodec.decode(token);
+        if (channels.size() != 1) {
+            throw new InvalidInputException("a stream of several channels resumes from its own Last-Event-ID (a stream cursor), "
+                    + "not from one channel's position");
+        }
+        if (!position.epoch().equals(edge.consumer().epoch())) {
+            offsets[0] = SseConnection.OTHER_EPOCH;
+        } else if (position.partition() != edge.consumer().partitionOf(channels.get(0))) {
+            throw new InvalidInputException("position belongs to another channel's partition");
+        } else {
+            offsets[0] = position.offset();
+        }
+        return offsets;
+    }
+}
