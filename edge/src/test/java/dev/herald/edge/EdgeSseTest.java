@@ -43,7 +43,7 @@ class EdgeSseTest {
             assertThat(sse.status()).isEqualTo(200);
             assertThat(sse.contentType()).startsWith("text/event-stream");
             List<SseEvent> subscribed = sse.next(2);
-            assertThat(subscribed).extracting(SseEvent::type).containsOnly("subscribed");
+            assertThat(subscribed).extracting(e -> e.json().get("op").asText()).containsOnly("subscribed");
             assertThat(subscribed).extracting(e -> e.json().get("channel").asText()).containsExactlyInAnyOrder("a", "b");
             assertThat(subscribed).allSatisfy(e -> assertThat(e.json().get("recovered").asBoolean()).isTrue());
 
@@ -55,6 +55,7 @@ class EdgeSseTest {
             log.publish(topic, "a", "{\n  \"pretty\": [1,\n 2]\n}");
             List<SseEvent> events = sse.next(41);
             assertThat(events).extracting(SseEvent::type).containsOnly("message");
+            assertThat(events).extracting(e -> e.json().get("op").asText()).containsOnly("event");
             assertThat(ns(events, "a")).containsExactlyElementsOf(LogFixture.range(0, 20));
             assertThat(ns(events, "b")).containsExactlyElementsOf(LogFixture.range(0, 20));
             assertThat(events).filteredOn(e -> e.json().at("/data/pretty").isArray()).singleElement()
@@ -88,7 +89,7 @@ class EdgeSseTest {
             try (SseClient again = SseClient.connect(url, lastEventId)) {
                 // Per channel: subscribed first, then its missed events; the two channels' resumes run side by side.
                 List<SseEvent> resumed = again.next(12);
-                assertThat(resumed).filteredOn(e -> e.type().equals("subscribed")).hasSize(2).allSatisfy(e ->
+                assertThat(resumed).filteredOn(e -> e.json().get("op").asText().equals("subscribed")).hasSize(2).allSatisfy(e ->
                         assertThat(e.json().get("recovered").asBoolean()).isTrue());
                 for (String channel : List.of("a", "b")) {
                     List<String> ops = resumed.stream().map(SseEvent::json).filter(f -> f.get("channel").asText().equals(channel))
@@ -119,7 +120,7 @@ class EdgeSseTest {
             log.publish(topic, "b", "{\"n\":0}");
             try (SseClient again = SseClient.connect(url, lastEventId)) {
                 List<SseEvent> resumed = again.next(4);
-                assertThat(resumed).filteredOn(e -> e.type().equals("message"))
+                assertThat(resumed).filteredOn(e -> e.json().get("op").asText().equals("event"))
                         .extracting(e -> e.json().get("channel").asText()).containsExactlyInAnyOrder("a", "b");
                 assertThat(again.poll(300)).isNull();
             }

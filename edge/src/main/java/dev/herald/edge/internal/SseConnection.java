@@ -19,9 +19,9 @@ import org.xnio.XnioIoThread;
 /**
  * One Server-Sent Events client following a fixed list of channels.
  *
- * <p>What it sends, in the WebSocket frames' JSON: each channel's {@code subscribed} frame as an
- * SSE event named {@code subscribed}; every event frame as an unnamed event (a browser's
- * {@code onmessage}); errors as events named {@code error}. Every {@code subscribed} and event
+ * <p>What it sends: the WebSocket frames' JSON as unnamed SSE events (a browser's
+ * {@code onmessage}), told apart by their {@code op}: each channel's {@code subscribed} frame,
+ * then its events, and {@code error} frames. Every {@code subscribed} and event
  * carries an {@code id:} that is where the whole stream stands after it: for one channel, that
  * channel's position (the same string as on WebSocket); for several, a {@link StreamCursor} with
  * one offset per channel. A reconnect that sends it back as {@code Last-Event-ID} resumes every
@@ -127,7 +127,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     public void subscribed(String channel, long offset, byte[] frame) {
         synchronized (this) {
             offsets[indexOf.get(channel)] = offset;
-            send(new Message("subscribed", cursor(), new String(frame, StandardCharsets.UTF_8)));
+            send(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
         }
     }
 
@@ -145,7 +145,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
 
     @Override
     public void error(Object ref, String code, String message) {
-        send(new Message("error", null, new String(Frames.error(ref, code, message), StandardCharsets.UTF_8)));
+        send(new Message(null, null, new String(Frames.error(ref, code, message), StandardCharsets.UTF_8)));
     }
 
     @Override
