@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.herald.edge.EdgeConfig;
+import dev.herald.edge.EdgeServer;
 import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
@@ -12,11 +14,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code herald dev}: a real single-node Kafka broker and ingest in one process, on loopback,
- * with all data under one folder that the next start reuses.
+ * {@code herald dev}: a real single-node Kafka broker, ingest and one edge in one process, on
+ * loopback, with all data under one folder that the next start reuses. {@code --config} and
+ * {@code --set} configure ingest, {@code --edge-set} the edge; both follow ingest's
+ * {@code bootstrap.servers} and {@code topic}.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = "Run Herald for development: an embedded Kafka broker and ingest, on loopback.")
+        description = "Run Herald for development: an embedded Kafka broker, ingest and one edge, on loopback.")
 final class DevCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".herald-dev", description = "Folder for all dev data, reused on the next start (default: ${DEFAULT-VALUE}).")
@@ -31,6 +35,12 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "Ingest HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--edge-port", defaultValue = "8081", description = "Edge (WebSocket and SSE) port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int edgePort;
+
+    @Option(names = "--edge-set", paramLabel = "KEY=VALUE", description = "One edge setting (herald config edge). Repeatable.")
+    Map<String, String> edgeOverrides = new java.util.LinkedHashMap<>();
+
     @Mixin
     Settings settings;
 
@@ -39,29 +49,48 @@ final class DevCommand implements Callable<Integer> {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir.resolve("kafka"))
                 .brokerPort(kafkaPort).controllerPort(controllerPort).build().start();
         IngestServer ingest;
+        EdgeServer edge;
         try {
             Map<String, String> values = new java.util.TreeMap<>(Map.of(
                     IngestConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     IngestConfig.HTTP_PORT, Integer.toString(httpPort),
                     IngestConfig.INGEST_ID, "dev"));
             values.putAll(ConfigSources.merge(IngestConfig.CONFIG_DEF.names(), settings.configFile, System.getenv(), settings.overrides));
-            ingest = IngestServer.start(new IngestConfig(values));
+            IngestConfig ingestConfig = new IngestConfig(values);
+            ingest = IngestServer.start(ingestConfig);
+            try {
+                Map<String, String> edgeValues = new java.util.TreeMap<>(Map.of(
+                        EdgeConfig.BOOTSTRAP_SERVERS, ingestConfig.getString(IngestConfig.BOOTSTRAP_SERVERS),
+                        EdgeConfig.TOPIC, ingestConfig.getString(IngestConfig.TOPIC),
+                        EdgeConfig.HTTP_PORT, Integer.toString(edgePort),
+                        EdgeConfig.EDGE_ID, "dev",
+                        EdgeConfig.DATA_DIR, dataDir.resolve("edge").toString()));
+                edgeValues.putAll(edgeOverrides);
+                edge = EdgeServer.start(new EdgeConfig(edgeValues));
+            } catch (RuntimeException e) {
+                ingest.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             broker.stop();
             throw e;
         }
-        System.out.println(banner(broker, ingest));
-        Lifecycle.runUntilStopped(broker, ingest);
+        System.out.println(banner(broker, ingest, edge));
+        Lifecycle.runUntilStopped(broker, ingest, edge);
         return 0;
     }
 
-    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest) {
+    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge) {
         String url = ingest.baseUrl();
         return String.join(System.lineSeparator(),
                 "",
                 "Herald dev is running.",
                 "  Kafka    " + broker.bootstrapServers() + "   (KRaft, data in " + dataDir.toAbsolutePath().normalize() + ")",
                 "  Ingest   " + url + "   (health " + url + "/healthz, metrics " + url + "/metrics)",
+                "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
+                "",
+                "Follow a channel (in another terminal):",
+                "  curl -sS -N '" + edge.baseUrl() + "/v1/sse?channel=demo'",
                 "",
                 "Publish an event:",
                 "  curl -sS -X POST -H 'Content-Type: application/json' --data '{\"hello\":\"world\"}' " + url + "/v1/channels/demo/events",

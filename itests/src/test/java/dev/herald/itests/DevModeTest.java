@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +29,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a new user does first: start {@code herald dev}, run the printed curl example, read the log. */
+/**
+ * What a new user does first: start {@code herald dev}, follow the printed SSE stream, run the
+ * printed curl example, see the event arrive, read the log.
+ */
 class DevModeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,12 +41,21 @@ class DevModeTest {
     Path dataDir;
 
     @Test
-    void thePrintedExamplePublishesARecordThatAPlainKafkaConsumerReadsAndItSurvivesARestart() throws Exception {
+    void thePrintedExamplesPublishAnEventThatTheEdgeDeliversAndAPlainKafkaConsumerReadsAndItSurvivesARestart() throws Exception {
         int kafkaPort = freePort();
         String[] args = {"dev", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                "--controller-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort())};
+                "--controller-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort()),
+                "--edge-port", Integer.toString(freePort())};
         JsonNode published;
         try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args)) {
+            Matcher follow = Pattern.compile("curl -sS -N '([^']+)'").matcher(dev.output());
+            assertThat(follow.find()).as(dev.output()).isTrue();
+            HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(follow.group(1)))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofLines());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            Iterator<String> sse = stream.body().filter(l -> l.startsWith("data:")).map(l -> l.substring(5)).iterator();
+            assertThat(JSON.readTree(sse.next()).get("op").asText()).isEqualTo("subscribed");
+
             Matcher curl = Pattern.compile("curl -sS -X POST -H '([^:]+): ([^']+)' --data '([^']+)' (\\S+)").matcher(dev.output());
             assertThat(curl.find()).as(dev.output()).isTrue();
 
@@ -52,6 +66,12 @@ class DevModeTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             published = JSON.readTree(r.body());
             assertThat(published.fieldNames()).toIterable().containsExactly("id", "channel", "position", "partition", "offset");
+            JsonNode delivered = JSON.readTree(sse.next());
+            assertThat(delivered.get("op").asText()).isEqualTo("event");
+            assertThat(delivered.get("id").asText()).isEqualTo(published.get("id").asText());
+            assertThat(delivered.get("position").asText()).isEqualTo(published.get("position").asText());
+            assertThat(delivered.get("data").toString()).isEqualTo(curl.group(3));
+            stream.body().close();
             // 143 = 128 + SIGTERM: the JVM's status after an orderly, signal-initiated shutdown.
             assertThat(dev.stop(Duration.ofSeconds(60))).isEqualTo(143);
             assertThat(dev.output()).contains("herald: stopped");
