@@ -171,6 +171,20 @@ class EdgeWebSocketTest {
             assertThat(all).extracting(e -> e.at("/data/n").asInt()).containsExactlyElementsOf(LogFixture.range(0, sent));
             assertThat(healthy.closeCode()).isNotDone();
             assertThat(edge.registry().scrape()).contains("herald_edge_slow_consumer_closes_total 1.0");
+
+            // What the closed subscriber got is a gap-free prefix; resuming from its last position delivers the rest.
+            List<JsonNode> got = stalled.drained();
+            assertThat(got.get(0).get("op").asText()).isEqualTo("subscribed");
+            List<Integer> prefix = got.subList(1, got.size()).stream().map(e -> e.at("/data/n").asInt()).toList();
+            assertThat(prefix).containsExactlyElementsOf(LogFixture.range(0, prefix.size()));
+            String last = got.get(got.size() - 1).get("position").asText();
+            try (WsClient again = WsClient.connect(edge.webSocketUrl())) {
+                again.send("{\"op\":\"subscribe\",\"channel\":\"flood\",\"since\":\"" + last + "\"}");
+                assertThat(again.next().get("recovered").asBoolean()).isTrue();
+                assertThat(again.next(sent - prefix.size())).extracting(e -> e.at("/data/n").asInt())
+                        .containsExactlyElementsOf(LogFixture.range(prefix.size(), sent));
+                assertThat(again.poll(300)).isNull();
+            }
         }
     }
 }

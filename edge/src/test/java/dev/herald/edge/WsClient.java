@@ -24,8 +24,8 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private final StringBuilder partial = new StringBuilder();
 
-    private WsClient(String url, boolean reading) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+    private WsClient(HttpClient http, String url, boolean reading) {
+        this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(url), new WebSocket.Listener() {
                     @Override
                     public void onOpen(WebSocket ws) {
@@ -60,12 +60,17 @@ final class WsClient implements AutoCloseable {
     }
 
     static WsClient connect(String url) {
-        return new WsClient(url, true);
+        return new WsClient(HttpClient.newHttpClient(), url, true);
+    }
+
+    /** A connection over a shared HTTP client: many connections then share its selector thread. */
+    static WsClient connect(HttpClient http, String url) {
+        return new WsClient(http, url, true);
     }
 
     /** A client that reads one frame and then nothing more: a subscriber that cannot keep up. */
     static WsClient connectNotReading(String url) {
-        return new WsClient(url, false);
+        return new WsClient(HttpClient.newHttpClient(), url, false);
     }
 
     /** Starts reading again (for a client made with {@link #connectNotReading}). */
@@ -102,6 +107,13 @@ final class WsClient implements AutoCloseable {
     /** A frame arriving within {@code millis}, or {@code null}. */
     JsonNode poll(long millis) throws InterruptedException {
         return frames.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Every frame received and not yet taken, without waiting. */
+    List<JsonNode> drained() {
+        List<JsonNode> all = new ArrayList<>();
+        frames.drainTo(all);
+        return all;
     }
 
     CompletableFuture<Integer> closeCode() {

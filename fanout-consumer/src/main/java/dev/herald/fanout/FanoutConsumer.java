@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +22,7 @@ import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.RecordMapping;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,6 +70,8 @@ public final class FanoutConsumer implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
+    /** Records of each partition in the log and not yet handed off, as of the last poll; read by the metrics. */
+    private final Map<Integer, Long> lags = new ConcurrentHashMap<>();
     private final Counter delivered;
     private final Counter duplicates;
     private final Counter malformed;
@@ -104,6 +108,14 @@ public final class FanoutConsumer implements AutoCloseable {
         publishToEnqueue = Timer.builder("herald.edge.publish.to.enqueue").description("From an event's time to its hand-off to the connections")
                 .publishPercentileHistogram().register(registry);
         registry.gauge("herald.edge.consumer.ready", this, c -> c.isReady() ? 1 : 0);
+        for (int p = 0; p < epoch.partitionCount(); p++) {
+            int partition = p;
+            Gauge.builder("herald.edge.consumer.lag", lags, m -> m.getOrDefault(partition, -1L))
+                    .tag("partition", Integer.toString(p))
+                    .description("Records of the partition in the log and not yet handed to the connections, as of the last poll; "
+                            + "-1 while unknown (not assigned, or nothing fetched yet)")
+                    .register(registry);
+        }
         thread = new Thread(this::run, "herald-edge-poll");
         thread.start();
     }
@@ -149,6 +161,7 @@ public final class FanoutConsumer implements AutoCloseable {
                 if (!records.isEmpty()) {
                     process(records);
                 }
+                updateLags();
             }
         } catch (WakeupException e) {
             // closing
@@ -205,6 +218,16 @@ public final class FanoutConsumer implements AutoCloseable {
         }
         consumer.commitAsync(offsets, null);
         notReadyReason = null;
+    }
+
+    /** Reads each assigned partition's lag from the consumer's last fetch, for {@code herald.edge.consumer.lag}. */
+    private void updateLags() {
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                lags.put(tp.partition(), lag.getAsLong());
+            }
+        }
     }
 
     private void storeFailed(ConsumerRecords<byte[], byte[]> records, StoreException e) {
@@ -304,6 +327,9 @@ public final class FanoutConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                lags.remove(tp.partition());
+            }
             commitSync();
         }
     }
