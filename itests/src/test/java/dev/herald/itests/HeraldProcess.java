@@ -80,11 +80,23 @@ final class HeraldProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGKILL and waits for the process to be gone: a crash, with no shutdown hook run. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("herald did not die within 30 s of SIGKILL");
+        }
+    }
+
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
