@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import dev.herald.schemas.Epoch;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -52,8 +53,13 @@ import org.rocksdb.WriteOptions;
  * ahead of {@code next}. A new epoch (topic re-created or re-partitioned) drops history, trim and
  * coverage, whose offsets mean nothing in it.
  *
- * <p>Threading: one writer (the poll thread) calls {@link #batch}, {@link #beginPartition} and
- * {@link #useEpoch}; {@link #history} and {@link #firstSeen} may be called from any thread.
+ * <p>Threading: one writer (the poll thread) calls {@link #batch}, {@link #beginPartition},
+ * {@link #useEpoch} and {@link #reopen}; {@link #history} and {@link #firstSeen} may be called
+ * from any thread.
+ *
+ * <p>Failures: once a write fails for an I/O reason (disk full, say), RocksDB refuses every later
+ * write, even after the cause is gone, until the database is opened again; RocksJava has no
+ * {@code Resume()}. {@link #reopen} does that, under a lock that keeps readers out meanwhile.
  */
 public final class EventStore implements AutoCloseable {
 
@@ -66,20 +72,26 @@ public final class EventStore implements AutoCloseable {
     private static final byte[] COVERAGE_PREFIX = "coverage".getBytes(StandardCharsets.US_ASCII);
 
     private final StoreSettings settings;
-    private final RocksDB db;
+    private final Path dir;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+    private final List<ColumnFamilyDescriptor> descriptors;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final ColumnFamilyHandle meta;
-    private final ColumnFamilyHandle dedup;
-    private final ColumnFamilyHandle history;
-    private final ColumnFamilyHandle trim;
+    /** Readers hold it shared; {@link #reopen} exclusively. The writer thread is the only one that reopens. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    // Replaced by reopen: written by the writer thread under the write lock; other threads read them under the read lock.
+    private RocksDB db;
+    private ColumnFamilyHandle meta;
+    private ColumnFamilyHandle dedup;
+    private ColumnFamilyHandle history;
+    private ColumnFamilyHandle trim;
     private final WriteOptions writeOptions = new WriteOptions();
     private final Map<Integer, Long> coverage = new ConcurrentHashMap<>();
     private final Map<String, Integer> historyCounts = new HashMap<>();
 
     private EventStore(Path dir, StoreSettings settings) throws RocksDBException {
         this.settings = settings;
+        this.dir = dir;
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         ColumnFamilyOptions plain = track(new ColumnFamilyOptions());
         CompactionOptionsFIFO fifo = new CompactionOptionsFIFO().setMaxTableFilesSize(settings.dedupMaxBytes());
@@ -88,16 +100,59 @@ public final class EventStore implements AutoCloseable {
                 .setCompactionOptionsFIFO(fifo)
                 .setTtl(Math.max(1, settings.dedupWindowMs() / 1000))
                 .setWriteBufferSize(Math.min(settings.dedupMaxBytes() / 4, 16L << 20)));
-        List<ColumnFamilyDescriptor> descriptors = List.of(
+        descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, plain),
                 new ColumnFamilyDescriptor("dedup".getBytes(StandardCharsets.US_ASCII), dedupOptions),
                 new ColumnFamilyDescriptor("history".getBytes(StandardCharsets.US_ASCII), track(new ColumnFamilyOptions())),
                 new ColumnFamilyDescriptor("trim".getBytes(StandardCharsets.US_ASCII), track(new ColumnFamilyOptions())));
+        openDb();
+    }
+
+    private void openDb() throws RocksDBException {
+        handles.clear();
         db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         meta = handles.get(0);
         dedup = handles.get(1);
         history = handles.get(2);
         trim = handles.get(3);
+    }
+
+    private void closeDb() {
+        if (db != null) {
+            handles.forEach(ColumnFamilyHandle::close);
+            handles.clear();
+            db.close();
+            db = null;
+        }
+    }
+
+    /**
+     * Closes and opens the database again, which clears a failed write's error state. Nothing
+     * acknowledged by an earlier write is lost (RocksDB replays its log). Writer thread only.
+     *
+     * @throws StoreException if it cannot be opened (the fault persists); the store then refuses
+     *                        every call until a later reopen succeeds
+     */
+    public void reopen() {
+        lock.writeLock().lock();
+        try {
+            closeDb();
+            openDb();
+        } catch (RocksDBException e) {
+            closeDb();
+            throw new StoreException("cannot reopen the edge store in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The open database; fails when a reopen failed. Callers on other threads hold the read lock. */
+    private RocksDB db() {
+        RocksDB current = db;
+        if (current == null) {
+            throw new StoreException("the edge store in " + dir + " is closed after a failed reopen");
+        }
+        return current;
     }
 
     /**
@@ -122,7 +177,7 @@ public final class EventStore implements AutoCloseable {
         byte[] encoded = ByteBuffer.allocate(18).putLong(epoch.topicId().getMostSignificantBits())
                 .putLong(epoch.topicId().getLeastSignificantBits()).putShort((short) epoch.partitionCount()).array();
         try {
-            byte[] stored = db.get(meta, EPOCH_KEY);
+            byte[] stored = db().get(meta, EPOCH_KEY);
             if (stored != null && java.util.Arrays.equals(stored, encoded)) {
                 return;
             }
@@ -132,7 +187,7 @@ public final class EventStore implements AutoCloseable {
                 batch.deleteRange(meta, NEXT_PREFIX, prefixEnd(NEXT_PREFIX));
                 batch.deleteRange(meta, COVERAGE_PREFIX, prefixEnd(COVERAGE_PREFIX));
                 batch.put(meta, EPOCH_KEY, encoded);
-                db.write(writeOptions, batch);
+                db().write(writeOptions, batch);
             }
             coverage.clear();
             historyCounts.clear();
@@ -148,12 +203,12 @@ public final class EventStore implements AutoCloseable {
      */
     public void beginPartition(int partition, long offset) {
         try {
-            byte[] next = db.get(meta, partitionKey(NEXT_PREFIX, partition));
-            byte[] covered = db.get(meta, partitionKey(COVERAGE_PREFIX, partition));
+            byte[] next = db().get(meta, partitionKey(NEXT_PREFIX, partition));
+            byte[] covered = db().get(meta, partitionKey(COVERAGE_PREFIX, partition));
             long start;
             if (covered == null || next == null || offset > ByteBuffer.wrap(next).getLong()) {
                 start = offset;
-                db.put(meta, writeOptions, partitionKey(COVERAGE_PREFIX, partition), longBytes(start));
+                db().put(meta, writeOptions, partitionKey(COVERAGE_PREFIX, partition), longBytes(start));
             } else {
                 start = ByteBuffer.wrap(covered).getLong();
             }
@@ -175,8 +230,9 @@ public final class EventStore implements AutoCloseable {
      * @return {@code long[]{partition, offset}}
      */
     public long[] firstSeen(String id, long nowMs) {
+        lock.readLock().lock();
         try {
-            byte[] v = db.get(dedup, id.getBytes(StandardCharsets.UTF_8));
+            byte[] v = db().get(dedup, id.getBytes(StandardCharsets.UTF_8));
             if (v == null) {
                 return null;
             }
@@ -188,6 +244,8 @@ public final class EventStore implements AutoCloseable {
             return new long[] {b.getInt(), b.getLong()};
         } catch (RocksDBException e) {
             throw new StoreException("cannot read the dedup index: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -199,14 +257,15 @@ public final class EventStore implements AutoCloseable {
         Long covered = coverage.get(partition);
         byte[] prefix = channelPrefix(channel);
         List<StoredFrame> frames = new ArrayList<>();
+        lock.readLock().lock();
         try {
-            byte[] trimmed = db.get(trim, channel.getBytes(StandardCharsets.UTF_8));
+            byte[] trimmed = db().get(trim, channel.getBytes(StandardCharsets.UTF_8));
             boolean complete = covered != null && afterOffset + 1 >= covered
                     && (trimmed == null || afterOffset >= ByteBuffer.wrap(trimmed).getLong());
             byte[] start = ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(Math.max(0, afterOffset + 1)).array();
             try (Slice upper = new Slice(prefixEnd(prefix));
                  ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-                 RocksIterator it = db.newIterator(history, ro)) {
+                 RocksIterator it = db().newIterator(history, ro)) {
                 for (it.seek(start); it.isValid() && frames.size() < limit; it.next()) {
                     long offset = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
                     frames.add(new StoredFrame(partition, offset, it.value()));
@@ -216,13 +275,19 @@ public final class EventStore implements AutoCloseable {
             return new HistoryRead(complete, frames);
         } catch (RocksDBException e) {
             throw new StoreException("cannot read history of " + channel + ": " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
     @Override
     public void close() {
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
+        lock.writeLock().lock();
+        try {
+            closeDb();
+        } finally {
+            lock.writeLock().unlock();
+        }
         writeOptions.close();
         dbOptions.close();
         cfOptions.forEach(ColumnFamilyOptions::close);
@@ -284,7 +349,7 @@ public final class EventStore implements AutoCloseable {
                 for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
                     batch.put(meta, partitionKey(NEXT_PREFIX, e.getKey()), longBytes(e.getValue()));
                 }
-                db.write(writeOptions, batch);
+                db().write(writeOptions, batch);
                 for (Map.Entry<String, Integer> e : pendingCounts.entrySet()) {
                     trimHistory(e.getKey(), e.getValue());
                 }
@@ -309,14 +374,14 @@ public final class EventStore implements AutoCloseable {
             try (WriteBatch deletes = new WriteBatch();
                  Slice upper = new Slice(prefixEnd(prefix));
                  ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-                 RocksIterator it = db.newIterator(history, ro)) {
+                 RocksIterator it = db().newIterator(history, ro)) {
                 it.seek(prefix);
                 for (int i = 0; i < excess && it.isValid(); i++, it.next()) {
                     deletes.delete(history, it.key());
                     lastTrimmed = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
                 }
                 deletes.put(trim, channel.getBytes(StandardCharsets.UTF_8), longBytes(lastTrimmed));
-                db.write(writeOptions, deletes);
+                db().write(writeOptions, deletes);
             }
             count -= excess;
         }
@@ -328,7 +393,7 @@ public final class EventStore implements AutoCloseable {
         int n = 0;
         try (Slice upper = new Slice(prefixEnd(prefix));
              ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(history, ro)) {
+             RocksIterator it = db().newIterator(history, ro)) {
             for (it.seek(prefix); it.isValid(); it.next()) {
                 n++;
             }

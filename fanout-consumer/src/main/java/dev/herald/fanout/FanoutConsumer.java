@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * does not wait for the dead member's session to expire.
  *
  * <p>If the store fails, the consumer stops committing, rewinds to the first record of the
- * failed poll, reports not-ready and retries every second until the store works again, losing
- * nothing.
+ * failed poll, reports not-ready, and every second reopens the store and retries, until the
+ * store works again; nothing is lost, since nothing of the failed poll was handed off or
+ * committed.
  */
 public final class FanoutConsumer implements AutoCloseable {
 
@@ -248,6 +249,12 @@ public final class FanoutConsumer implements AutoCloseable {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             running = false;
+            return;
+        }
+        try {
+            store.reopen(); // a failed RocksDB write leaves the database refusing writes until it is reopened
+        } catch (StoreException again) {
+            LOG.warn("edge store still failing: {}", again.getMessage());
         }
     }
 

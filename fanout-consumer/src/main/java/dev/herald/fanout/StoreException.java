@@ -6,6 +6,10 @@ package dev.herald.fanout;
  */
 public class StoreException extends RuntimeException {
 
+    public StoreException(String message) {
+        super(message);
+    }
+
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }
