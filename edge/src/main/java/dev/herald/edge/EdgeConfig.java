@@ -34,6 +34,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String QUEUE_MAX_EVENTS = "queue.max.events";
     public static final String WS_MAX_FRAME_BYTES = "ws.max.frame.bytes";
     public static final String WS_IDLE_TIMEOUT_MS = "ws.idle.timeout.ms";
+    public static final String WS_PING_INTERVAL_MS = "ws.ping.interval.ms";
     public static final String SSE_KEEPALIVE_MS = "sse.keepalive.ms";
     public static final String MAX_SUBSCRIPTIONS = "connection.max.subscriptions";
     public static final String DEDUP_WINDOW_MS = "dedup.window.ms";
@@ -65,7 +66,11 @@ public final class EdgeConfig extends AbstractConfig {
             .define(WS_MAX_FRAME_BYTES, Type.INT, 65_536, Range.between(256, 16 << 20), Importance.LOW,
                     "Largest client frame, in bytes; a larger one gets an error frame.")
             .define(WS_IDLE_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,
-                    "A connection with no traffic either way for this long, in milliseconds, is closed.")
+                    "A WebSocket from which nothing (no frame, no pong) is heard for this long, in milliseconds, is dropped; "
+                            + "checked at each ping.")
+            .define(WS_PING_INTERVAL_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
+                    "The edge pings each WebSocket this often, in milliseconds, so that a live client on a quiet channel answers "
+                            + "(pong) and is not taken for dead.")
             .define(SSE_KEEPALIVE_MS, Type.LONG, 15_000L, Range.atLeast(1_000), Importance.LOW,
                     "An SSE stream with nothing to send for this long, in milliseconds, gets a comment line, so that "
                             + "proxies keep it open and a dead client is noticed.")

@@ -1,8 +1,10 @@
 package dev.herald.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,25 @@ class EdgeWebSocketTest {
 
             log.publish(topic, "room", "{\"n\":3}");
             assertThat(ws.next().at("/data/n").asInt()).as("the connection stays usable").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aQuietButLiveClientIsKeptByPingsAndOneThatStopsAnsweringIsDropped() throws Exception {
+        String topic = log.topic();
+        try (EdgeServer edge = log.edge(topic, Map.of("ws.ping.interval.ms", "200", "ws.idle.timeout.ms", "1000"));
+             WsClient live = WsClient.connect(edge.webSocketUrl());
+             WsClient deaf = WsClient.connectNotReading(edge.webSocketUrl())) {
+            live.send("{\"op\":\"subscribe\",\"channel\":\"quiet\"}");
+            deaf.send("{\"op\":\"subscribe\",\"channel\":\"quiet\"}");
+            live.next();
+            // The deaf client read one frame and reads nothing more, so it never sees a ping to answer.
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.connections() == 1);
+            assertThat(edge.registry().get("herald.edge.idle.closes").counter().count()).isEqualTo(1.0);
+            assertThat(live.poll(1_500)).as("three idle timeouts of silence, answered pings only").isNull();
+            assertThat(live.closeCode()).isNotDone();
+            log.publish(topic, "quiet", "{\"n\":1}");
+            assertThat(live.next().at("/data/n").asInt()).isEqualTo(1);
         }
     }
 

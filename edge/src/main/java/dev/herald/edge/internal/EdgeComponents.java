@@ -82,9 +82,10 @@ public final class EdgeComponents implements AutoCloseable {
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS));
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
+        long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WebSocketProtocolHandshakeHandler ws = Handlers.websocket((exchange, channel) -> {
             WsConnection connection = new WsConnection(channel, context);
-            channel.setIdleTimeout(idleMs);
+            connection.keepAlive(pingMs, idleMs);
             channel.getReceiveSetter().set(connection);
             channel.resumeReceives();
         });

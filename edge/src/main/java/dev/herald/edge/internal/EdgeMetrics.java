@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
  * {@code herald_edge_deliveries_total}, {@code herald_edge_queue_bytes} (frames waiting, all
- * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_resumes_total{result}}.
+ * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_idle_closes_total},
+ * {@code herald_edge_resumes_total{result}}.
  * Thread-safe.
  */
 public final class EdgeMetrics {
@@ -18,6 +19,7 @@ public final class EdgeMetrics {
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Counter deliveries;
     private final Counter slowCloses;
+    private final Counter idleCloses;
     private final Counter resumesRecovered;
     private final Counter resumesNotRecovered;
 
@@ -30,6 +32,8 @@ public final class EdgeMetrics {
         registry.gauge("herald.edge.queue.bytes", connections, cs -> cs.stream().mapToLong(EdgeConnection::queuedBytes).sum());
         deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
+        idleCloses = Counter.builder("herald.edge.idle.closes").description("WebSockets dropped as silent past ws.idle.timeout.ms")
+                .register(registry);
         resumesRecovered = Counter.builder("herald.edge.resumes").tag("result", "recovered").register(registry);
         resumesNotRecovered = Counter.builder("herald.edge.resumes").tag("result", "not_recovered").register(registry);
     }
@@ -48,6 +52,10 @@ public final class EdgeMetrics {
 
     void slowConsumerClosed() {
         slowCloses.increment();
+    }
+
+    void idleClosed() {
+        idleCloses.increment();
     }
 
     void resumed(boolean recovered) {

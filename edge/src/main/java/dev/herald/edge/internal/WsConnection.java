@@ -9,11 +9,13 @@ import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 
 /**
  * One WebSocket client: reads its JSON frames ({@code subscribe}, {@code unsubscribe},
@@ -33,6 +35,7 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
     private final OutboundQueue<byte[]> queue;
     private final Subscriptions subscriptions;
     private volatile boolean closed;
+    private volatile long lastHeardNanos = System.nanoTime();
 
     WsConnection(WebSocketChannel channel, EdgeContext edge) {
         this.channel = channel;
@@ -51,6 +54,33 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
         });
         edge.metrics().opened(this);
         channel.addCloseTask(ch -> closed());
+    }
+
+    /**
+     * Pings the client every {@code pingMs} on the connection's I/O thread until it closes, and
+     * drops it once nothing (no frame, no pong) was heard from it for {@code idleMs}. Liveness is
+     * judged by what the client sends, not by socket traffic, since the pings themselves are
+     * traffic.
+     */
+    void keepAlive(long pingMs, long idleMs) {
+        XnioExecutor.Key key = channel.getIoThread().executeAtInterval(() -> {
+            if (!channel.isOpen()) {
+                return;
+            }
+            if (System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(idleMs)) {
+                edge.metrics().idleClosed();
+                IoUtils.safeClose(channel);
+            } else {
+                WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
+            }
+        }, pingMs, TimeUnit.MILLISECONDS);
+        channel.addCloseTask(ch -> key.remove());
+    }
+
+    @Override
+    protected void onFullPongMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+        lastHeardNanos = System.nanoTime();
+        message.getData().free();
     }
 
     @Override
@@ -110,6 +140,7 @@ public final class WsConnection extends AbstractReceiveListener implements Subsc
 
     @Override
     protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+        lastHeardNanos = System.nanoTime();
         JsonNode frame;
         try {
             frame = Frames.JSON.readTree(message.getData());
