@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,27 +14,10 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Delivery at scale and across edges, and records that no Herald ingest wrote. */
-class EdgeDeliveryTest {
-
-    @TempDir
-    static Path dir;
-    static LogFixture log;
-
-    @BeforeAll
-    static void startBroker() {
-        log = new LogFixture(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        log.close();
-    }
+class EdgeDeliveryTest extends LogBackedTest {
 
     @Test
     void aThousandSubscribersOnOneEdgeEachGetEveryEventOfTheirChannelInPublishOrder() throws Exception {

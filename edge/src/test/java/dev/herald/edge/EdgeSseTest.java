@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,26 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.edge.SseClient.SseEvent;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.StreamCursor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EdgeSseTest {
-
-    @TempDir
-    static Path dir;
-    static LogFixture log;
-
-    @BeforeAll
-    static void startBroker() {
-        log = new LogFixture(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        log.close();
-    }
+class EdgeSseTest extends LogBackedTest {
 
     @Test
     void aStreamOfTwoChannelsGetsBothSubscribedThenEachChannelsEventsInOrder() throws Exception {

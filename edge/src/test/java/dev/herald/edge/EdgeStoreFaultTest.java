@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,27 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.PositionCodec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The edge's RocksDB store on a disk that fills up and is freed again. */
-class EdgeStoreFaultTest {
-
-    @TempDir
-    static Path dir;
-    static LogFixture log;
-
-    @BeforeAll
-    static void startBroker() {
-        log = new LogFixture(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        log.close();
-    }
+class EdgeStoreFaultTest extends LogBackedTest {
 
     @Test
     void aFullDiskStopsCommitsAndReadinessAndOnceFreedEveryEventIsDeliveredInOrder() throws Exception {

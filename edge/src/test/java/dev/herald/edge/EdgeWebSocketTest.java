@@ -3,7 +3,6 @@ package dev.herald.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,26 +18,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EdgeWebSocketTest {
-
-    @TempDir
-    static Path dir;
-    static LogFixture log;
-
-    @BeforeAll
-    static void startBroker() {
-        log = new LogFixture(dir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        log.close();
-    }
+class EdgeWebSocketTest extends LogBackedTest {
 
     @Test
     void aLiveSubscriberGetsSubscribedFirstThenEveryEventInOrder() throws Exception {
