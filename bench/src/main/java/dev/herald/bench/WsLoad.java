@@ -1,0 +1,322 @@
+package dev.herald.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Many WebSocket subscribers on a few threads, each thread one NIO selector: about the least a
+ * client can do per frame, so that a benchmark measures the edge and not a client library (the
+ * JDK's WebSocket client spends more CPU per frame than the edge does).
+ *
+ * <p>Each connection does the HTTP upgrade, sends one text frame (its subscribe), then reads the
+ * server's frames and hands each complete text frame to the {@link Listener} with the time it was
+ * read. Pings are answered with pongs, so the edge does not take a connection for dead. It does
+ * not check {@code Sec-WebSocket-Accept}, and expects unfragmented server frames (the edge sends
+ * each message as one frame). Traffic goes only to the address given, which benchmarks keep on
+ * loopback.
+ */
+final class WsLoad implements AutoCloseable {
+
+    /** Receives every text frame. Called on the load's threads; must be quick and thread-safe. */
+    interface Listener {
+        void onText(int connection, ByteBuffer payload, long receivedNanos);
+    }
+
+    private static final int READ_BUFFER = 256 * 1024;
+
+    private final InetSocketAddress edge;
+    private final String path;
+    private final IntFunction<String> firstFrame;
+    private final Listener listener;
+    private final List<Loop> loops = new ArrayList<>();
+    private final AtomicInteger upgraded = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
+
+    /**
+     * @param firstFrame the text frame connection {@code i} sends once upgraded, e.g. its subscribe
+     */
+    WsLoad(InetSocketAddress edge, String path, int threads, IntFunction<String> firstFrame, Listener listener) throws IOException {
+        this.edge = edge;
+        this.path = path;
+        this.firstFrame = firstFrame;
+        this.listener = listener;
+        for (int t = 0; t < threads; t++) {
+            Loop loop = new Loop(Selector.open());
+            loops.add(loop);
+            Thread thread = new Thread(loop, "ws-load-" + t);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /**
+     * Opens {@code count} more connections, numbered on from those opened before, and waits up to
+     * {@code timeoutMs} until all are upgraded.
+     *
+     * @return how many connections are upgraded in all
+     */
+    int open(int count, long timeoutMs) throws IOException, InterruptedException {
+        int first = connections();
+        for (int i = 0; i < count; i++) {
+            int id = first + i;
+            SocketChannel ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.connect(edge);
+            loops.get(id % loops.size()).add(new Conn(id, ch));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (upgraded.get() < first + count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return upgraded.get();
+    }
+
+    /** Connections opened so far. */
+    int connections() {
+        return loops.stream().mapToInt(l -> l.opened).sum();
+    }
+
+    /** Connections that ended (closed by the edge, or failed). */
+    int closed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        for (Loop l : loops) {
+            l.stop();
+        }
+    }
+
+    /** One connection's state; touched only by its loop's thread after it is added. */
+    private final class Conn {
+        final int id;
+        final SocketChannel channel;
+        final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
+        ByteBuffer out;
+        boolean open;
+
+        Conn(int id, SocketChannel channel) {
+            this.id = id;
+            this.channel = channel;
+        }
+    }
+
+    /** A selector and the connections it serves. */
+    private final class Loop implements Runnable {
+        private final Selector selector;
+        private final List<Conn> pending = new ArrayList<>();
+        private volatile boolean running = true;
+        private volatile int opened;
+
+        Loop(Selector selector) {
+            this.selector = selector;
+        }
+
+        synchronized void add(Conn c) {
+            pending.add(c);
+            opened++;
+            selector.wakeup();
+        }
+
+        void stop() {
+            running = false;
+            selector.wakeup();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    selector.select(100);
+                    registerPending();
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        Conn c = (Conn) key.attachment();
+                        try {
+                            handle(key, c);
+                        } catch (IOException | RuntimeException e) {
+                            end(key, c);
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    try {
+                        key.channel().close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+                try {
+                    selector.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+
+        private synchronized void registerPending() throws IOException {
+            for (Conn c : pending) {
+                c.channel.register(selector, SelectionKey.OP_CONNECT, c);
+            }
+            pending.clear();
+        }
+
+        private void handle(SelectionKey key, Conn c) throws IOException {
+            if (key.isConnectable()) {
+                c.channel.finishConnect();
+                byte[] nonce = new byte[16];
+                ThreadLocalRandom.current().nextBytes(nonce);
+                String request = "GET " + path + " HTTP/1.1\r\nHost: " + edge.getHostString() + ":" + edge.getPort()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                        + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                write(key, c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+                return;
+            }
+            if (key.isWritable()) {
+                write(key, c, c.out);
+            }
+            if (key.isReadable()) {
+                if (c.channel.read(c.in) < 0) {
+                    end(key, c);
+                    return;
+                }
+                c.in.flip();
+                if (!c.open && !upgrade(key, c)) {
+                    c.in.compact();
+                    return;
+                }
+                frames(key, c);
+                c.in.compact();
+            }
+        }
+
+        /** Reads the upgrade answer; true once it is complete and the first frame is sent. */
+        private boolean upgrade(SelectionKey key, Conn c) throws IOException {
+            ByteBuffer in = c.in;
+            for (int i = in.position(); i + 3 < in.limit(); i++) {
+                if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
+                    byte[] head = new byte[i - in.position()];
+                    in.get(head);
+                    in.position(i + 4);
+                    if (!new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
+                        throw new IOException("upgrade refused: " + new String(head, StandardCharsets.US_ASCII));
+                    }
+                    c.open = true;
+                    upgraded.incrementAndGet();
+                    write(key, c, clientFrame(0x1, firstFrame.apply(c.id).getBytes(StandardCharsets.UTF_8)));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void frames(SelectionKey key, Conn c) throws IOException {
+            ByteBuffer in = c.in;
+            while (in.remaining() >= 2) {
+                int start = in.position();
+                int b0 = in.get(start) & 0xFF;
+                int b1 = in.get(start + 1) & 0x7F;
+                int header = 2;
+                long length = b1;
+                if (b1 == 126) {
+                    if (in.remaining() < 4) {
+                        return;
+                    }
+                    length = in.getShort(start + 2) & 0xFFFF;
+                    header = 4;
+                } else if (b1 == 127) {
+                    if (in.remaining() < 10) {
+                        return;
+                    }
+                    length = in.getLong(start + 2);
+                    header = 10;
+                }
+                if (header + length > in.capacity()) {
+                    throw new IOException("frame of " + length + " bytes is larger than the read buffer");
+                }
+                if (in.remaining() < header + length) {
+                    return;
+                }
+                int opcode = b0 & 0x0F;
+                ByteBuffer payload = in.duplicate();
+                payload.position(start + header).limit(start + header + (int) length);
+                switch (opcode) {
+                    case 0x1 -> listener.onText(c.id, payload.slice(), System.nanoTime());
+                    case 0x8 -> {
+                        end(key, c);
+                        return;
+                    }
+                    case 0x9 -> {
+                        byte[] data = new byte[(int) length];
+                        payload.get(data);
+                        write(key, c, clientFrame(0xA, data));
+                    }
+                    default -> { }
+                }
+                in.position(start + header + (int) length);
+            }
+        }
+
+        private void write(SelectionKey key, Conn c, ByteBuffer data) throws IOException {
+            if (c.out != null && c.out != data && c.out.hasRemaining()) {
+                // a write is still pending: append (rare: only the first frame and pongs are written)
+                ByteBuffer joined = ByteBuffer.allocate(c.out.remaining() + data.remaining());
+                joined.put(c.out).put(data).flip();
+                data = joined;
+            }
+            c.channel.write(data);
+            c.out = data;
+            key.interestOps(SelectionKey.OP_READ | (data.hasRemaining() ? SelectionKey.OP_WRITE : 0));
+        }
+
+        private void end(SelectionKey key, Conn c) {
+            key.cancel();
+            try {
+                c.channel.close();
+            } catch (IOException ignored) {
+                // it is going anyway
+            }
+            closed.incrementAndGet();
+        }
+    }
+
+    /** A masked client frame with {@code opcode} and {@code payload}, as RFC 6455 requires of clients. */
+    static ByteBuffer clientFrame(int opcode, byte[] payload) {
+        int extra = payload.length < 126 ? 0 : payload.length < 65_536 ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocate(2 + extra + 4 + payload.length);
+        frame.put((byte) (0x80 | opcode));
+        if (extra == 0) {
+            frame.put((byte) (0x80 | payload.length));
+        } else if (extra == 2) {
+            frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(payload.length);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.put(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.put((byte) (payload[i] ^ mask[i & 3]));
+        }
+        return frame.flip();
+    }
+}
