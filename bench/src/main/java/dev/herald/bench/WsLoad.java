@@ -36,7 +36,11 @@ final class WsLoad implements AutoCloseable {
         void onText(int connection, ByteBuffer payload, long receivedNanos);
     }
 
-    private static final int READ_BUFFER = 256 * 1024;
+    /**
+     * Per connection, so it bounds the client's memory at 10,000 connections (160 MiB); a server
+     * frame must fit in it, which benchmark payloads of a few KiB do.
+     */
+    private static final int READ_BUFFER = 16 * 1024;
 
     private final InetSocketAddress edge;
     private final String path;
