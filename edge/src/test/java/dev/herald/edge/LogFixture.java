@@ -36,6 +36,7 @@ final class LogFixture implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
+    private final Map<String, Epoch> epochs = new java.util.concurrent.ConcurrentHashMap<>();
 
     LogFixture(Path dir) {
         this.dir = dir;
@@ -84,10 +85,16 @@ final class LogFixture implements AutoCloseable {
         return PositionCodec.encode(new Position(epoch(topic), meta.partition(), meta.offset()));
     }
 
-    /** The epoch of {@code topic}: its id and partition count. */
+    /** The epoch of {@code topic}: its id and partition count, read once per topic (tests never re-create one). */
     Epoch epoch(String topic) throws Exception {
+        Epoch known = epochs.get(topic);
+        if (known != null) {
+            return known;
+        }
         var d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        return new Epoch(new UUID(d.topicId().getMostSignificantBits(), d.topicId().getLeastSignificantBits()), d.partitions().size());
+        Epoch epoch = new Epoch(new UUID(d.topicId().getMostSignificantBits(), d.topicId().getLeastSignificantBits()), d.partitions().size());
+        epochs.put(topic, epoch);
+        return epoch;
     }
 
     /** A record as ingest writes it: key = channel, JSON payload, CloudEvents headers. */

@@ -139,7 +139,6 @@ public final class EventStore implements AutoCloseable {
             closeDb();
             openDb();
         } catch (RocksDBException e) {
-            closeDb();
             throw new StoreException("cannot reopen the edge store in " + dir + ": " + e.getMessage(), e);
         } finally {
             lock.writeLock().unlock();

@@ -63,12 +63,30 @@ public final class StreamCursor {
             throw new IllegalArgumentException("a stream cursor needs one offset per channel, 1 to " + MAX_CHANNELS
                     + " channels; got " + channels.size() + " channels and " + offsets.length + " offsets");
         }
+        checkOffsets(offsets);
+        return new StreamCursor(epoch, channelsCrc(channels), offsets.clone());
+    }
+
+    private static void checkOffsets(long[] offsets) {
         for (long o : offsets) {
             if (o < -1) {
                 throw new IllegalArgumentException("offset must be -1 or more: " + o);
             }
         }
-        return new StreamCursor(epoch, channelsCrc(channels), offsets.clone());
+    }
+
+    /**
+     * The same stream at other {@code offsets}, one per channel: the channel list is not hashed
+     * again, so a stream that moves its cursor on every event pays only for the offsets.
+     *
+     * @throws IllegalArgumentException if the count differs or an offset is below -1
+     */
+    public StreamCursor withOffsets(long[] offsets) {
+        if (offsets.length != this.offsets.length) {
+            throw new IllegalArgumentException("this stream has " + this.offsets.length + " channels; got " + offsets.length + " offsets");
+        }
+        checkOffsets(offsets);
+        return new StreamCursor(epoch, channelsCrc, offsets.clone());
     }
 
     /** The URL-safe string form. */

@@ -37,6 +37,13 @@ class StreamCursorProperties {
     }
 
     @Property
+    void movingTheOffsetsKeepsTheStream(@ForAll("channelLists") List<String> channels, @ForAll long seed) {
+        long[] offsets = offsets(channels.size(), seed);
+        StreamCursor moved = StreamCursor.of(EPOCH, channels, new long[channels.size()]).withOffsets(offsets);
+        assertThat(moved).isEqualTo(StreamCursor.of(EPOCH, channels, offsets));
+    }
+
+    @Property
     void aCursorIsNotForOtherChannelsOrAnotherOrder(@ForAll("channelLists") List<String> channels) {
         StreamCursor cursor = StreamCursor.of(EPOCH, channels, new long[channels.size()]);
         List<String> other = new java.util.ArrayList<>(channels);

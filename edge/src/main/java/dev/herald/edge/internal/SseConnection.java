@@ -59,6 +59,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     private final int[] partitions;
     private final long[] offsets;
     private final Epoch epoch;
+    /** The stream's cursor as it started; a stream of several channels derives each id from it. */
+    private final StreamCursor start;
     private final OutboundQueue<Message> queue;
     private final Subscriptions subscriptions;
     private volatile boolean closed;
@@ -83,6 +85,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
             boolean fromHead = since == null || since[i] == OTHER_EPOCH;
             offsets[i] = fromHead ? Math.max(-1, consumer.nextOffset(partitions[i]) - 1) : since[i];
         }
+        this.start = channels.size() == 1 ? null : StreamCursor.of(epoch, this.channels, offsets);
         this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), Message::size, new OutboundQueue.Transport<>() {
             @Override
             public void execute(Runnable task) {
@@ -172,7 +175,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         if (channels.size() == 1) {
             return PositionCodec.encode(new Position(epoch, partitions[0], offsets[0]));
         }
-        return StreamCursor.of(epoch, channels, offsets).encode();
+        return start.withOffsets(offsets).encode();
     }
 
     private boolean send(Message message) {
