@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 
 import picocli.CommandLine;
@@ -11,8 +12,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Herald benchmarks, with Kafka's own tools measured beside them.",
-        subcommands = {IngestBenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IngestBenchCommand.class, EdgeBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
+
+    /** Prefix of the command line in the reports; the launcher may name itself instead. */
+    static final String LAUNCHER_PROPERTY = "herald.bench.launcher";
+    private static final String DEFAULT_LAUNCHER = "java -jar bench/target/herald-bench.jar";
 
     /**
      * The JDK property that sizes the common fork-join pool, read once when the pool is first
@@ -53,6 +58,21 @@ public final class BenchMain implements Runnable {
             e.printStackTrace(commandLine.getErr());
         }
         return 1;
+    }
+
+    /** The command line that ran {@code spec}'s command, quoted for a POSIX shell, for a report. */
+    static String commandLine(CommandLine.Model.CommandSpec spec) {
+        StringBuilder line = new StringBuilder(System.getProperty(LAUNCHER_PROPERTY, DEFAULT_LAUNCHER));
+        // The original arguments of the whole command line, the subcommand's name included.
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            line.append(' ').append(arg.isEmpty() || arg.matches(".*[\\s'\"$`\\\\].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+        }
+        return line.toString();
+    }
+
+    /** One line of progress on stdout, formatted in the root locale. */
+    static void progress(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
     }
 
     /** Without a subcommand: print the usage and fail. */

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * How much of the machine's CPU time something other than the benchmark used over an interval:
- * other processes, and time the hypervisor stole. The benchmark is this JVM and the child
- * processes it has waited for (the Kafka tools). A run whose measurements shared the CPUs with,
+ * other processes, and time the hypervisor stole. The benchmark is this JVM, the child
+ * processes it has waited for (the Kafka tools) and the running children it names (an edge). A run whose measurements shared the CPUs with,
  * say, a build is not representative, and the report says so.
  *
  * <p>Reads {@code /proc/stat} and {@code /proc/self/stat}, so it knows only on Linux; elsewhere
@@ -23,8 +23,12 @@ final class CpuInterference {
     private CpuInterference() {
     }
 
-    /** The CPU times now, or {@code null} if they cannot be read. */
-    static Sample sample() {
+    /**
+     * The CPU times now, or {@code null} if they cannot be read.
+     *
+     * @param running child processes still running whose CPU time belongs to the benchmark
+     */
+    static Sample sample(ProcessHandle... running) {
         try {
             String cpu = Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII).get(0);
             String[] f = cpu.trim().split("\\s+");
@@ -39,14 +43,23 @@ final class CpuInterference {
             long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
             long busy = user + nice + system + irq + softirq + steal;
 
-            String self = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
-            // Fields after the command name, which is in parentheses: state is field 3, utime 14 .. cstime 17.
-            String[] s = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
-            long own = Long.parseLong(s[11]) + Long.parseLong(s[12]) + Long.parseLong(s[13]) + Long.parseLong(s[14]);
+            long own = processTicks("self", true);
+            for (ProcessHandle child : running) {
+                own += processTicks(Long.toString(child.pid()), false);
+            }
             return new Sample(busy, busy + idle + iowait, own);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** User and system ticks of process {@code pid} ("self" for this one), with its reaped children's if asked. */
+    private static long processTicks(String pid, boolean withReapedChildren) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
+        // Fields after the command name, which is in parentheses: state is field 3, utime 14 .. cstime 17.
+        String[] s = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        long ticks = Long.parseLong(s[11]) + Long.parseLong(s[12]);
+        return withReapedChildren ? ticks + Long.parseLong(s[13]) + Long.parseLong(s[14]) : ticks;
     }
 
     /**

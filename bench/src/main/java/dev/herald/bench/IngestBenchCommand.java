@@ -1,20 +1,18 @@
 package dev.herald.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.function.Supplier;
+
+import static dev.herald.bench.BenchMain.progress;
 
 import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
@@ -40,15 +38,12 @@ import picocli.CommandLine.Spec;
                 + "ProducerPerformance and EndToEndLatency, on the same broker in the same run."})
 final class IngestBenchCommand implements Callable<Integer> {
 
-    /** Prefix of the command line in the report; the launcher may name itself instead. */
-    static final String LAUNCHER_PROPERTY = "herald.bench.launcher";
-    private static final String DEFAULT_LAUNCHER = "java -jar bench/target/herald-bench.jar";
     private static final String HERALD_TOPIC = "bench.events";
     private static final int PARTITIONS = 6;
     private static final long CLOSED_LOOP_MAX_REQUESTS = 5_000_000L;
 
     /** Share of the machine's CPU time used by other processes during each measurement, by name. */
-    private final Map<String, Double> otherCpu = new LinkedHashMap<>();
+    private final InterferenceLog interference = new InterferenceLog();
 
     @Spec
     private CommandSpec spec;
@@ -84,7 +79,7 @@ final class IngestBenchCommand implements Callable<Integer> {
     private String bootstrapServers;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         BenchSettings settings = BenchSettings.of(seconds, rate, warmupSeconds, rawRecords, batchEvents, PARTITIONS);
         MachineInfo machine = MachineInfo.collect();
         Instant date = Instant.now();
@@ -96,21 +91,17 @@ final class IngestBenchCommand implements Callable<Integer> {
             progress("Kafka at %s", kafka.bootstrapServers());
             figures = measure(kafka, settings, runId);
         }
-        BenchReport report = new BenchReport(machine, date, commandLine(), AppInfoParser.getVersion(), broker, settings, figures);
+        BenchReport report = new BenchReport(machine, date, BenchMain.commandLine(spec), AppInfoParser.getVersion(), broker, settings, figures);
         System.out.println();
         System.out.println(report.console());
         if (out != null) {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(out, report.markdown(), StandardCharsets.UTF_8);
-            System.out.println("wrote " + out);
+            BenchDocument.write(out, "ingest", report.markdown());
+            System.out.println("wrote the ingest section of " + out);
         }
         return 0;
     }
 
-    private BenchReport.Figures measure(BenchBroker kafka, BenchSettings s, String runId) {
+    private BenchReport.Figures measure(BenchBroker kafka, BenchSettings s, String runId) throws IOException, InterruptedException {
         RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
         List<Double> brokerWarmup = new ArrayList<>();
         for (int round = 1; round <= BenchSettings.BROKER_WARMUP_ROUNDS; round++) {
@@ -171,7 +162,7 @@ final class IngestBenchCommand implements Callable<Integer> {
                     s.batchLines()).run(s.batchEvents(), s.batchConcurrency(), BenchSettings.BATCH_MAX_DURATION)));
             progress("     %,.0f events/s, %,d of %,d events published", batch.eventsPerSecond(),
                     batch.eventsCreated(), batch.eventsSent());
-            return new BenchReport.Figures(brokerWarmup, rawMax, rawAtRate, e2e, atRate, max, batch, otherCpu);
+            return new BenchReport.Figures(brokerWarmup, rawMax, rawAtRate, e2e, atRate, max, batch, interference);
         }
     }
 
@@ -190,11 +181,8 @@ final class IngestBenchCommand implements Callable<Integer> {
         }
     }
 
-    private <T> T measured(String name, Supplier<T> step) {
-        CpuInterference.Sample before = CpuInterference.sample();
-        T result = step.get();
-        otherCpu.put(name, CpuInterference.between(before, CpuInterference.sample()));
-        return result;
+    private <T> T measured(String name, InterferenceLog.Step<T> step) throws IOException, InterruptedException {
+        return interference.measure(name, step);
     }
 
     /**
@@ -206,19 +194,5 @@ final class IngestBenchCommand implements Callable<Integer> {
         try (IngestClient client = new IngestClient(baseUrl)) {
             return load.apply(client);
         }
-    }
-
-    private String commandLine() {
-        String launcher = System.getProperty(LAUNCHER_PROPERTY, DEFAULT_LAUNCHER);
-        StringBuilder line = new StringBuilder(launcher);
-        // The original arguments of the whole command line, this subcommand's name included.
-        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
-            line.append(' ').append(arg.isEmpty() || arg.matches(".*[\\s'\"$`\\\\].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
-        }
-        return line.toString();
-    }
-
-    private static void progress(String format, Object... args) {
-        System.out.println(String.format(Locale.ROOT, format, args));
     }
 }

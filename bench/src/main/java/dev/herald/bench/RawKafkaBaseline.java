@@ -80,10 +80,15 @@ final class RawKafkaBaseline {
      * back, then the next.
      */
     EndToEndResult endToEnd(int records) {
+        return endToEnd(records, RECORD_BYTES);
+    }
+
+    /** {@link #endToEnd(int)} with records of {@code recordBytes} bytes. */
+    EndToEndResult endToEnd(int records, int recordBytes) {
         String topic = "bench.raw.e2e." + runId;
         broker.createTopic(topic, partitions);
         List<String> args = List.of(broker.bootstrapServers(), topic, Integer.toString(records), "all",
-                Integer.toString(RECORD_BYTES));
+                Integer.toString(recordBytes));
         return EndToEndResult.parse(ChildJvm.run(END_TO_END_LATENCY, args, TOOL_TIMEOUT).requireSuccess("EndToEndLatency"));
     }
 

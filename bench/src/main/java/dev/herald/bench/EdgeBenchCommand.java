@@ -1,0 +1,231 @@
+package dev.herald.bench;
+
+import static dev.herald.bench.BenchMain.progress;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import dev.herald.edge.EdgeConfig;
+import dev.herald.ingest.IngestConfig;
+import dev.herald.ingest.IngestServer;
+import org.apache.kafka.common.utils.AppInfoParser;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench edge}: Kafka's own {@code EndToEndLatency}, then Herald's fanout from an HTTP publish
+ * to WebSocket subscribers, on one broker in one run; prints the tables and optionally writes them
+ * as the edge section of {@code docs/benchmarks.md}.
+ *
+ * <p>Steps: start (or connect to) the broker and warm it up; {@code EndToEndLatency} with records
+ * of the payload size; start ingest in this JVM and one edge in a JVM of its own
+ * ({@link EdgeProcess}); then, each on a channel of its own, with subscribers on lean NIO clients
+ * ({@link WsLoad}) in this JVM:
+ * <ol>
+ *   <li>latency: {@code --subscribers} connections, {@code --rate} events/s for {@code --seconds}
+ *       after a warm-up at the same rate;</li>
+ *   <li>deliveries per second: for each of {@code --connections}, publish as fast as every
+ *       subscriber receives, at most {@code --window} events ahead, for {@code --throughput-seconds}
+ *       after a warm-up;</li>
+ *   <li>heap per idle connection, around the largest connection count: the edge's heap after full
+ *       collections with no connections, then with that many subscribed and idle, then idle again
+ *       after the run.</li>
+ * </ol>
+ */
+@Command(name = "edge", mixinStandardHelpOptions = true,
+        description = {"Measures Herald's fanout (HTTP publish to WebSocket receipt latency, deliveries per second, heap per "
+                + "idle connection) beside Kafka's EndToEndLatency, on the same broker in the same run."})
+final class EdgeBenchCommand implements Callable<Integer> {
+
+    private static final int PARTITIONS = 6;
+    private static final int BROKER_WARMUP_ROUNDS = 2;
+    private static final long BROKER_WARMUP_RECORDS = 300_000;
+    private static final int THROUGHPUT_WARMUP_SECONDS = 5;
+
+    private final InterferenceLog interference = new InterferenceLog();
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--subscribers", defaultValue = "1000", paramLabel = "N",
+            description = "WebSocket subscribers of the latency run (default: ${DEFAULT-VALUE}).")
+    private int subscribers;
+
+    @Option(names = "--rate", defaultValue = "100", paramLabel = "R",
+            description = "Events per second of the latency run (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--seconds", defaultValue = "30", paramLabel = "N",
+            description = "Length of the latency run, seconds (default: ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "10", paramLabel = "N",
+            description = "Warm-up at --rate before the latency run, seconds, not reported (default: ${DEFAULT-VALUE}).")
+    private int warmupSeconds;
+
+    @Option(names = "--connections", defaultValue = "1000,10000", split = ",", paramLabel = "N[,N...]",
+            description = "Subscribers of each deliveries-per-second run; the heap is measured around the largest "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private List<Integer> connections;
+
+    @Option(names = "--throughput-seconds", defaultValue = "20", paramLabel = "N",
+            description = "Length of each deliveries-per-second run, seconds (default: ${DEFAULT-VALUE}).")
+    private int throughputSeconds;
+
+    @Option(names = "--window", defaultValue = "100", paramLabel = "N",
+            description = "Most events published ahead of the slowest delivery in a deliveries-per-second run "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int window;
+
+    @Option(names = "--payload-bytes", defaultValue = "256", paramLabel = "B",
+            description = "Size of every event's payload, and of EndToEndLatency's records (default: ${DEFAULT-VALUE}).")
+    private int payloadBytes;
+
+    @Option(names = "--e2e-records", defaultValue = "10000", paramLabel = "N",
+            description = "Records of Kafka's EndToEndLatency run (default: ${DEFAULT-VALUE}).")
+    private int endToEndRecords;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Also write the report as the edge section of FILE, e.g. docs/benchmarks.md.")
+    private Path out;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "S",
+            description = "Use this Kafka cluster instead of starting an embedded broker in a temporary folder.")
+    private String bootstrapServers;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        EdgeBenchSettings settings = new EdgeBenchSettings(subscribers, rate, seconds, warmupSeconds,
+                connections.stream().mapToInt(Integer::intValue).toArray(), throughputSeconds, THROUGHPUT_WARMUP_SECONDS,
+                window, payloadBytes, endToEndRecords, PARTITIONS);
+        MachineInfo machine = MachineInfo.collect();
+        Instant date = Instant.now();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        EdgeBenchReport report;
+        try (BenchBroker kafka = bootstrapServers == null ? BenchBroker.embedded() : BenchBroker.external(bootstrapServers)) {
+            progress("Kafka at %s", kafka.bootstrapServers());
+            EdgeBenchReport.Figures figures = measure(kafka, settings, runId);
+            report = new EdgeBenchReport(machine, date, BenchMain.commandLine(spec), AppInfoParser.getVersion(),
+                    kafka.description(), settings, figures);
+        }
+        System.out.println();
+        System.out.println(report.console());
+        if (out != null) {
+            BenchDocument.write(out, "edge", report.markdown());
+            System.out.println("wrote the edge section of " + out);
+        }
+        return 0;
+    }
+
+    private EdgeBenchReport.Figures measure(BenchBroker kafka, EdgeBenchSettings s, String runId)
+            throws IOException, InterruptedException {
+        RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
+        List<Double> brokerWarmup = new ArrayList<>();
+        for (int round = 1; round <= BROKER_WARMUP_ROUNDS; round++) {
+            double recordsPerSec = raw.brokerWarmUpRound(BROKER_WARMUP_RECORDS).recordsPerSec();
+            brokerWarmup.add(recordsPerSec);
+            progress("warm-up %d/%d: ProducerPerformance --throughput -1, %,d records: %,.0f records/s (not reported)",
+                    round, BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS, recordsPerSec);
+        }
+        progress("raw: EndToEndLatency, %,d records of %d bytes", s.endToEndRecords(), s.payloadBytes());
+        EndToEndResult e2e = interference.measure("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords(), s.payloadBytes()));
+        progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
+
+        String topic = "bench.edge." + runId;
+        IngestConfig ingestConfig = new IngestConfig(Map.of(
+                IngestConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                IngestConfig.HTTP_PORT, "0",
+                IngestConfig.TOPIC, topic,
+                IngestConfig.TOPIC_PARTITIONS, Integer.toString(s.partitions()),
+                IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
+                IngestConfig.INGEST_ID, "bench"));
+        Path edgeData = Files.createTempDirectory("herald-bench-edge");
+        try (IngestServer ingest = IngestServer.start(ingestConfig);
+             EdgeProcess edge = EdgeProcess.start(Map.of(
+                     EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                     EdgeConfig.TOPIC, topic,
+                     EdgeConfig.HTTP_PORT, "0",
+                     EdgeConfig.EDGE_ID, "bench-" + runId,
+                     EdgeConfig.DATA_DIR, edgeData.toString()))) {
+            interference.alsoCount(edge.handle());
+            InetSocketAddress edgeAddress = new InetSocketAddress("127.0.0.1", edge.port());
+            progress("Herald ingest at %s, edge (pid %d) at ws://127.0.0.1:%d/v1/ws, topic %s", ingest.baseUrl(),
+                    edge.handle().pid(), edge.port(), topic);
+
+            FanoutResult latency;
+            try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "latency", s.subscribers(), s.payloadBytes())) {
+                progress("latency: %,d subscribers; warm-up at %,d events/s for %d s (not reported)", s.subscribers(), s.rate(),
+                        s.warmupSeconds());
+                if (s.warmupSeconds() > 0) {
+                    run.atRate(s.rate(), Duration.ofSeconds(s.warmupSeconds()));
+                }
+                progress("latency: %,d events/s for %d s", s.rate(), s.seconds());
+                latency = interference.measure("Herald latency", () -> run.atRate(s.rate(), Duration.ofSeconds(s.seconds())));
+                progress("     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; %,d of %,d receipts", latency.latency().p50Ms(),
+                        latency.latency().p99Ms(), latency.latency().p999Ms(), latency.received(), latency.expected());
+            }
+            awaitNoConnections(edge);
+
+            List<FanoutResult> throughput = new ArrayList<>();
+            EdgeBenchReport.Memory memory = null;
+            int largest = s.largestConnections();
+            for (int count : s.connections()) {
+                EdgeProcess.Memory before = count == largest && memory == null ? edge.memory() : null;
+                try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "fanout-" + count, count, s.payloadBytes())) {
+                    EdgeProcess.Memory idle = before != null ? edge.memory() : null;
+                    progress("deliveries: %,d subscribers; warm-up for %d s (not reported)", count, s.throughputWarmupSeconds());
+                    run.windowed(s.window(), Duration.ofSeconds(s.throughputWarmupSeconds()));
+                    progress("deliveries: %,d subscribers, at most %d events ahead, for %d s", count, s.window(), s.throughputSeconds());
+                    FanoutResult result = interference.measure("Herald " + Numbers.num(count) + " connections",
+                            () -> run.windowed(s.window(), Duration.ofSeconds(s.throughputSeconds())));
+                    throughput.add(result);
+                    progress("     %,.0f deliveries/s, %,d of %,d receipts, p99 %.2f ms", result.deliveriesPerSec(),
+                            result.received(), result.expected(), result.latency().p99Ms());
+                    if (before != null) {
+                        EdgeProcess.Memory after = edge.memory();
+                        memory = new EdgeBenchReport.Memory(count, before, idle, after);
+                        progress("     edge heap: %,d bytes without connections, %,d with %,d idle, %,d idle after the run",
+                                before.heapBytes(), idle.heapBytes(), count, after.heapBytes());
+                    }
+                }
+                awaitNoConnections(edge);
+            }
+            return new EdgeBenchReport.Figures(brokerWarmup, e2e, latency, throughput, memory, interference);
+        } finally {
+            deleteTree(edgeData);
+        }
+    }
+
+    /** Waits until the edge has seen every client connection go, so that the next run starts clean. */
+    private static void awaitNoConnections(EdgeProcess edge) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int open;
+        while ((open = edge.connections()) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the edge still counts " + open + " connections a minute after the clients closed");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

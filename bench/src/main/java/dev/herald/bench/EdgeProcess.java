@@ -1,0 +1,170 @@
+package dev.herald.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Herald edge running as {@link EdgeBenchServer} in a child JVM, and the benchmark's handle on it:
+ * its port, its process (for CPU accounting), and its memory on demand.
+ *
+ * <p>The child's stderr (its log) goes to a temporary file, shown when it fails to start. Closing
+ * the handle closes the child's stdin, on which the edge shuts down; a child that does not exit
+ * within {@link #STOP_TIMEOUT} is killed. Not thread-safe.
+ */
+final class EdgeProcess implements AutoCloseable {
+
+    /** Heap of the edge's JVM: a fixed size, so runs compare. */
+    static final String HEAP = "-Xmx1g";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Memory of the edge's JVM at one moment, bytes. */
+    record Memory(long heapBytes, long residentBytes) {
+    }
+
+    private final Process process;
+    private final Path log;
+    private final OutputStream commands;
+    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private final int port;
+
+    private EdgeProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        this.commands = process.getOutputStream();
+        Thread reader = new Thread(this::readAnswers, "herald-bench-edge-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        this.port = Integer.parseInt(await(EdgeBenchServer.READY, START_TIMEOUT).trim());
+    }
+
+    /**
+     * Starts an edge with {@code settings} ({@code EdgeConfig} keys) and waits until it listens.
+     *
+     * @throws IllegalStateException if it does not start in time, with the tail of its log
+     */
+    static EdgeProcess start(Map<String, String> settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(HEAP);
+        command.add("-Duser.language=en");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(EdgeBenchServer.class.getName());
+        settings.forEach((k, v) -> command.add(k + "=" + v));
+        try {
+            Path log = Files.createTempFile("herald-bench-edge", ".log");
+            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            try {
+                return new EdgeProcess(process, log);
+            } catch (RuntimeException e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the edge's JVM", e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** Heap after full collections, and resident set, of the edge's JVM. */
+    Memory memory() {
+        String[] f = ask("memory", EdgeBenchServer.MEMORY).trim().split(" ");
+        return new Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
+    }
+
+    /** Open WebSocket connections, as the edge counts them. */
+    int connections() {
+        return Integer.parseInt(ask("connections", EdgeBenchServer.CONNECTIONS).trim());
+    }
+
+    private String ask(String command, String answerPrefix) {
+        try {
+            commands.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+            commands.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("the edge's JVM is gone: " + e.getMessage() + "; its log:\n" + logTail());
+        }
+        return await(answerPrefix, ANSWER_TIMEOUT);
+    }
+
+    private String await(String prefix, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String line = left > 0 ? answers.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (line == null) {
+                    throw new IllegalStateException("the edge did not answer '" + prefix.trim() + "' within "
+                            + timeout.toSeconds() + " s (alive: " + process.isAlive() + "); its log:\n" + logTail());
+                }
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the edge", e);
+        }
+    }
+
+    private void readAnswers() {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                answers.add(line);
+            }
+        } catch (IOException e) {
+            // the child is gone; a waiting caller times out and shows the log
+        }
+    }
+
+    private String logTail() {
+        try {
+            return ChildJvm.tail(Files.readString(log, StandardCharsets.UTF_8), 30);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            commands.close();
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } finally {
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException ignored) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+}

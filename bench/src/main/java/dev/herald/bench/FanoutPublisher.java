@@ -1,0 +1,96 @@
+package dev.herald.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Publishes numbered, timestamped events to one channel through Herald's ingest, one single POST
+ * at a time over one persistent HTTP/1.1 connection on a plain socket (the least a client can do
+ * per request).
+ *
+ * <p>Event {@code n}'s payload is {@code {"t":<nanos>,"n":<n>,"p":"…"}}, padded to the same size
+ * for every event: {@code t} is the {@link System#nanoTime()} the event was due to be sent (the
+ * caller's schedule), so a receiver in the same JVM measures publish-to-receipt latency from it, and
+ * {@code n} lets it tell gaps and repeats apart. See {@link FanoutReceipts}. Not thread-safe.
+ */
+final class FanoutPublisher implements AutoCloseable {
+
+    private static final int READ_TIMEOUT_MS = 30_000;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final String head;
+    private final int payloadBytes;
+    private long failed;
+
+    /**
+     * @param ingestUrl    {@code http://127.0.0.1:port} of the ingest server
+     * @param payloadBytes size of every payload; at least {@link #minimumPayloadBytes()}
+     */
+    FanoutPublisher(String ingestUrl, String channel, int payloadBytes) throws IOException {
+        if (payloadBytes < minimumPayloadBytes()) {
+            throw new IllegalArgumentException("payloads must be at least " + minimumPayloadBytes() + " bytes, not " + payloadBytes);
+        }
+        URI uri = URI.create(ingestUrl);
+        this.payloadBytes = payloadBytes;
+        this.head = "POST /v1/channels/" + channel + "/events HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + payloadBytes + "\r\n\r\n";
+        this.socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(socket.getInputStream(), 8_192);
+    }
+
+    /** The smallest payload that holds the largest timestamp and sequence number. */
+    static int minimumPayloadBytes() {
+        return payload(Long.MAX_VALUE, Long.MAX_VALUE, 0).length();
+    }
+
+    /**
+     * Sends event {@code n}, stamped {@code dueNanos}, and waits for the answer.
+     *
+     * @return whether it was answered 201 (acknowledged by Kafka); other answers are counted in
+     *         {@link #failed()}
+     * @throws IOException if the connection fails; the publisher is then unusable
+     */
+    boolean publish(long n, long dueNanos) throws IOException {
+        String body = payload(dueNanos, n, payloadBytes);
+        out.write((head + body).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        boolean created = KeepAliveLoad.readResponse(in) == 201;
+        if (!created) {
+            failed++;
+        }
+        return created;
+    }
+
+    /** Events not answered 201 so far. */
+    long failed() {
+        return failed;
+    }
+
+    /** {@code {"t":t,"n":n,"p":"aaa…"}}, padded to {@code size} characters where it is shorter. */
+    static String payload(long t, long n, int size) {
+        StringBuilder p = new StringBuilder(Math.max(size, 64)).append("{\"t\":").append(t).append(",\"n\":").append(n)
+                .append(",\"p\":\"");
+        int pad = size - p.length() - 2;
+        for (int i = 0; i < pad; i++) {
+            p.append('a');
+        }
+        return p.append("\"}").toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

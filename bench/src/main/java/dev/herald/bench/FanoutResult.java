@@ -1,0 +1,34 @@
+package dev.herald.bench;
+
+/**
+ * One measured fanout run of {@code bench edge}: events published to one channel, and what its
+ * subscribers received.
+ *
+ * @param subscribers      WebSocket connections subscribed to the channel
+ * @param published        events answered 201 by ingest
+ * @param failed           events not answered 201
+ * @param received         events received by all subscribers, repeats included
+ * @param repeats          events a subscriber received again
+ * @param missing          events a subscriber never received (gaps and a missing tail)
+ * @param seconds          from the first publish to the last receipt (or to the wait's end)
+ * @param publishedPerSec  events published per second while publishing
+ * @param latency          publish-to-receipt latency of every receipt, from the event's due time
+ */
+record FanoutResult(int subscribers, long published, long failed, long received, long repeats, long missing,
+                    double seconds, double publishedPerSec, LatencySummary latency) {
+
+    /** Events every subscriber should have received once. */
+    long expected() {
+        return published * subscribers;
+    }
+
+    /** Receipts per second over the run. */
+    double deliveriesPerSec() {
+        return received / seconds;
+    }
+
+    /** Whether every subscriber got every acknowledged event once, and every publish was acknowledged. */
+    boolean complete() {
+        return failed == 0 && repeats == 0 && missing == 0 && received == expected();
+    }
+}
