@@ -120,6 +120,9 @@ class EdgeWebSocketTest extends LogBackedTest {
             ws.send("this is not json");
             assertThat(ws.next().get("code").asText()).isEqualTo("invalid-frame");
 
+            ws.send("{\"op\":\"subscribe\",\"channel\":\"" + "x".repeat(70_000) + "\"}");
+            assertThat(ws.next().get("code").asText()).as("over ws.max.frame.bytes").isEqualTo("frame-too-large");
+
             log.publish(topic, "room", "{\"n\":3}");
             assertThat(ws.next().at("/data/n").asInt()).as("the connection stays usable").isEqualTo(3);
         }

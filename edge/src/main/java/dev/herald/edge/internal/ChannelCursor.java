@@ -20,6 +20,7 @@ import dev.herald.fanout.StoredFrame;
  * </pre>
  *
  * Thread-safe: the poll thread calls {@link #onLive}, a resume worker {@link #finishReplay}.
+ * Until the cursor is live, {@link #onLive} only buffers, so the replay may send without the lock.
  */
 final class ChannelCursor {
 
@@ -66,23 +67,37 @@ final class ChannelCursor {
 
     /**
      * Ends the replay: sends {@code subscribed}, then {@code missed} and the buffered live events
-     * above {@code afterOffset}, and turns live.
+     * above {@code afterOffset}, and turns live. The missed events go out without holding the
+     * cursor's lock, at the pace the connection's queue takes them (see {@link Subscriber#replayed});
+     * live events meanwhile wait in the bounded buffer.
      *
-     * @return {@code false} if live events overflowed the buffer meanwhile (the subscriber is too
-     *         slow to catch up and should reconnect)
+     * @return {@code false} if live events overflowed the buffer meanwhile, or the client did not
+     *         take the replay in time (it is too slow to catch up and should reconnect)
      */
-    synchronized boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
-        lastOffset = afterOffset;
-        subscriber.subscribed(channel, afterOffset, subscribed);
+    boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
+        long last;
+        synchronized (this) {
+            lastOffset = afterOffset;
+            subscriber.subscribed(channel, afterOffset, subscribed);
+            last = afterOffset;
+        }
         for (StoredFrame f : missed) {
-            sendIfNew(f);
+            if (f.offset() > last) {
+                last = f.offset();
+                if (!subscriber.replayed(channel, f.offset(), f.frame())) {
+                    return false;
+                }
+            }
         }
-        for (StoredFrame f : buffered) {
-            sendIfNew(f);
+        synchronized (this) {
+            lastOffset = Math.max(lastOffset, last);
+            for (StoredFrame f : buffered) {
+                sendIfNew(f);
+            }
+            buffered = List.of();
+            live = true;
+            return !overflowed;
         }
-        buffered = List.of();
-        live = true;
-        return !overflowed;
     }
 
     private void sendIfNew(StoredFrame f) {

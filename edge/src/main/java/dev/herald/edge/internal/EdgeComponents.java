@@ -25,7 +25,6 @@ import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
@@ -83,12 +82,7 @@ public final class EdgeComponents implements AutoCloseable {
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS));
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
-        WebSocketProtocolHandshakeHandler ws = Handlers.websocket((exchange, channel) -> {
-            WsConnection connection = new WsConnection(channel, context);
-            connection.keepAlive(pingMs, idleMs);
-            channel.getReceiveSetter().set(connection);
-            channel.resumeReceives();
-        });
+        WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);
         routes = Handlers.path(this::notFound)
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)))

@@ -27,15 +27,24 @@ final class OutboundQueue<M> {
         /** Runs {@code task} on the connection's I/O thread. */
         void execute(Runnable task);
 
-        /** Writes one message (on the I/O thread) and calls {@code written} when it is out, or failed. */
+        /**
+         * Writes one message (on the I/O thread), or starts to, and calls {@code written} when it
+         * is out, or failed.
+         */
         void write(M message, Runnable written);
+
+        /** Ends a batch of writes: sends what the writes since the last call have left buffered. */
+        default void flush() {
+        }
     }
 
     private final int maxEvents;
     private final long maxBytes;
     private final ToIntFunction<M> size;
     private final Transport<M> transport;
+    /** Offered, not yet handed to the transport; swapped with {@link #draining} by each drain. */
     private List<M> pending = new ArrayList<>();
+    private List<M> draining = new ArrayList<>();
     private int count;
     private long bytes;
     private boolean drainScheduled;
@@ -77,6 +86,28 @@ final class OutboundQueue<M> {
         return Offer.QUEUED;
     }
 
+    /**
+     * Waits until a message of {@code length} bytes would fit, or the queue closes, or
+     * {@code timeoutMs} passes without room: how a replay of missed events keeps to the pace of
+     * the client instead of overflowing the queue. Call it on a thread that may block (never the
+     * I/O thread, which is what makes room).
+     *
+     * @return whether there is room now (an {@link #offer} may still find it taken by others)
+     */
+    boolean awaitRoom(int length, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (this) {
+            while (!closed && (count >= maxEvents || bytes + length > maxBytes) && count > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000L));
+            }
+            return !closed;
+        }
+    }
+
     /** Bytes queued or being written. */
     synchronized long bytes() {
         return bytes;
@@ -85,16 +116,24 @@ final class OutboundQueue<M> {
     /** Drops everything and refuses further messages. */
     synchronized void close() {
         closed = true;
-        pending = new ArrayList<>();
+        pending.clear();
+        notifyAll();
     }
 
+    /**
+     * On the I/O thread: hands every message offered so far to the transport, then flushes. The
+     * two lists are swapped rather than allocated, so a busy connection makes no garbage here;
+     * only the I/O thread touches {@code draining}, and one drain runs at a time.
+     */
     private void drain() {
         List<M> batch;
         synchronized (this) {
             batch = pending;
-            pending = new ArrayList<>();
+            pending = draining;
+            draining = batch;
             drainScheduled = false;
             if (closed) {
+                batch.clear();
                 return;
             }
         }
@@ -102,10 +141,13 @@ final class OutboundQueue<M> {
             int length = size.applyAsInt(message);
             transport.write(message, () -> written(length));
         }
+        batch.clear();
+        transport.flush();
     }
 
     private synchronized void written(int length) {
         count--;
         bytes -= length;
+        notifyAll();
     }
 }

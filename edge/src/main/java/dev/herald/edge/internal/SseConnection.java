@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.schemas.Epoch;
@@ -64,6 +65,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     private final OutboundQueue<Message> queue;
     private final Subscriptions subscriptions;
     private volatile boolean closed;
+    /** Closed as too slow; counted once. */
+    private final AtomicBoolean slow = new AtomicBoolean();
 
     /**
      * @param since the offset after which to resume each channel, {@link #OTHER_EPOCH} for a
@@ -147,13 +150,27 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     }
 
     @Override
+    public boolean replayed(String channel, long offset, byte[] frame) {
+        try {
+            if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        event(channel, offset, frame);
+        return !closed && !slow.get();
+    }
+
+    @Override
     public void error(Object ref, String code, String message) {
         send(new Message(null, null, new String(Frames.error(ref, code, message), StandardCharsets.UTF_8)));
     }
 
     @Override
     public void tooSlow() {
-        if (closed) {
+        if (closed || !slow.compareAndSet(false, true)) {
             return;
         }
         edge.metrics().slowConsumerClosed();

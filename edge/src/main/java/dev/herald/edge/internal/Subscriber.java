@@ -15,4 +15,17 @@ interface Subscriber {
 
     /** The event at {@code offset} of {@code channel}, as its shared, encoded frame. */
     void event(String channel, long offset, byte[] frame);
+
+    /**
+     * A missed event of a resume, like {@link #event}, but the caller (a resume worker) waits while
+     * the connection's queue is full, so that a replay longer than the queue goes at the client's
+     * pace instead of overflowing it.
+     *
+     * @return {@code false} if the connection is closed, or was closed as too slow because no room
+     *         came within {@value #REPLAY_STALL_MS} ms; the replay should stop
+     */
+    boolean replayed(String channel, long offset, byte[] frame);
+
+    /** How long a replay waits for room in a connection's queue before the client counts as too slow. */
+    long REPLAY_STALL_MS = 30_000;
 }

@@ -50,8 +50,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private EmbeddedKafkaBroker(Builder builder) {
         this.dataDir = builder.dataDir.toAbsolutePath();
-        this.brokerPort = builder.brokerPort == 0 ? freePort() : builder.brokerPort;
-        this.controllerPort = builder.controllerPort == 0 ? freePort() : builder.controllerPort;
+        int[] free = freePorts(2);
+        this.brokerPort = builder.brokerPort == 0 ? free[0] : builder.brokerPort;
+        this.controllerPort = builder.controllerPort == 0 ? free[1] : builder.controllerPort;
         this.overrides = new TreeMap<>(builder.overrides);
         this.overrides.put("num.partitions", Integer.toString(builder.defaultPartitions));
     }
@@ -202,12 +203,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports: each socket stays open until all are chosen, so the
+     * system cannot hand out one port twice (two listeners on one port stop the broker).
+     */
+    private static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + HOST, e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // the port is free again either way
+                    }
+                }
+            }
         }
     }
 
