@@ -147,17 +147,16 @@ final class WsLoad implements AutoCloseable {
         public void run() {
             try {
                 while (running) {
-                    selector.select(100);
-                    registerPending();
-                    for (SelectionKey key : selector.selectedKeys()) {
+                    // select with an action: no selected-key set to fill and clear on every turn
+                    selector.select(key -> {
                         Conn c = (Conn) key.attachment();
                         try {
                             handle(key, c);
                         } catch (IOException | RuntimeException e) {
                             end(key, c);
                         }
-                    }
-                    selector.selectedKeys().clear();
+                    }, 100);
+                    registerPending();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

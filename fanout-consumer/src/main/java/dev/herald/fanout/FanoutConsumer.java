@@ -63,6 +63,13 @@ public final class FanoutConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final long STORE_RETRY_MS = 1_000;
+    /**
+     * Offsets are committed at most this often (and on rebalance and close). Committing after every
+     * poll cost the group coordinator one write per poll, most of the broker's work at a steady
+     * trickle of events, and bought nothing: a restart re-reads at most this much, which the dedup
+     * index drops and the history still holds.
+     */
+    private static final long COMMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final FanoutSettings settings;
     private final EventStore store;
@@ -82,6 +89,9 @@ public final class FanoutConsumer implements AutoCloseable {
     private final Timer publishToEnqueue;
     private volatile String notReadyReason = "starting";
     private volatile boolean running = true;
+    /** Handed-off offsets not yet committed; poll thread only. */
+    private boolean uncommitted;
+    private long lastCommitNanos = System.nanoTime();
 
     /**
      * Reads the log's epoch, prepares the store for it and starts consuming.
@@ -168,6 +178,7 @@ public final class FanoutConsumer implements AutoCloseable {
                 if (!records.isEmpty()) {
                     process(records);
                 }
+                commitIfDue();
                 updateLags();
             }
         } catch (WakeupException e) {
@@ -216,14 +227,11 @@ public final class FanoutConsumer implements AutoCloseable {
             publishToEnqueue.record(Math.max(0, now - h.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
             delivered.increment();
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> of = records.records(tp);
-            long next = of.get(of.size() - 1).offset() + 1;
-            offsets.put(tp, new OffsetAndMetadata(next));
-            nextOffsets.put(tp.partition(), next);
+            nextOffsets.put(tp.partition(), of.get(of.size() - 1).offset() + 1);
         }
-        consumer.commitAsync(offsets, null);
+        uncommitted = true;
         notReadyReason = null;
     }
 
@@ -256,6 +264,23 @@ public final class FanoutConsumer implements AutoCloseable {
         } catch (StoreException again) {
             LOG.warn("edge store still failing: {}", again.getMessage());
         }
+    }
+
+    /** Commits the handed-off offsets if some are new and the last commit is {@link #COMMIT_INTERVAL_NS} old. */
+    private void commitIfDue() {
+        long now = System.nanoTime();
+        if (!uncommitted || now - lastCommitNanos < COMMIT_INTERVAL_NS) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        nextOffsets.forEach((p, next) -> {
+            if (next >= 0) {
+                offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next));
+            }
+        });
+        consumer.commitAsync(offsets, null);
+        uncommitted = false;
+        lastCommitNanos = now;
     }
 
     private void commitSync() {

@@ -77,7 +77,7 @@ public final class EdgeComponents implements AutoCloseable {
         });
         ResumeReader reader = new ResumeReader(store, config.getString(EdgeConfig.BOOTSTRAP_SERVERS), config.kafkaOverrides(),
                 config.getString(EdgeConfig.TOPIC), consumer.epoch(), clock, config.getInt(EdgeConfig.REPLAY_MAX_EVENTS));
-        EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, metrics,
+        EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, new IoThreadTasks(), metrics,
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS));
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);

@@ -6,5 +6,6 @@ import dev.herald.fanout.FanoutConsumer;
 
 /** What every connection of an edge shares: the consumer, index, resume reader, limits and metrics. */
 record EdgeContext(FanoutConsumer consumer, SubscriptionIndex index, ResumeReader resumeReader, Executor resumeWorkers,
-                   EdgeMetrics metrics, int maxQueuedEvents, long maxQueuedBytes, long maxFrameBytes, int maxSubscriptions) {
+                   IoThreadTasks ioTasks, EdgeMetrics metrics, int maxQueuedEvents, long maxQueuedBytes, long maxFrameBytes,
+                   int maxSubscriptions) {
 }

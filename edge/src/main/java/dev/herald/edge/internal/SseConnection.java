@@ -92,7 +92,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), Message::size, new OutboundQueue.Transport<>() {
             @Override
             public void execute(Runnable task) {
-                ioThread.execute(task);
+                edge.ioTasks().execute(ioThread, task);
             }
 
             @Override

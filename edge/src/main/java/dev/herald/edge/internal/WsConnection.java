@@ -89,7 +89,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), f -> f.length, new OutboundQueue.Transport<>() {
             @Override
             public void execute(Runnable task) {
-                ioThread.execute(task);
+                edge.ioTasks().execute(ioThread, task);
             }
 
             @Override
