@@ -9,7 +9,7 @@ package dev.herald.bench;
  * @param failed           events not answered 201
  * @param received         events received by all subscribers, repeats included
  * @param repeats          events a subscriber received again
- * @param missing          events a subscriber never received (gaps and a missing tail)
+ * @param missing          receipts that never came: subscribers times acknowledged events, less distinct receipts
  * @param seconds          from the first publish to the last receipt (or to the wait's end)
  * @param publishedPerSec  events published per second while publishing
  * @param latency          publish-to-receipt latency of every receipt, from the event's due time

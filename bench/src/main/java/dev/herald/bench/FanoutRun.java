@@ -3,7 +3,11 @@ package dev.herald.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Opening subscribes every connection ({@link WsLoad}, in steps of {@link #OPEN_STEP} so that
  * the edge's accept backlog is never overrun) and waits for every {@code subscribed} answer. Each
- * measurement publishes through ingest ({@link FanoutPublisher}), then waits until every subscriber
+ * measurement publishes through ingest ({@link #PUBLISHERS} {@link FanoutPublisher}s), then waits until every subscriber
  * has every acknowledged event or {@link #DRAIN_TIMEOUT} passes, and reports what arrived
  * ({@link FanoutReceipts}). Measurements run one after another; each counts only its own events.
  * Bounded in count and time; traffic only to the given loopback addresses. Not thread-safe.
@@ -26,18 +30,24 @@ final class FanoutRun implements AutoCloseable {
     /** A windowed run gives up when its subscribers receive nothing for this long. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOAD_THREADS = 2;
+    /**
+     * Publishing connections, each with a thread: one POST at a time on one connection would make
+     * the publisher the bottleneck (each waits for Kafka's acknowledgement), and a slow answer would
+     * hold back every event after it.
+     */
+    static final int PUBLISHERS = 8;
 
     private final int subscribers;
     private final FanoutReceipts receipts;
     private final WsLoad load;
-    private final FanoutPublisher publisher;
-    private long next;
+    private final List<FanoutPublisher> publishers;
+    private final AtomicLong next = new AtomicLong();
 
-    private FanoutRun(int subscribers, FanoutReceipts receipts, WsLoad load, FanoutPublisher publisher) {
+    private FanoutRun(int subscribers, FanoutReceipts receipts, WsLoad load, List<FanoutPublisher> publishers) {
         this.subscribers = subscribers;
         this.receipts = receipts;
         this.load = load;
-        this.publisher = publisher;
+        this.publishers = publishers;
     }
 
     /**
@@ -68,7 +78,11 @@ final class FanoutRun implements AutoCloseable {
             if (receipts.subscribed() < subscribers) {
                 throw new IllegalStateException("only " + receipts.subscribed() + " of " + subscribers + " connections were subscribed");
             }
-            return new FanoutRun(subscribers, receipts, load, new FanoutPublisher(ingestUrl, channel, payloadBytes));
+            List<FanoutPublisher> publishers = new ArrayList<>();
+            for (int i = 0; i < PUBLISHERS; i++) {
+                publishers.add(new FanoutPublisher(ingestUrl, channel, payloadBytes));
+            }
+            return new FanoutRun(subscribers, receipts, load, publishers);
         } catch (IOException | InterruptedException | RuntimeException e) {
             load.close();
             throw e;
@@ -77,21 +91,27 @@ final class FanoutRun implements AutoCloseable {
 
     /**
      * Open loop: publishes {@code rate} events per second for {@code duration}, each stamped with
-     * its due time, so a late publish counts against its latency (no coordinated omission).
+     * its due time, so a late publish counts against its latency (no coordinated omission). The
+     * publishers take due events in order; one that is still waiting for an answer leaves the next
+     * event to another.
      */
     FanoutResult atRate(int rate, Duration duration) throws IOException, InterruptedException {
         Mark mark = new Mark();
         long count = Math.max(1, rate * duration.toSeconds());
         long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
+        long first = next.get();
         long start = System.nanoTime();
-        for (long i = 0; i < count; i++) {
-            long due = start + i * intervalNs;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
+        runPublishers(publisher -> {
+            for (long n; (n = next.getAndIncrement()) < first + count; ) {
+                long due = start + (n - first) * intervalNs;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                publisher.publish(n, due);
             }
-            publisher.publish(next++, due);
-        }
+        });
+        next.set(first + count);
         return mark.result(start, System.nanoTime());
     }
 
@@ -106,25 +126,62 @@ final class FanoutRun implements AutoCloseable {
         Mark mark = new Mark();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        long first = next;
-        while (System.nanoTime() < end) {
-            long due = (next - first - window) * subscribers;
-            long lastProgress = System.nanoTime();
-            long seen = mark.receivedSince();
-            while (seen < due) {
-                LockSupport.parkNanos(20_000);
-                long now = mark.receivedSince();
-                if (now != seen) {
-                    seen = now;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
-                    throw new IllegalStateException("subscribers received nothing for " + STALL_TIMEOUT.toSeconds()
-                            + " s; " + load.closed() + " connections closed");
+        long first = next.get();
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicLong seenAtProgress = new AtomicLong();
+        AtomicLong claimed = new AtomicLong(first);
+        runPublishers(publisher -> {
+            while (System.nanoTime() < end) {
+                long n = claimed.getAndIncrement();
+                long due = (n - first - window) * subscribers;
+                while (mark.receivedSince() < due) {
+                    LockSupport.parkNanos(20_000);
+                    long seen = mark.receivedSince();
+                    if (seenAtProgress.getAndSet(seen) != seen) {
+                        lastProgress.set(System.nanoTime());
+                    } else if (System.nanoTime() - lastProgress.get() > STALL_TIMEOUT.toNanos()) {
+                        throw new IllegalStateException("subscribers received nothing for " + STALL_TIMEOUT.toSeconds()
+                                + " s; " + load.closed() + " connections closed");
+                    }
                 }
+                publisher.publish(n, System.nanoTime());
             }
-            publisher.publish(next++, System.nanoTime());
-        }
+        });
+        next.set(claimed.get());
         return mark.result(start, System.nanoTime());
+    }
+
+    /** What one publisher thread does with its publisher. */
+    private interface PublishLoop {
+        void run(FanoutPublisher publisher) throws IOException;
+    }
+
+    /** Runs {@code loop} on every publisher, each on a thread of its own, and waits for all; rethrows the first failure. */
+    private void runPublishers(PublishLoop loop) throws IOException, InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (FanoutPublisher publisher : publishers) {
+            Thread t = new Thread(() -> {
+                try {
+                    loop.run(publisher);
+                } catch (IOException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "herald-bench-publisher");
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Exception e = failure.get();
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e != null) {
+            throw (RuntimeException) e;
+        }
     }
 
     /** Connections the edge closed (or that failed) so far. */
@@ -135,19 +192,25 @@ final class FanoutRun implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            publisher.close();
+            for (FanoutPublisher p : publishers) {
+                p.close();
+            }
         } finally {
             load.close();
         }
     }
 
+    /** Publishes not answered 201, all publishers together. */
+    private long failed() {
+        return publishers.stream().mapToLong(FanoutPublisher::failed).sum();
+    }
+
     /** The counters at the start of a measurement, and its result once it is delivered. */
     private final class Mark {
-        final long firstSequence = next;
-        final long failed = publisher.failed();
+        final long firstSequence = next.get();
+        final long failed = failed();
         final long received = receipts.received();
         final long repeats = receipts.repeats();
-        final long gaps = receipts.missing();
 
         Mark() {
             receipts.takeLatency(); // forget what came before
@@ -159,12 +222,13 @@ final class FanoutRun implements AutoCloseable {
 
         /** Waits until every subscriber has every event published since the mark, then counts. */
         FanoutResult result(long start, long publishEnd) throws InterruptedException {
-            long failedNow = publisher.failed() - failed;
-            long published = next - firstSequence - failedNow;
+            long sent = next.get() - firstSequence;
+            long failedNow = failed() - failed;
+            long published = sent - failedNow;
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             long lastReceipt = System.nanoTime();
             long seen = receivedSince();
-            while (seen < published * subscribers && System.nanoTime() < deadline) {
+            while (seen - (receipts.repeats() - repeats) < published * subscribers && System.nanoTime() < deadline) {
                 Thread.sleep(1);
                 long now = receivedSince();
                 if (now != seen) {
@@ -172,14 +236,11 @@ final class FanoutRun implements AutoCloseable {
                     lastReceipt = System.nanoTime();
                 }
             }
-            long tail = 0;
-            for (int i = 0; i < subscribers; i++) {
-                tail += Math.max(0, (next - 1) - Math.max(receipts.lastSequence(i), firstSequence - 1));
-            }
+            long repeated = receipts.repeats() - repeats;
+            long missing = Math.max(0, published * subscribers - (seen - repeated));
             double seconds = (Math.max(lastReceipt, publishEnd) - start) / 1e9;
-            return new FanoutResult(subscribers, published, failedNow, seen, receipts.repeats() - repeats,
-                    receipts.missing() - gaps + tail, seconds, (next - firstSequence) / ((publishEnd - start) / 1e9),
-                    LatencySummary.of(receipts.takeLatency()));
+            return new FanoutResult(subscribers, published, failedNow, seen, repeated, missing, seconds,
+                    sent / ((publishEnd - start) / 1e9), LatencySummary.of(receipts.takeLatency()));
         }
     }
 }
