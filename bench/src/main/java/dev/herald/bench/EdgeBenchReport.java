@@ -98,10 +98,10 @@ final class EdgeBenchReport {
                 + "the same broker in the same run. The broker and Herald's ingest run in the benchmark's JVM, the edge in a "
                 + "JVM of its own (`").append(EdgeProcess.HEAP).append("`, so that its heap is measured alone), and the "
                 + "subscribers are lean NIO WebSocket clients (`WsLoad`, 2 threads) in the benchmark's JVM: everything on the "
-                + "machine's ").append(machine.cpus()).append(" CPUs, over loopback. A publisher sends single POSTs over one "
-                + "keep-alive connection; each payload is ").append(num(settings.payloadBytes())).append(" bytes of JSON "
-                + "carrying its due time and a sequence number, so every receipt gives a latency and every subscriber is "
-                + "checked for gaps and repeats. The log topic has ").append(settings.partitions()).append(" partitions; "
+                + "machine's ").append(machine.cpus()).append(" CPUs, over loopback. ").append(FanoutRun.PUBLISHERS)
+                .append(" publishers send single POSTs, each over a keep-alive connection of its own; each payload is ")
+                .append(num(settings.payloadBytes())).append(" bytes of JSON carrying its due time and a sequence number, so "
+                + "every receipt gives a latency and every subscriber is checked for missing and repeated events. The log topic has ").append(settings.partitions()).append(" partitions; "
                 + "ingest publishes with `acks=all` and idempotence, like `EndToEndLatency`'s producer.\n\n");
         if (interference.disturbed()) {
             md.append("> **Warning: disturbed run.** Other processes used up to ").append(pct(interference.max()))
@@ -169,6 +169,9 @@ final class EdgeBenchReport {
                 .append(" client connections and the edge share the machine's ").append(machine.cpus())
                 .append(" CPUs, so each figure includes the others' load; on a machine this small the figures vary from run "
                         + "to run.\n");
+        if (!latencyTargetMet()) {
+            md.append("- Latency target missed. Likely reason: ").append(BenchFindings.EDGE_LATENCY).append('\n');
+        }
         return md.toString();
     }
 
