@@ -109,14 +109,7 @@ final class EdgeBenchReport {
                     .append("; see *Other CPU load* below), so these figures are not representative.\n\n");
         }
         md.append("### Run\n\n");
-        md.append("| | |\n|---|---|\n");
-        md.append("| Date (UTC) | ").append(date).append(" |\n");
-        md.append("| Command | `").append(command).append("` |\n");
-        md.append("| CPUs (`nproc`) | ").append(machine.cpus()).append(" × ").append(machine.cpuModel()).append(" |\n");
-        md.append("| Memory | ").append(machine.memoryGiB()).append(" |\n");
-        md.append("| OS | ").append(machine.os()).append(" |\n");
-        md.append("| `java -version` | ").append(machine.javaVersion()).append(" |\n");
-        md.append("| Kafka | ").append(kafkaVersion).append(", ").append(broker).append(" |\n");
+        md.append(machine.runTable(date, command, kafkaVersion + ", " + broker));
         md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size())
                 .append(" × 300,000 records of 1 KiB with `ProducerPerformance` (")
                 .append(figures.brokerWarmup().stream().map(Numbers::num).collect(Collectors.joining(" → ")))

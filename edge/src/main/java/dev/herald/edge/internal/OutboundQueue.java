@@ -92,9 +92,10 @@ final class OutboundQueue<M> {
      * the client instead of overflowing the queue. Call it on a thread that may block (never the
      * I/O thread, which is what makes room).
      *
-     * @return whether there is room now (an {@link #offer} may still find it taken by others)
+     * @return whether there is room now (an {@link #offer} may still find it taken by others);
+     *         {@code false} too when the thread is interrupted, with its interrupt flag kept
      */
-    boolean awaitRoom(int length, long timeoutMs) throws InterruptedException {
+    boolean awaitRoom(int length, long timeoutMs) {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         synchronized (this) {
             while (!closed && (count >= maxEvents || bytes + length > maxBytes) && count > 0) {
@@ -102,7 +103,12 @@ final class OutboundQueue<M> {
                 if (left <= 0) {
                     return false;
                 }
-                wait(Math.max(1, left / 1_000_000L));
+                try {
+                    wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
             return !closed;
         }

@@ -151,12 +151,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
 
     @Override
     public boolean replayed(String channel, long offset, byte[] frame) {
-        try {
-            if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
             return false;
         }
         event(channel, offset, frame);

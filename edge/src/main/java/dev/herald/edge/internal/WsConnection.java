@@ -166,12 +166,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public boolean replayed(String channel, long offset, byte[] frame) {
-        try {
-            if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
             return false;
         }
         if (send(frame)) {
