@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import dev.herald.ingest.IngestConfig;
+import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -72,6 +74,20 @@ final class BenchBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Starts Herald's ingest in this JVM on a free loopback port, publishing to {@code topic} of this
+     * Kafka (created with {@code partitions} partitions and replication factor 1 if missing).
+     */
+    IngestServer startIngest(String topic, int partitions) {
+        return IngestServer.start(new IngestConfig(Map.of(
+                IngestConfig.BOOTSTRAP_SERVERS, bootstrapServers,
+                IngestConfig.HTTP_PORT, "0",
+                IngestConfig.TOPIC, topic,
+                IngestConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
+                IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
+                IngestConfig.INGEST_ID, "bench")));
+    }
+
     /** One line for the report: what kind of broker the figures come from. */
     String description() {
         return embedded != null
@@ -116,7 +132,8 @@ final class BenchBroker implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
+    /** Deletes {@code root} and everything below it; what cannot be deleted is reported, not thrown. */
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,7 +1,5 @@
 package dev.herald.bench;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -37,26 +35,12 @@ final class BenchReport {
                    BatchPublishLoad.Result batch, InterferenceLog interference) {
     }
 
-    private final MachineInfo machine;
-    private final Instant date;
-    private final String command;
-    private final String kafkaVersion;
-    private final String broker;
+    private final BenchRun run;
     private final BenchSettings settings;
     private final Figures figures;
 
-    /**
-     * @param command      the command line that produced the figures
-     * @param kafkaVersion version of the Kafka clients and broker
-     * @param broker       what the broker was, one line
-     */
-    BenchReport(MachineInfo machine, Instant date, String command, String kafkaVersion, String broker,
-                BenchSettings settings, Figures figures) {
-        this.machine = machine;
-        this.date = date.truncatedTo(ChronoUnit.SECONDS);
-        this.command = command;
-        this.kafkaVersion = kafkaVersion;
-        this.broker = broker;
+    BenchReport(BenchRun run, BenchSettings settings, Figures figures) {
+        this.run = run;
         this.settings = settings;
         this.figures = figures;
     }
@@ -95,21 +79,16 @@ final class BenchReport {
                 + "measure a durable write.\n\n");
 
         InterferenceLog interference = figures.interference();
-        if (interference.disturbed()) {
-            md.append("> **Warning: disturbed run.** Other processes used up to ").append(pct(interference.max()))
-                    .append(" of the machine's CPU time during a measurement (over ").append(pct(InterferenceLog.LIMIT))
-                    .append("; see *Other CPU load* below), so these figures are not representative of Herald or Kafka.\n\n");
-        }
+        md.append(interference.markdownWarning());
         md.append("### Run\n\n");
-        md.append(machine.runTable(date, command, kafkaVersion + ", " + broker));
+        md.append(run.runTable());
         md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size()).append(" × ")
                 .append(num(settings.rawRecords())).append(" records with `ProducerPerformance` (")
                 .append(figures.brokerWarmup().stream().map(Numbers::num).collect(Collectors.joining(" → ")))
                 .append(" records/s); then ").append(num(settings.throughputWarmupRecords()))
                 .append(" records (events) before each throughput run; ").append(settings.warmupSeconds())
                 .append(" s at the fixed rate before each latency run; raw runs warm up in their own JVM on their own topic |\n");
-        md.append("| Other CPU load | share of the machine's CPU time used by other processes (or stolen by the hypervisor) "
-                + "during each measurement: ").append(interference.summary()).append(" |\n\n");
+        md.append(interference.markdownRow()).append('\n');
 
         md.append("### Throughput\n\n");
         md.append(throughputTable()).append('\n');
@@ -146,7 +125,7 @@ final class BenchReport {
         md.append("- `EndToEndLatency` sends one record at a time and waits until a consumer has read it back: send, "
                 + "acknowledgement and fetch, with nothing else in flight.\n");
         md.append("- The broker, Herald's ingest server and the HTTP load generator share one JVM and the machine's ")
-                .append(machine.cpus()).append(" CPUs; Kafka's tools run in a child JVM beside the broker. Herald's record "
+                .append(run.machine().cpus()).append(" CPUs; Kafka's tools run in a child JVM beside the broker. Herald's record "
                         + "carries a key and CloudEvents headers besides the 1 KiB payload, so it is somewhat larger on the wire.\n");
         md.append("- A broker in a new JVM keeps getting faster over its first million or so records (see the warm-up "
                 + "row), hence the warm-up before anything is measured. On a machine this small the figures still vary "
@@ -160,8 +139,7 @@ final class BenchReport {
     /** The two tables and verdicts, for the console. */
     String console() {
         InterferenceLog interference = figures.interference();
-        return (interference.disturbed() ? "WARNING: disturbed run, other processes used up to " + pct(interference.max())
-                + " of the CPU time during a measurement\n\n" : "") + "Other CPU load: " + interference.summary() + "\n\nThroughput\n\n" + throughputTable() + "\nbatch / raw = " + pct(throughputRatio()) + ", target >= "
+        return interference.consoleHeader() + "\n\nThroughput\n\n" + throughputTable() + "\nbatch / raw = " + pct(throughputRatio()) + ", target >= "
                 + THROUGHPUT_TARGET_PCT + "%: " + verdict(throughputTargetMet()) + "\n\nLatency\n\n" + latencyTable()
                 + "\nsingle POST p99 - raw acks=all p99 = " + signed(p99DifferenceMs()) + " ms, target <= "
                 + fmt(LATENCY_TARGET_MS) + " ms: " + verdict(latencyTargetMet()) + "\n";

@@ -46,14 +46,7 @@ final class ChildJvm {
      * @throws IllegalStateException if the child cannot start or is killed for its timeout
      */
     static Outcome run(String mainClass, List<String> args, Duration timeout) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(HEAP);
-        command.add("-Duser.language=en");
-        command.add("-Duser.country=US");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
+        List<String> command = command(HEAP, mainClass);
         command.addAll(args);
         Path log = null;
         try {
@@ -82,6 +75,22 @@ final class ChildJvm {
                 }
             }
         }
+    }
+
+    /**
+     * The command line that runs {@code mainClass} in a new JVM: this JVM's {@code java} and class
+     * path, {@code heap} (e.g. {@code -Xmx1g}), an English locale; arguments go after it.
+     */
+    static List<String> command(String heap, String mainClass) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(heap);
+        command.add("-Duser.language=en");
+        command.add("-Duser.country=US");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        return command;
     }
 
     /** The last {@code lines} lines of {@code text}. */

@@ -9,21 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import dev.herald.edge.EdgeConfig;
-import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
-import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bench edge}: Kafka's own {@code EndToEndLatency}, then Herald's fanout from an HTTP publish
@@ -56,9 +51,6 @@ final class EdgeBenchCommand implements Callable<Integer> {
     private static final int THROUGHPUT_WARMUP_SECONDS = 5;
 
     private final InterferenceLog interference = new InterferenceLog();
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--subscribers", defaultValue = "1000", paramLabel = "N",
             description = "WebSocket subscribers of the latency run (default: ${DEFAULT-VALUE}).")
@@ -98,13 +90,8 @@ final class EdgeBenchCommand implements Callable<Integer> {
             description = "Records of Kafka's EndToEndLatency run (default: ${DEFAULT-VALUE}).")
     private int endToEndRecords;
 
-    @Option(names = "--out", paramLabel = "FILE",
-            description = "Also write the report as the edge section of FILE, e.g. docs/benchmarks.md.")
-    private Path out;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "S",
-            description = "Use this Kafka cluster instead of starting an embedded broker in a temporary folder.")
-    private String bootstrapServers;
+    @Mixin
+    private BenchOptions options;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -114,46 +101,28 @@ final class EdgeBenchCommand implements Callable<Integer> {
         MachineInfo machine = MachineInfo.collect();
         Instant date = Instant.now();
         String runId = UUID.randomUUID().toString().substring(0, 8);
-        EdgeBenchReport report;
-        try (BenchBroker kafka = bootstrapServers == null ? BenchBroker.embedded() : BenchBroker.external(bootstrapServers)) {
-            progress("Kafka at %s", kafka.bootstrapServers());
-            EdgeBenchReport.Figures figures = measure(kafka, settings, runId);
-            report = new EdgeBenchReport(machine, date, BenchMain.commandLine(spec), AppInfoParser.getVersion(),
-                    kafka.description(), settings, figures);
+        BenchRun run;
+        EdgeBenchReport.Figures figures;
+        try (BenchBroker kafka = options.openBroker()) {
+            figures = measure(kafka, settings, runId);
+            run = options.run(machine, date, kafka);
         }
-        System.out.println();
-        System.out.println(report.console());
-        if (out != null) {
-            BenchDocument.write(out, "edge", report.markdown());
-            System.out.println("wrote the edge section of " + out);
-        }
+        EdgeBenchReport report = new EdgeBenchReport(run, settings, figures);
+        options.publish("edge", report.console(), report.markdown());
         return 0;
     }
 
     private EdgeBenchReport.Figures measure(BenchBroker kafka, EdgeBenchSettings s, String runId)
             throws IOException, InterruptedException {
         RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
-        List<Double> brokerWarmup = new ArrayList<>();
-        for (int round = 1; round <= BROKER_WARMUP_ROUNDS; round++) {
-            double recordsPerSec = raw.brokerWarmUpRound(BROKER_WARMUP_RECORDS).recordsPerSec();
-            brokerWarmup.add(recordsPerSec);
-            progress("warm-up %d/%d: ProducerPerformance --throughput -1, %,d records: %,.0f records/s (not reported)",
-                    round, BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS, recordsPerSec);
-        }
+        List<Double> brokerWarmup = raw.warmUpBroker(BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS);
         progress("raw: EndToEndLatency, %,d records of %d bytes", s.endToEndRecords(), s.payloadBytes());
         EndToEndResult e2e = interference.measure("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords(), s.payloadBytes()));
         progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
 
         String topic = "bench.edge." + runId;
-        IngestConfig ingestConfig = new IngestConfig(Map.of(
-                IngestConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                IngestConfig.HTTP_PORT, "0",
-                IngestConfig.TOPIC, topic,
-                IngestConfig.TOPIC_PARTITIONS, Integer.toString(s.partitions()),
-                IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
-                IngestConfig.INGEST_ID, "bench"));
         Path edgeData = Files.createTempDirectory("herald-bench-edge");
-        try (IngestServer ingest = IngestServer.start(ingestConfig);
+        try (IngestServer ingest = kafka.startIngest(topic, s.partitions());
              EdgeProcess edge = EdgeProcess.start(Map.of(
                      EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                      EdgeConfig.TOPIC, topic,
@@ -205,7 +174,7 @@ final class EdgeBenchCommand implements Callable<Integer> {
             }
             return new EdgeBenchReport.Figures(brokerWarmup, e2e, latency, throughput, memory, interference);
         } finally {
-            deleteTree(edgeData);
+            BenchBroker.deleteTree(edgeData);
         }
     }
 
@@ -218,14 +187,6 @@ final class EdgeBenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("the edge still counts " + open + " connections a minute after the clients closed");
             }
             Thread.sleep(100);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

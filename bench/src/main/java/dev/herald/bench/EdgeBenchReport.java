@@ -2,12 +2,9 @@ package dev.herald.bench;
 
 import static dev.herald.bench.Numbers.fmt;
 import static dev.herald.bench.Numbers.num;
-import static dev.herald.bench.Numbers.pct;
 import static dev.herald.bench.Numbers.signed;
 import static dev.herald.bench.Numbers.verdict;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -53,21 +50,12 @@ final class EdgeBenchReport {
                    Memory memory, InterferenceLog interference) {
     }
 
-    private final MachineInfo machine;
-    private final Instant date;
-    private final String command;
-    private final String kafkaVersion;
-    private final String broker;
+    private final BenchRun run;
     private final EdgeBenchSettings settings;
     private final Figures figures;
 
-    EdgeBenchReport(MachineInfo machine, Instant date, String command, String kafkaVersion, String broker,
-                    EdgeBenchSettings settings, Figures figures) {
-        this.machine = machine;
-        this.date = date.truncatedTo(ChronoUnit.SECONDS);
-        this.command = command;
-        this.kafkaVersion = kafkaVersion;
-        this.broker = broker;
+    EdgeBenchReport(BenchRun run, EdgeBenchSettings settings, Figures figures) {
+        this.run = run;
         this.settings = settings;
         this.figures = figures;
     }
@@ -98,26 +86,21 @@ final class EdgeBenchReport {
                 + "the same broker in the same run. The broker and Herald's ingest run in the benchmark's JVM, the edge in a "
                 + "JVM of its own (`").append(EdgeProcess.HEAP).append("`, so that its heap is measured alone), and the "
                 + "subscribers are lean NIO WebSocket clients (`WsLoad`, 2 threads) in the benchmark's JVM: everything on the "
-                + "machine's ").append(machine.cpus()).append(" CPUs, over loopback. ").append(FanoutRun.PUBLISHERS)
+                + "machine's ").append(run.machine().cpus()).append(" CPUs, over loopback. ").append(FanoutRun.PUBLISHERS)
                 .append(" publishers send single POSTs, each over a keep-alive connection of its own; each payload is ")
                 .append(num(settings.payloadBytes())).append(" bytes of JSON carrying its due time and a sequence number, so "
                 + "every receipt gives a latency and every subscriber is checked for missing and repeated events. The log topic has ").append(settings.partitions()).append(" partitions; "
                 + "ingest publishes with `acks=all` and idempotence, like `EndToEndLatency`'s producer.\n\n");
-        if (interference.disturbed()) {
-            md.append("> **Warning: disturbed run.** Other processes used up to ").append(pct(interference.max()))
-                    .append(" of the machine's CPU time during a measurement (over ").append(pct(InterferenceLog.LIMIT))
-                    .append("; see *Other CPU load* below), so these figures are not representative.\n\n");
-        }
+        md.append(interference.markdownWarning());
         md.append("### Run\n\n");
-        md.append(machine.runTable(date, command, kafkaVersion + ", " + broker));
+        md.append(run.runTable());
         md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size())
                 .append(" × 300,000 records of 1 KiB with `ProducerPerformance` (")
                 .append(figures.brokerWarmup().stream().map(Numbers::num).collect(Collectors.joining(" → ")))
                 .append(" records/s); ").append(settings.warmupSeconds()).append(" s at ").append(num(settings.rate()))
                 .append(" events/s before the latency run; ").append(settings.throughputWarmupSeconds())
                 .append(" s before each deliveries run |\n");
-        md.append("| Other CPU load | share of the machine's CPU time used by other processes (or stolen by the hypervisor) "
-                + "during each measurement: ").append(interference.summary()).append(" |\n\n");
+        md.append(interference.markdownRow()).append('\n');
 
         md.append("### Latency\n\n");
         md.append(latencyTable()).append('\n');
@@ -159,7 +142,7 @@ final class EdgeBenchReport {
                 + "live objects. The resident set includes RocksDB's native memory, thread stacks and the JVM's own; the "
                 + "kernel's socket buffers are in neither.\n");
         md.append("- The broker, ingest, the publisher, ").append(num(settings.largestConnections()))
-                .append(" client connections and the edge share the machine's ").append(machine.cpus())
+                .append(" client connections and the edge share the machine's ").append(run.machine().cpus())
                 .append(" CPUs, so each figure includes the others' load; on a machine this small the figures vary from run "
                         + "to run.\n");
         if (!latencyTargetMet()) {
@@ -171,8 +154,7 @@ final class EdgeBenchReport {
     /** The tables and verdicts, for the console. */
     String console() {
         InterferenceLog interference = figures.interference();
-        return (interference.disturbed() ? "WARNING: disturbed run, other processes used up to " + pct(interference.max())
-                + " of the CPU time during a measurement\n\n" : "") + "Other CPU load: " + interference.summary()
+        return interference.consoleHeader()
                 + "\n\nLatency\n\n" + latencyTable() + "\np99 - EndToEndLatency p99 = " + signed(p99DifferenceMs())
                 + " ms, target <= " + fmt(LATENCY_TARGET_MS) + " ms: " + verdict(latencyTargetMet())
                 + "\n\nDeliveries per second\n\n" + throughputTable() + "\ntarget >= " + num(DELIVERIES_TARGET) + "/s: "

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -58,13 +57,7 @@ final class EdgeProcess implements AutoCloseable {
      * @throws IllegalStateException if it does not start in time, with the tail of its log
      */
     static EdgeProcess start(Map<String, String> settings) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(HEAP);
-        command.add("-Duser.language=en");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(EdgeBenchServer.class.getName());
+        List<String> command = ChildJvm.command(HEAP, EdgeBenchServer.class.getName());
         settings.forEach((k, v) -> command.add(k + "=" + v));
         try {
             Path log = Files.createTempFile("herald-bench-edge", ".log");

@@ -1,26 +1,20 @@
 package dev.herald.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import static dev.herald.bench.BenchMain.progress;
 
-import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
-import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bench ingest}: Kafka's own producer figures, then Herald's ingest figures, against one
@@ -45,9 +39,6 @@ final class IngestBenchCommand implements Callable<Integer> {
     /** Share of the machine's CPU time used by other processes during each measurement, by name. */
     private final InterferenceLog interference = new InterferenceLog();
 
-    @Spec
-    private CommandSpec spec;
-
     @Option(names = "--seconds", defaultValue = "20", paramLabel = "N",
             description = "Length of the single-POST run at --rate, seconds (default: ${DEFAULT-VALUE}).")
     private int seconds;
@@ -70,13 +61,8 @@ final class IngestBenchCommand implements Callable<Integer> {
             description = "Events of the batch run, " + BenchSettings.BATCH_LINES + " per request (default: ${DEFAULT-VALUE}).")
     private long batchEvents;
 
-    @Option(names = "--out", paramLabel = "FILE",
-            description = "Also write the report as Markdown to FILE, e.g. docs/benchmarks.md.")
-    private Path out;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "S",
-            description = "Use this Kafka cluster instead of starting an embedded broker in a temporary folder.")
-    private String bootstrapServers;
+    @Mixin
+    private BenchOptions options;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -84,32 +70,20 @@ final class IngestBenchCommand implements Callable<Integer> {
         MachineInfo machine = MachineInfo.collect();
         Instant date = Instant.now();
         String runId = UUID.randomUUID().toString().substring(0, 8);
-        String broker;
+        BenchRun run;
         BenchReport.Figures figures;
-        try (BenchBroker kafka = bootstrapServers == null ? BenchBroker.embedded() : BenchBroker.external(bootstrapServers)) {
-            broker = kafka.description();
-            progress("Kafka at %s", kafka.bootstrapServers());
+        try (BenchBroker kafka = options.openBroker()) {
             figures = measure(kafka, settings, runId);
+            run = options.run(machine, date, kafka);
         }
-        BenchReport report = new BenchReport(machine, date, BenchMain.commandLine(spec), AppInfoParser.getVersion(), broker, settings, figures);
-        System.out.println();
-        System.out.println(report.console());
-        if (out != null) {
-            BenchDocument.write(out, "ingest", report.markdown());
-            System.out.println("wrote the ingest section of " + out);
-        }
+        BenchReport report = new BenchReport(run, settings, figures);
+        options.publish("ingest", report.console(), report.markdown());
         return 0;
     }
 
     private BenchReport.Figures measure(BenchBroker kafka, BenchSettings s, String runId) throws IOException, InterruptedException {
         RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
-        List<Double> brokerWarmup = new ArrayList<>();
-        for (int round = 1; round <= BenchSettings.BROKER_WARMUP_ROUNDS; round++) {
-            double recordsPerSec = raw.brokerWarmUpRound(s.rawRecords()).recordsPerSec();
-            brokerWarmup.add(recordsPerSec);
-            progress("warm-up %d/%d: ProducerPerformance --throughput -1, %,d records: %,.0f records/s (not reported)",
-                    round, BenchSettings.BROKER_WARMUP_ROUNDS, s.rawRecords(), recordsPerSec);
-        }
+        List<Double> brokerWarmup = raw.warmUpBroker(BenchSettings.BROKER_WARMUP_ROUNDS, s.rawRecords());
         progress("raw: ProducerPerformance --throughput -1, %,d records of %d bytes after %,d warm-up records",
                 s.rawRecords(), RawKafkaBaseline.RECORD_BYTES, s.throughputWarmupRecords());
         ProducerPerfResult rawMax = measured("raw max", () -> raw.maxThroughput(s.throughputWarmupRecords(), s.rawRecords()));
@@ -123,18 +97,11 @@ final class IngestBenchCommand implements Callable<Integer> {
         EndToEndResult e2e = measured("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords()));
         progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
 
-        IngestConfig config = new IngestConfig(Map.of(
-                IngestConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                IngestConfig.HTTP_PORT, "0",
-                IngestConfig.TOPIC, HERALD_TOPIC,
-                IngestConfig.TOPIC_PARTITIONS, Integer.toString(s.partitions()),
-                IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
-                IngestConfig.INGEST_ID, "bench"));
-        try (IngestServer ingest = IngestServer.start(config)) {
+        try (IngestServer ingest = kafka.startIngest(HERALD_TOPIC, s.partitions())) {
             String url = ingest.baseUrl();
             progress("Herald ingest at %s, topic %s", url, HERALD_TOPIC);
             progress("warm-up: single POST at %,d/s for %d s (not reported)", s.rate(), s.warmupSeconds());
-            List<String> paths = new java.util.ArrayList<>();
+            List<String> paths = new ArrayList<>();
             for (int i = 0; i < BenchPayloads.CHANNELS; i++) {
                 paths.add("/v1/channels/" + BenchPayloads.channel(i) + "/events");
             }

@@ -66,4 +66,26 @@ final class InterferenceLog {
                 .map(e -> e.getKey() + " " + (e.getValue().isNaN() ? "?" : String.format(Locale.ROOT, "%.1f%%", e.getValue() * 100)))
                 .collect(Collectors.joining(", "));
     }
+
+    /** The Markdown warning a disturbed run's report opens with, or nothing. */
+    String markdownWarning() {
+        if (!disturbed()) {
+            return "";
+        }
+        return "> **Warning: disturbed run.** Other processes used up to " + Numbers.pct(max())
+                + " of the machine's CPU time during a measurement (over " + Numbers.pct(LIMIT)
+                + "; see *Other CPU load* below), so these figures are not representative of Herald or Kafka.\n\n";
+    }
+
+    /** The run table's row with every measurement's share. */
+    String markdownRow() {
+        return "| Other CPU load | share of the machine's CPU time used by other processes (or stolen by the hypervisor) "
+                + "during each measurement: " + summary() + " |\n";
+    }
+
+    /** The console's first lines: a warning if disturbed, then every share. */
+    String consoleHeader() {
+        return (disturbed() ? "WARNING: disturbed run, other processes used up to " + Numbers.pct(max())
+                + " of the CPU time during a measurement\n\n" : "") + "Other CPU load: " + summary();
+    }
 }

@@ -78,19 +78,4 @@ record MachineInfo(int cpus, String cpuModel, long memoryBytes, String javaVersi
         }
         return Optional.empty();
     }
-
-    /**
-     * The head of a report's run table, as Markdown: date, command, this machine and the Kafka
-     * the figures come from; a report adds its own rows after it.
-     */
-    String runTable(java.time.Instant date, String command, String kafka) {
-        return "| | |\n|---|---|\n"
-                + "| Date (UTC) | " + date + " |\n"
-                + "| Command | `" + command + "` |\n"
-                + "| CPUs (`nproc`) | " + cpus + " × " + cpuModel + " |\n"
-                + "| Memory | " + memoryGiB() + " |\n"
-                + "| OS | " + os + " |\n"
-                + "| `java -version` | " + javaVersion + " |\n"
-                + "| Kafka | " + kafka + " |\n";
-    }
 }

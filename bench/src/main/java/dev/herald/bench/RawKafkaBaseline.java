@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +29,6 @@ final class RawKafkaBaseline {
     private final BenchBroker broker;
     private final int partitions;
     private final String runId;
-    private boolean warmupTopicCreated;
 
     /**
      * @param partitions partitions of each topic created for a run
@@ -41,20 +41,25 @@ final class RawKafkaBaseline {
     }
 
     /**
-     * One round of broker warm-up: a full-speed {@code ProducerPerformance} run in a new child
-     * JVM on the run's warm-up topic, not part of the comparison. A new broker JVM keeps getting
-     * faster for its first million or so records (its JIT), so several rounds come before anything
-     * is measured, lest the raw figures meet a colder broker than Herald's, which are taken later.
+     * Warms the broker up: {@code rounds} full-speed {@code ProducerPerformance} runs of
+     * {@code records} records, each in a new child JVM on the run's warm-up topic, not part of the
+     * comparison. A new broker JVM keeps getting faster for its first million or so records (its
+     * JIT), so this comes before anything is measured, lest the raw figures meet a colder broker
+     * than Herald's, which are taken later.
      *
-     * @return the round's figures, to show how the broker warmed up
+     * @return each round's records/s, in order, to show how the broker warmed up
      */
-    ProducerPerfResult brokerWarmUpRound(long records) {
+    List<Double> warmUpBroker(int rounds, long records) {
         String topic = "bench.warmup." + runId;
-        if (!warmupTopicCreated) {
-            broker.createTopic(topic, partitions);
-            warmupTopicCreated = true;
+        broker.createTopic(topic, partitions);
+        List<Double> recordsPerSec = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            double rate = run(topic, 0, records, -1).recordsPerSec();
+            recordsPerSec.add(rate);
+            BenchMain.progress("warm-up %d/%d: ProducerPerformance --throughput -1, %,d records: %,.0f records/s (not reported)",
+                    round, rounds, records, rate);
         }
-        return run(topic, 0, records, -1);
+        return recordsPerSec;
     }
 
     /**
