@@ -21,13 +21,13 @@ final class IoThreadTasks {
 
     private final Map<XnioIoThread, Lane> lanes = new ConcurrentHashMap<>();
 
-    /** Runs {@code task} on {@code thread}, after the tasks added for it before. */
-    void execute(XnioIoThread thread, Runnable task) {
-        lanes.computeIfAbsent(thread, Lane::new).add(task);
+    /** The queue of {@code thread}; a connection looks it up once and keeps it. */
+    Lane lane(XnioIoThread thread) {
+        return lanes.computeIfAbsent(thread, Lane::new);
     }
 
     /** One I/O thread's queue. */
-    private static final class Lane {
+    static final class Lane {
         private final XnioIoThread thread;
         private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -36,7 +36,8 @@ final class IoThreadTasks {
             this.thread = thread;
         }
 
-        void add(Runnable task) {
+        /** Runs {@code task} on the thread, after the tasks added before it. */
+        void execute(Runnable task) {
             tasks.add(task);
             if (scheduled.compareAndSet(false, true)) {
                 thread.execute(this::runAll);

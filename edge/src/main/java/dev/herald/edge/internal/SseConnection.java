@@ -53,6 +53,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
 
     private final ServerSentEventConnection connection;
     private final XnioIoThread ioThread;
+    /** Where writes for this connection are handed to its I/O thread. */
+    private final IoThreadTasks.Lane ioTasks;
     private final EdgeContext edge;
     private final List<String> channels;
     private final long[] since;
@@ -75,6 +77,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     SseConnection(ServerSentEventConnection connection, XnioIoThread ioThread, EdgeContext edge, List<String> channels, long[] since) {
         this.connection = connection;
         this.ioThread = ioThread;
+        this.ioTasks = edge.ioTasks().lane(this.ioThread);
         this.edge = edge;
         this.channels = List.copyOf(channels);
         this.since = since;
@@ -92,7 +95,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), Message::size, new OutboundQueue.Transport<>() {
             @Override
             public void execute(Runnable task) {
-                edge.ioTasks().execute(ioThread, task);
+                ioTasks.execute(task);
             }
 
             @Override

@@ -2,8 +2,6 @@ package dev.herald.edge.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,7 +13,6 @@ import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
@@ -28,9 +25,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  *
  * <p>Why its own framing rather than a WebSocket library: the edge writes the same small frames to
  * thousands of connections, and the cost per write is what bounds its deliveries per second. Here
- * a write is one gathering {@code write} of the frames queued so far (a few header bytes, then the
- * event's shared frame bytes), with no copy and no per-frame channel; an idle connection holds no
- * read or write buffer (reads go through one buffer per I/O thread).
+ * a write is one gathering {@code write} of the frames queued so far ({@link WsOutput}), with no copy
+ * and no per-frame channel; an idle connection holds no read or write buffer (reads go through one
+ * buffer per I/O thread).
  *
  * <p>Threads: everything that touches the socket runs on the connection's I/O thread; frames are
  * offered to the queue from any thread (the poll thread, resume workers).
@@ -44,68 +41,54 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     private static final long CLOSE_GRACE_SECONDS = 5;
     private static final int READ_BUFFER = 16 * 1024;
-    /** Most frames handed to one gathering write. */
-    private static final int WRITE_BATCH = 64;
     /** Most reads in one turn of the I/O thread, so one busy client cannot starve the others. */
     private static final int READS_PER_TURN = 8;
     private static final ThreadLocal<ByteBuffer> READ = ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER));
-    private static final ThreadLocal<ByteBuffer[]> GATHER = ThreadLocal.withInitial(() -> new ByteBuffer[2 * WRITE_BATCH]);
 
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
-    private final ConduitStreamSinkChannel sink;
     private final XnioIoThread ioThread;
+    /** Where writes for this connection are handed to its I/O thread. */
+    private final IoThreadTasks.Lane ioTasks;
     private final EdgeContext edge;
     private final OutboundQueue<byte[]> queue;
     private final Subscriptions subscriptions;
     private final WsFrameParser parser;
-    /** Frames being written, in order; I/O thread only. */
-    private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+    private final WsOutput output;
     private volatile boolean closed;
-    /** A close frame was queued; nothing but it goes out after it. I/O thread only. */
-    private boolean closeSent;
-    /** Close the socket once everything queued is written. I/O thread only. */
-    private boolean closeWhenFlushed;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile XnioExecutor.Key pinger;
     /** Closed as too slow; counted once. */
     private final AtomicBoolean slow = new AtomicBoolean();
 
-    /** A frame on its way out: its header, its payload, and who to tell once both are written. */
-    private record Outgoing(ByteBuffer header, ByteBuffer payload, Runnable written) {
-        boolean done() {
-            return !header.hasRemaining() && !payload.hasRemaining();
-        }
-    }
-
     WsConnection(StreamConnection connection, EdgeContext edge) {
         this.connection = connection;
         this.source = connection.getSourceChannel();
-        this.sink = connection.getSinkChannel();
+        this.output = new WsOutput(connection);
         this.ioThread = connection.getIoThread();
+        this.ioTasks = edge.ioTasks().lane(this.ioThread);
         this.edge = edge;
         this.subscriptions = new Subscriptions(edge, this);
         this.parser = new WsFrameParser((int) edge.maxFrameBytes(), this);
         this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), f -> f.length, new OutboundQueue.Transport<>() {
             @Override
             public void execute(Runnable task) {
-                edge.ioTasks().execute(ioThread, task);
+                ioTasks.execute(task);
             }
 
             @Override
             public void write(byte[] frame, Runnable written) {
-                enqueue(WsFrameParser.TEXT, frame, written);
+                output.frame(WsFrameParser.TEXT, frame, written);
             }
 
             @Override
             public void flush() {
-                WsConnection.this.flush();
+                output.flush();
             }
         });
         edge.metrics().opened(this);
         connection.setCloseListener(c -> closed());
         source.getReadSetter().set(ch -> read());
-        sink.getWriteSetter().set(ch -> flush());
     }
 
     /** Starts reading the client's frames. */
@@ -121,15 +104,15 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
      */
     void keepAlive(long pingMs, long idleMs) {
         pinger = ioThread.executeAtInterval(() -> {
-            if (closed || closeSent) {
+            if (closed || output.closeSent()) {
                 return;
             }
             if (System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(idleMs)) {
                 edge.metrics().idleClosed();
                 IoUtils.safeClose(connection);
             } else {
-                enqueue(WsFrameParser.PING, new byte[0], null);
-                flush();
+                output.frame(WsFrameParser.PING, new byte[0], null);
+                output.flush();
             }
         }, pingMs, TimeUnit.MILLISECONDS);
         if (closed) {
@@ -255,9 +238,9 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void ping(byte[] payload) {
         lastHeardNanos = System.nanoTime();
-        if (!closeSent) {
-            enqueue(WsFrameParser.PONG, payload, null);
-            flush();
+        if (!output.closeSent()) {
+            output.frame(WsFrameParser.PONG, payload, null);
+            output.flush();
         }
     }
 
@@ -269,14 +252,14 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void close(int code, String reason) {
         lastHeardNanos = System.nanoTime();
-        if (!closeSent) {
+        if (!output.closeSent()) {
             // the client closes first: answer with its code (RFC 6455 5.5.1), then hang up
             queue.close();
             subscriptions.clear();
-            enqueueClose(code == WsFrameParser.NO_STATUS ? NORMAL : code, "");
+            output.close(code == WsFrameParser.NO_STATUS ? NORMAL : code, "");
         }
-        closeWhenFlushed = true;
-        flush();
+        output.closeWhenFlushed();
+        output.flush();
     }
 
     @Override
@@ -289,9 +272,9 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     public void protocolError(int closeCode, String reason) {
         queue.close();
         subscriptions.clear();
-        enqueueClose(closeCode, reason);
-        closeWhenFlushed = true;
-        flush();
+        output.close(closeCode, reason);
+        output.closeWhenFlushed();
+        output.flush();
     }
 
     private void subscribe(Object ref, JsonNode frame) {
@@ -307,66 +290,6 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             }
         }
         subscriptions.subscribe(ref, name, since);
-    }
-
-    // ---- writing (I/O thread) ----
-
-    /** Adds a frame after those already going out; nothing is added after a close frame. */
-    private void enqueue(int opcode, byte[] payload, Runnable written) {
-        if (closeSent) {
-            if (written != null) {
-                written.run();
-            }
-            return;
-        }
-        outgoing.add(new Outgoing(WsFrames.header(opcode, payload.length), ByteBuffer.wrap(payload), written));
-    }
-
-    private void enqueueClose(int code, String reason) {
-        if (closeSent) {
-            return;
-        }
-        enqueue(WsFrameParser.CLOSE, WsFrames.closePayload(code, reason), null);
-        closeSent = true;
-    }
-
-    /** Writes what is queued with gathering writes; waits for the socket when it is full. */
-    private void flush() {
-        ByteBuffer[] gather = GATHER.get();
-        try {
-            while (!outgoing.isEmpty()) {
-                int n = 0;
-                for (Outgoing o : outgoing) {
-                    if (n == gather.length) {
-                        break;
-                    }
-                    gather[n++] = o.header();
-                    gather[n++] = o.payload();
-                }
-                long written = sink.write(gather, 0, n);
-                Arrays.fill(gather, 0, n, null);
-                while (!outgoing.isEmpty() && outgoing.peekFirst().done()) {
-                    Runnable done = outgoing.pollFirst().written();
-                    if (done != null) {
-                        done.run();
-                    }
-                }
-                if (written == 0 && !outgoing.isEmpty()) {
-                    sink.resumeWrites();
-                    return;
-                }
-            }
-            if (!sink.flush()) {
-                sink.resumeWrites();
-                return;
-            }
-            sink.suspendWrites();
-            if (closeWhenFlushed) {
-                IoUtils.safeClose(connection);
-            }
-        } catch (IOException e) {
-            IoUtils.safeClose(connection);
-        }
     }
 
     private void closeSlow() {
@@ -386,8 +309,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         queue.close();
         subscriptions.clear();
         ioThread.execute(() -> {
-            enqueueClose(code, reason);
-            flush();
+            output.close(code, reason);
+            output.flush();
         });
         ioThread.executeAfter(() -> IoUtils.safeClose(connection), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
@@ -396,7 +319,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         closed = true;
         queue.close();
         subscriptions.clear();
-        outgoing.clear();
+        output.clear();
         XnioExecutor.Key key = pinger;
         if (key != null) {
             key.remove();
