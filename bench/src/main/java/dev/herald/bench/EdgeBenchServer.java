@@ -22,7 +22,7 @@ import dev.herald.edge.EdgeServer;
  * <ul>
  *   <li>{@code memory}: runs a full garbage collection twice and prints
  *       {@code MEMORY <heap bytes used> <resident set bytes>};</li>
- *   <li>{@code connections}: prints {@code CONNECTIONS <open WebSocket connections>}.</li>
+ *   <li>{@code connections}: prints {@code CONNECTIONS <open client connections>}.</li>
  * </ul>
  * When stdin ends (the benchmark closed it, or died) the edge shuts down and the JVM exits.
  */

@@ -87,7 +87,7 @@ final class EdgeProcess implements AutoCloseable {
         return new Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
     }
 
-    /** Open WebSocket connections, as the edge counts them. */
+    /** Open client connections (WebSocket and SSE), as the edge counts them. */
     int connections() {
         return Integer.parseInt(ask("connections", EdgeBenchServer.CONNECTIONS).trim());
     }

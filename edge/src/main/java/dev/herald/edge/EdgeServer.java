@@ -76,7 +76,7 @@ public final class EdgeServer implements AutoCloseable {
         return components.registry();
     }
 
-    /** Open WebSocket connections now. */
+    /** Open client connections now, WebSocket and SSE. */
     public int connections() {
         return components.connections();
     }

@@ -266,30 +266,30 @@ public final class FanoutConsumer implements AutoCloseable {
         }
     }
 
+    /** The next offset of each partition after what was handed to the connections: what a commit says. */
+    private Map<TopicPartition, OffsetAndMetadata> handedOff() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        nextOffsets.forEach((p, next) -> {
+            if (next >= 0) {
+                offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next));
+            }
+        });
+        return offsets;
+    }
+
     /** Commits the handed-off offsets if some are new and the last commit is {@link #COMMIT_INTERVAL_NS} old. */
     private void commitIfDue() {
         long now = System.nanoTime();
         if (!uncommitted || now - lastCommitNanos < COMMIT_INTERVAL_NS) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        nextOffsets.forEach((p, next) -> {
-            if (next >= 0) {
-                offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next));
-            }
-        });
-        consumer.commitAsync(offsets, null);
+        consumer.commitAsync(handedOff(), null);
         uncommitted = false;
         lastCommitNanos = now;
     }
 
     private void commitSync() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        nextOffsets.forEach((p, next) -> {
-            if (next >= 0) {
-                offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next));
-            }
-        });
+        Map<TopicPartition, OffsetAndMetadata> offsets = handedOff();
         if (!offsets.isEmpty()) {
             consumer.commitSync(offsets, Duration.ofSeconds(5));
         }
