@@ -97,8 +97,9 @@ final class EdgeBenchReport {
         md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size())
                 .append(" × 300,000 records of 1 KiB with `ProducerPerformance` (")
                 .append(figures.brokerWarmup().stream().map(Numbers::num).collect(Collectors.joining(" → ")))
-                .append(" records/s); ").append(settings.warmupSeconds()).append(" s at ").append(num(settings.rate()))
-                .append(" events/s before the latency run; ").append(settings.throughputWarmupSeconds())
+                .append(" records/s); before the latency run ").append(settings.throughputWarmupSeconds())
+                .append(" s as fast as the subscribers receive (so that the JIT has compiled the per-event code) then ")
+                .append(settings.warmupSeconds()).append(" s at ").append(num(settings.rate())).append(" events/s; ").append(settings.throughputWarmupSeconds())
                 .append(" s before each deliveries run |\n");
         md.append(interference.markdownRow()).append('\n');
 
@@ -179,6 +180,10 @@ final class EdgeBenchReport {
                 .append(num(l.count())).append(" receipts) | ").append(num(h.publishedPerSec())).append(" events/s | ")
                 .append(fmt(l.p50Ms())).append(" ms | ").append(fmt(l.p99Ms())).append(" ms | ").append(fmt(l.p999Ms()))
                 .append(" ms | ").append(fmt(l.maxMs())).append(" ms |\n");
+        LatencySummary f = h.firstReceipt();
+        t.append("| Herald, the same events, each one's first receipt on any connection (the path without the fan-out) | | ")
+                .append(fmt(f.p50Ms())).append(" ms | ").append(fmt(f.p99Ms())).append(" ms | ").append(fmt(f.p999Ms()))
+                .append(" ms | ").append(fmt(f.maxMs())).append(" ms |\n");
         t.append("| Herald p99 − Kafka `EndToEndLatency` p99 | | | ").append(signed(p99DifferenceMs())).append(" ms | | |\n");
         return t.toString();
     }

@@ -3,6 +3,7 @@ package dev.herald.bench;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
@@ -16,7 +17,8 @@ import org.HdrHistogram.Recorder;
  * <p>Every connection is expected to see every event published after it subscribed, once: a
  * number a connection has already seen is a <em>repeat</em>. Several publishers may be in flight
  * at once, so the log (and so each subscriber) may order neighbouring numbers differently from
- * their numbering; order on a connection is the edge tests' business, not this count's. Frames
+ * their numbering; order on a connection is the edge tests' business, not this count's. Each
+ * event's first receipt on any connection is also kept apart ({@link #takeFirstLatency}). Frames
  * without a timestamp are not events: {@code subscribed} answers are counted, others ignored.
  * Thread-safe: the load's threads call {@link #onText} (each connection always on the same
  * thread), the benchmark reads the counters.
@@ -30,7 +32,13 @@ final class FanoutReceipts implements WsLoad.Listener {
     private static final long MAX_LATENCY_NS = 60_000_000_000L;
 
     private final BitSet[] seen;
+    /** Events numbered from here on are left out of {@link #takeFirstLatency} (a run publishes far fewer). */
+    static final int FIRST_RECEIPTS_TRACKED = 1 << 21;
+
     private final Recorder latency = new Recorder(MAX_LATENCY_NS, 3);
+    private final Recorder firstLatency = new Recorder(MAX_LATENCY_NS, 3);
+    /** Which event numbers some connection has received: 1 once the first receipt is recorded. */
+    private final AtomicIntegerArray firstSeen = new AtomicIntegerArray(FIRST_RECEIPTS_TRACKED);
     private final LongAdder subscribed = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongAdder repeats = new LongAdder();
@@ -58,7 +66,12 @@ final class FanoutReceipts implements WsLoad.Listener {
         }
         long due = number(payload, t + STAMP.length);
         long sequence = number(payload, n + SEQUENCE.length);
-        latency.recordValue(Math.min(MAX_LATENCY_NS, Math.max(0, receivedNanos - due)));
+        long took = Math.min(MAX_LATENCY_NS, Math.max(0, receivedNanos - due));
+        latency.recordValue(took);
+        int s = (int) sequence;
+        if (sequence < FIRST_RECEIPTS_TRACKED && firstSeen.get(s) == 0 && firstSeen.compareAndSet(s, 0, 1)) {
+            firstLatency.recordValue(took);
+        }
         received.increment();
         BitSet got = seen[connection];
         if (got.get((int) sequence)) {
@@ -86,6 +99,15 @@ final class FanoutReceipts implements WsLoad.Listener {
     /** The latencies recorded since the previous call (or since the start), which this call forgets. */
     Histogram takeLatency() {
         return latency.getIntervalHistogram();
+    }
+
+    /**
+     * Like {@link #takeLatency}, but only each event's first receipt on any connection: the path
+     * from publish through Kafka and the edge to one subscriber, without the wait for the edge to
+     * write to the others.
+     */
+    Histogram takeFirstLatency() {
+        return firstLatency.getIntervalHistogram();
     }
 
     private static boolean startsWith(ByteBuffer b, byte[] what) {

@@ -13,9 +13,11 @@ package dev.herald.bench;
  * @param seconds          from the first publish to the last receipt (or to the wait's end)
  * @param publishedPerSec  events published per second while publishing
  * @param latency          publish-to-receipt latency of every receipt, from the event's due time
+ * @param firstReceipt     the same, of each event's first receipt on any connection only
  */
 record FanoutResult(int subscribers, long published, long failed, long received, long repeats, long missing,
-                    double seconds, double publishedPerSec, LatencySummary latency) {
+                    double seconds, double publishedPerSec, LatencySummary latency,
+                    LatencySummary firstReceipt) {
 
     /** Events every subscriber should have received once. */
     long expected() {

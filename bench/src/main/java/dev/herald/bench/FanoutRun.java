@@ -214,6 +214,7 @@ final class FanoutRun implements AutoCloseable {
 
         Mark() {
             receipts.takeLatency(); // forget what came before
+            receipts.takeFirstLatency();
         }
 
         long receivedSince() {
@@ -240,7 +241,8 @@ final class FanoutRun implements AutoCloseable {
             long missing = Math.max(0, published * subscribers - (seen - repeated));
             double seconds = (Math.max(lastReceipt, publishEnd) - start) / 1e9;
             return new FanoutResult(subscribers, published, failedNow, seen, repeated, missing, seconds,
-                    sent / ((publishEnd - start) / 1e9), LatencySummary.of(receipts.takeLatency()));
+                    sent / ((publishEnd - start) / 1e9), LatencySummary.of(receipts.takeLatency()),
+                    LatencySummary.of(receipts.takeFirstLatency()));
         }
     }
 }

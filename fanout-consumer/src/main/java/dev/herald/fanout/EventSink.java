@@ -4,8 +4,9 @@ package dev.herald.fanout;
  * Where the fanout consumer hands each new event: the edge's subscription index.
  *
  * <p>Called on the poll thread only, in offset order within a partition, after the event is in
- * the store. Must not block: offsets are committed once {@code deliver} has returned for every
- * event of a poll.
+ * the store and after {@link FanoutConsumer#nextOffset} has moved past it. Must not block, and
+ * must have handed the event on (to memory the edge delivers from) when it returns: offsets are
+ * committed once {@code deliver} has returned for every event of a poll.
  */
 @FunctionalInterface
 public interface EventSink {

@@ -88,6 +88,8 @@ public final class EventStore implements AutoCloseable {
     private final WriteOptions writeOptions = new WriteOptions();
     private final Map<Integer, Long> coverage = new ConcurrentHashMap<>();
     private final Map<String, Integer> historyCounts = new HashMap<>();
+    /** Each channel's highest trimmed offset, as in the trim family (-1: none); the writer's cache. */
+    private final Map<String, Long> trimmedOffsets = new HashMap<>();
 
     private EventStore(Path dir, StoreSettings settings) throws RocksDBException {
         this.settings = settings;
@@ -190,6 +192,7 @@ public final class EventStore implements AutoCloseable {
             }
             coverage.clear();
             historyCounts.clear();
+            trimmedOffsets.clear();
         } catch (RocksDBException e) {
             throw new StoreException("cannot record the log epoch: " + e.getMessage(), e);
         }
@@ -261,7 +264,9 @@ public final class EventStore implements AutoCloseable {
             byte[] trimmed = db().get(trim, channel.getBytes(StandardCharsets.UTF_8));
             boolean complete = covered != null && afterOffset + 1 >= covered
                     && (trimmed == null || afterOffset >= ByteBuffer.wrap(trimmed).getLong());
-            byte[] start = ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(Math.max(0, afterOffset + 1)).array();
+            // never below the trimmed part: seeking there would walk the trim's tombstones
+            long from = Math.max(afterOffset, trimmed == null ? -1 : ByteBuffer.wrap(trimmed).getLong()) + 1;
+            byte[] start = historyKey(prefix, Math.max(0, from));
             try (Slice upper = new Slice(prefixEnd(prefix));
                  ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
                  RocksIterator it = db().newIterator(history, ro)) {
@@ -323,8 +328,7 @@ public final class EventStore implements AutoCloseable {
                 batch.put(dedup, id.getBytes(StandardCharsets.UTF_8),
                         ByteBuffer.allocate(20).putLong(nowMs).putInt(partition).putLong(offset).array());
                 if (settings.historyPerChannel() > 0) {
-                    byte[] prefix = channelPrefix(channel);
-                    batch.put(history, ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(offset).array(), frame);
+                    batch.put(history, historyKey(channelPrefix(channel), offset), frame);
                     pendingCounts.merge(channel, 1, Integer::sum);
                 }
                 return true;
@@ -363,18 +367,25 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the channel's oldest entries past {@code historyPerChannel}. Every walk of a channel's
+     * history starts after its trimmed offset: the deleted entries stay as tombstones until a
+     * compaction, and a walk from the channel's first key would step over all of them, a cost that
+     * grows with every event until the memtable is flushed.
+     */
     private void trimHistory(String channel, int added) throws RocksDBException {
+        long trimmed = trimmedOffset(channel);
         Integer known = historyCounts.get(channel);
-        int count = known != null ? known + added : countHistory(channel);
+        int count = known != null ? known + added : countHistory(channel, trimmed);
         byte[] prefix = channelPrefix(channel);
         if (count > settings.historyPerChannel()) {
             int excess = count - settings.historyPerChannel();
-            long lastTrimmed = -1;
+            long lastTrimmed = trimmed;
             try (WriteBatch deletes = new WriteBatch();
                  Slice upper = new Slice(prefixEnd(prefix));
                  ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
                  RocksIterator it = db().newIterator(history, ro)) {
-                it.seek(prefix);
+                it.seek(historyKey(prefix, trimmed + 1));
                 for (int i = 0; i < excess && it.isValid(); i++, it.next()) {
                     deletes.delete(history, it.key());
                     lastTrimmed = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
@@ -382,18 +393,31 @@ public final class EventStore implements AutoCloseable {
                 deletes.put(trim, channel.getBytes(StandardCharsets.UTF_8), longBytes(lastTrimmed));
                 db().write(writeOptions, deletes);
             }
+            trimmedOffsets.put(channel, lastTrimmed);
             count -= excess;
         }
         historyCounts.put(channel, count);
     }
 
-    private int countHistory(String channel) {
+    /** The channel's highest trimmed offset, or -1 if none was trimmed. */
+    private long trimmedOffset(String channel) throws RocksDBException {
+        Long known = trimmedOffsets.get(channel);
+        if (known != null) {
+            return known;
+        }
+        byte[] stored = db().get(trim, channel.getBytes(StandardCharsets.UTF_8));
+        long trimmed = stored == null ? -1 : ByteBuffer.wrap(stored).getLong();
+        trimmedOffsets.put(channel, trimmed);
+        return trimmed;
+    }
+
+    private int countHistory(String channel, long trimmed) {
         byte[] prefix = channelPrefix(channel);
         int n = 0;
         try (Slice upper = new Slice(prefixEnd(prefix));
              ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
              RocksIterator it = db().newIterator(history, ro)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
+            for (it.seek(historyKey(prefix, trimmed + 1)); it.isValid(); it.next()) {
                 n++;
             }
         }
@@ -408,6 +432,11 @@ public final class EventStore implements AutoCloseable {
     private static byte[] channelPrefix(String channel) {
         byte[] name = channel.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array();
+    }
+
+    /** The history key of {@code offset} in the channel of {@code prefix} (see {@link #channelPrefix}). */
+    private static byte[] historyKey(byte[] prefix, long offset) {
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(offset).array();
     }
 
     private static byte[] partitionKey(byte[] prefix, int partition) {

@@ -149,7 +149,7 @@ public final class FanoutConsumer implements AutoCloseable {
 
     /**
      * The offset before which this edge has handed every record of {@code partition} to the
-     * connections, or -1 before the partition is assigned.
+     * connections (or is handing the last one), or -1 before the partition is assigned.
      */
     public long nextOffset(int partition) {
         return nextOffsets.getOrDefault(partition, -1L);
@@ -223,6 +223,9 @@ public final class FanoutConsumer implements AutoCloseable {
             return;
         }
         for (HandOff h : handOff) {
+            // Moved first: a subscriber added while this event is on its way reads a position at or
+            // past it, so that if it misses the event, its position says it has nothing to miss.
+            nextOffsets.put(h.partition(), h.offset() + 1);
             sink.deliver(h.event().channel(), h.partition(), h.offset(), h.frame());
             publishToEnqueue.record(Math.max(0, now - h.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
             delivered.increment();

@@ -140,6 +140,19 @@ class FanoutConsumerTest {
             assertThat(store.history("other", 0, 1, 100).complete()).isTrue();
             assertThat(store.history("room", 0, -1, 100).complete()).as("before coverage began").isFalse();
         }
+
+        // reopened, the store goes on trimming from where it stopped
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e4", store, got)) {
+            for (int i = 8; i < 11; i++) {
+                send(topic, "room", Integer.toString(i), null);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 11);
+            assertThat(store.history("room", 0, 5, 100).complete()).isTrue();
+            HistoryRead old = store.history("room", 0, 1, 100);
+            assertThat(old.complete()).isFalse();
+            assertThat(old.frames()).extracting(StoredFrame::offset).containsExactly(6L, 7L, 8L, 9L, 10L);
+        }
     }
 
     private static FanoutConsumer start(String topic, String edgeId, EventStore store, List<Delivered> got) throws Exception {

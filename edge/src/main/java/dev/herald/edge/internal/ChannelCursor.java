@@ -19,7 +19,7 @@ import dev.herald.fanout.StoredFrame;
  * both replayed and buffered (or consumed twice after an edge restart) goes out once.
  * </pre>
  *
- * Thread-safe: the poll thread calls {@link #onLive}, a resume worker {@link #finishReplay}.
+ * Thread-safe: the connection's I/O thread calls {@link #onLive}, a resume worker {@link #finishReplay}.
  * Until the cursor is live, {@link #onLive} only buffers, so the replay may send without the lock.
  */
 final class ChannelCursor {
@@ -46,6 +46,11 @@ final class ChannelCursor {
 
     int partition() {
         return partition;
+    }
+
+    /** The lane of the I/O thread where this cursor's live events are handed. */
+    IoThreadTasks.Lane lane() {
+        return subscriber.lane();
     }
 
     /** A live event of this cursor's channel, in offset order. */

@@ -133,6 +133,11 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     }
 
     @Override
+    public IoThreadTasks.Lane lane() {
+        return ioTasks;
+    }
+
+    @Override
     public void subscribed(String channel, long offset, byte[] frame) {
         synchronized (this) {
             offsets[indexOf.get(channel)] = offset;

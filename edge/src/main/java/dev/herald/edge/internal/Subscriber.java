@@ -8,6 +8,13 @@ package dev.herald.edge.internal;
 interface Subscriber {
 
     /**
+     * The task lane of the I/O thread that serves this subscriber's connection: live events are
+     * handed to it there ({@link SubscriptionIndex}), so the calls below for live events run on
+     * that thread.
+     */
+    IoThreadTasks.Lane lane();
+
+    /**
      * The {@code subscribed} frame of {@code channel}; the channel's events that follow are those
      * after {@code offset} (-1: from the start of its partition).
      */

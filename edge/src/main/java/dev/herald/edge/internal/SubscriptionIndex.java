@@ -1,5 +1,6 @@
 package dev.herald.edge.internal;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,27 +8,49 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.herald.fanout.EventSink;
 
 /**
- * Which cursors follow which channel. The fanout consumer hands it every new event; it passes
- * the same frame bytes to every cursor of the channel.
+ * Which cursors follow which channel, grouped by the I/O thread of their connections. The fanout
+ * consumer hands it every new event; it passes the same frame bytes to every cursor of the
+ * channel.
  *
- * <p>Thread-safe: lookups on the poll thread, changes from connection threads.
+ * <p>Why grouped by I/O thread: the poll thread does not visit the cursors itself. It hands each
+ * I/O thread that serves the channel one task per event, and that thread offers the frame to its
+ * own connections' queues and writes them in the same turn. Delivering one event to a thousand
+ * connections is then a couple of hand-offs and wake-ups instead of a thousand queue offers on the
+ * poll thread racing the I/O threads that drain them. A connection always lives on one I/O thread
+ * and each thread runs its tasks in order, so every cursor still sees its channel in offset order.
+ *
+ * <p>A cursor added while an event is on its way may or may not get it; either is right (see
+ * {@link ChannelCursor}: a live subscriber's position is read after it is added, and is at or
+ * above every event handed here before; a resume reads the missed events after it is added, and
+ * skips what it sees twice).
+ *
+ * <p>Thread-safe: {@link #deliver} on the poll thread, changes from connection threads.
  */
 public final class SubscriptionIndex implements EventSink {
 
-    private final ConcurrentHashMap<String, Set<ChannelCursor>> byChannel = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<IoThreadTasks.Lane, Set<ChannelCursor>>> byChannel = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
 
     void add(ChannelCursor cursor) {
-        byChannel.computeIfAbsent(cursor.channel(), c -> ConcurrentHashMap.newKeySet()).add(cursor);
-        subscriptions.incrementAndGet();
+        byChannel.compute(cursor.channel(), (c, lanes) -> {
+            Map<IoThreadTasks.Lane, Set<ChannelCursor>> map = lanes != null ? lanes : new ConcurrentHashMap<>();
+            if (map.computeIfAbsent(cursor.lane(), l -> ConcurrentHashMap.newKeySet()).add(cursor)) {
+                subscriptions.incrementAndGet();
+            }
+            return map;
+        });
     }
 
     void remove(ChannelCursor cursor) {
-        byChannel.computeIfPresent(cursor.channel(), (c, set) -> {
-            if (set.remove(cursor)) {
+        byChannel.computeIfPresent(cursor.channel(), (c, lanes) -> {
+            Set<ChannelCursor> cursors = lanes.get(cursor.lane());
+            if (cursors != null && cursors.remove(cursor)) {
                 subscriptions.decrementAndGet();
+                if (cursors.isEmpty()) {
+                    lanes.remove(cursor.lane());
+                }
             }
-            return set.isEmpty() ? null : set;
+            return lanes.isEmpty() ? null : lanes;
         });
     }
 
@@ -36,13 +59,17 @@ public final class SubscriptionIndex implements EventSink {
         return subscriptions.get();
     }
 
+    /** Hands the event to each I/O thread with cursors of {@code channel}; returns without waiting for them. */
     @Override
     public void deliver(String channel, int partition, long offset, byte[] frame) {
-        Set<ChannelCursor> cursors = byChannel.get(channel);
-        if (cursors != null) {
+        Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
+        if (lanes == null) {
+            return;
+        }
+        lanes.forEach((lane, cursors) -> lane.execute(() -> {
             for (ChannelCursor c : cursors) {
                 c.onLive(offset, frame);
             }
-        }
+        }));
     }
 }

@@ -136,6 +136,11 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     }
 
     @Override
+    public IoThreadTasks.Lane lane() {
+        return ioTasks;
+    }
+
+    @Override
     public void subscribed(String channel, long offset, byte[] frame) {
         send(frame);
     }
