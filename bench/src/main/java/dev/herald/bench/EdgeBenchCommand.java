@@ -30,14 +30,15 @@ import picocli.CommandLine.Option;
  * ({@link EdgeProcess}); then, each on a channel of its own, with subscribers on lean NIO clients
  * ({@link WsLoad}) in this JVM:
  * <ol>
- *   <li>latency: {@code --subscribers} connections, {@code --rate} events/s for {@code --seconds}
- *       after a warm-up at the same rate;</li>
  *   <li>deliveries per second: for each of {@code --connections}, publish as fast as every
  *       subscriber receives, at most {@code --window} events ahead, for {@code --throughput-seconds}
  *       after a warm-up;</li>
  *   <li>heap per idle connection, around the largest connection count: the edge's heap after full
  *       collections with no connections, then with that many subscribed and idle, then idle again
- *       after the run.</li>
+ *       after the run;</li>
+ *   <li>latency, last, when the JIT is done with the code under load: {@code --subscribers}
+ *       connections, {@code --rate} events/s for {@code --seconds} after a warm-up as fast as they
+ *       receive and another at the same rate.</li>
  * </ol>
  */
 @Command(name = "edge", mixinStandardHelpOptions = true,
@@ -134,28 +135,6 @@ final class EdgeBenchCommand implements Callable<Integer> {
             progress("Herald ingest at %s, edge (pid %d) at ws://127.0.0.1:%d/v1/ws, topic %s", ingest.baseUrl(),
                     edge.handle().pid(), edge.port(), topic);
 
-            FanoutResult latency;
-            try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "latency", s.subscribers(), s.payloadBytes())) {
-                progress("latency: %,d subscribers; warm-up as fast as they receive for %d s, then at %,d events/s for %d s "
-                        + "(not reported)", s.subscribers(), s.throughputWarmupSeconds(), s.rate(), s.warmupSeconds());
-                // At the measured rate the per-event code (the edge's poll thread, ingest) runs too
-                // rarely for the JIT to finish with it within the warm-up; compiling it during the
-                // measurement takes a core's worth of CPU and time from the path being measured.
-                if (s.throughputWarmupSeconds() > 0) {
-                    run.windowed(s.window(), Duration.ofSeconds(s.throughputWarmupSeconds()));
-                }
-                if (s.warmupSeconds() > 0) {
-                    run.atRate(s.rate(), Duration.ofSeconds(s.warmupSeconds()));
-                }
-                progress("latency: %,d events/s for %d s", s.rate(), s.seconds());
-                latency = interference.measure("Herald latency", () -> run.atRate(s.rate(), Duration.ofSeconds(s.seconds())));
-                progress("     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; %,d of %,d receipts", latency.latency().p50Ms(),
-                        latency.latency().p99Ms(), latency.latency().p999Ms(), latency.received(), latency.expected());
-                progress("     first receipt of each event: p50 %.2f ms, p99 %.2f ms", latency.firstReceipt().p50Ms(),
-                        latency.firstReceipt().p99Ms());
-            }
-            awaitNoConnections(edge);
-
             List<FanoutResult> throughput = new ArrayList<>();
             EdgeBenchReport.Memory memory = null;
             int largest = s.largestConnections();
@@ -179,6 +158,28 @@ final class EdgeBenchCommand implements Callable<Integer> {
                     }
                 }
                 awaitNoConnections(edge);
+            }
+
+            FanoutResult latency;
+            try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "latency", s.subscribers(), s.payloadBytes())) {
+                progress("latency: %,d subscribers; warm-up as fast as they receive for %d s, then at %,d events/s for %d s "
+                        + "(not reported)", s.subscribers(), s.throughputWarmupSeconds(), s.rate(), s.warmupSeconds());
+                // At the measured rate the per-event code (the edge's poll thread, ingest) runs too
+                // rarely for the JIT to finish with it within the warm-up; compiling it during the
+                // measurement takes a core's worth of CPU and time from the path being measured. The
+                // deliveries runs before, and this burst, get the JIT done first.
+                if (s.throughputWarmupSeconds() > 0) {
+                    run.windowed(s.window(), Duration.ofSeconds(s.throughputWarmupSeconds()));
+                }
+                if (s.warmupSeconds() > 0) {
+                    run.atRate(s.rate(), Duration.ofSeconds(s.warmupSeconds()));
+                }
+                progress("latency: %,d events/s for %d s", s.rate(), s.seconds());
+                latency = interference.measure("Herald latency", () -> run.atRate(s.rate(), Duration.ofSeconds(s.seconds())));
+                progress("     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; %,d of %,d receipts", latency.latency().p50Ms(),
+                        latency.latency().p99Ms(), latency.latency().p999Ms(), latency.received(), latency.expected());
+                progress("     first receipt of each event: p50 %.2f ms, p99 %.2f ms", latency.firstReceipt().p50Ms(),
+                        latency.firstReceipt().p99Ms());
             }
             return new EdgeBenchReport.Figures(brokerWarmup, e2e, latency, throughput, memory, interference);
         } finally {
