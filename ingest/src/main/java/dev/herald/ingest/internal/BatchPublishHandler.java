@@ -26,15 +26,17 @@ import io.undertow.util.Headers;
 final class BatchPublishHandler {
 
     private final Publisher publisher;
+    private final EphemeralPublisher ephemeral;
     private final IngestMetrics metrics;
     private final Executor workers;
     private final BatchLineParser parser;
     private final int maxBatchBytes;
     private final int maxLines;
 
-    BatchPublishHandler(Publisher publisher, IngestMetrics metrics, Executor workers, int maxPayloadBytes,
+    BatchPublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxPayloadBytes,
                         int maxBatchBytes, int maxLines) {
         this.publisher = publisher;
+        this.ephemeral = ephemeral;
         this.metrics = metrics;
         this.workers = workers;
         this.parser = new BatchLineParser(maxPayloadBytes);
@@ -92,8 +94,16 @@ final class BatchPublishHandler {
             return CompletableFuture.completedFuture(failure(line.number(), line.problem()));
         }
         if (line.ephemeral()) {
-            metrics.publish(Api.BATCH, Result.NOT_IMPLEMENTED);
-            return CompletableFuture.completedFuture(failure(line.number(), Problem.ephemeralUnavailable()));
+            EphemeralPublisher.Outcome outcome = ephemeral.publish(Api.BATCH, line.channel(), line.id(), line.type(),
+                    line.contentType(), line.payload());
+            if (outcome.problem() != null) {
+                return CompletableFuture.completedFuture(failure(line.number(), outcome.problem()));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("line", line.number());
+            m.put("status", 202);
+            m.putAll(outcome.accepted());
+            return CompletableFuture.completedFuture(m);
         }
         return publisher.publish(Api.BATCH, line.channel(), line.id(), line.type(), line.contentType(), line.payload())
                 .thenApply(outcome -> {

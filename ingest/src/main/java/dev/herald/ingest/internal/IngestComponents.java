@@ -1,5 +1,7 @@
 package dev.herald.ingest.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.herald.ingest.IngestConfig;
+import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.schemas.ephemeral.MulticastSender;
 import dev.herald.schemas.Epoch;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -38,6 +42,8 @@ public final class IngestComponents implements AutoCloseable {
     private final KafkaClientMetrics producerMetrics;
     private final PrometheusMeterRegistry registry;
     private final IngestRouter router;
+    /** The ephemeral lane's sender, or {@code null} without {@code ephemeral.secret}. */
+    private final MulticastSender ephemeralLane;
 
     /**
      * Connects to Kafka, creates the log topic if it is missing and builds the handlers.
@@ -76,9 +82,14 @@ public final class IngestComponents implements AutoCloseable {
                 timeoutMs, config.getInt(IngestConfig.RETRY_AFTER_SECONDS));
         workers = Executors.newFixedThreadPool(config.getInt(IngestConfig.HTTP_WORKER_THREADS), namedThreads("herald-ingest-worker-"));
         int maxBody = config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
+        ephemeralLane = openLane(config.laneSettings());
+        if (ephemeralLane != null) {
+            metrics.bindLane(ephemeralLane);
+        }
+        EphemeralPublisher ephemeral = new EphemeralPublisher(ephemeralLane, metrics, clock, "herald://ingest/" + id);
         router = new IngestRouter(
-                new PublishHandler(publisher, metrics, workers, maxBody),
-                new BatchPublishHandler(publisher, metrics, workers, maxBody,
+                new PublishHandler(publisher, ephemeral, metrics, workers, maxBody),
+                new BatchPublishHandler(publisher, ephemeral, metrics, workers, maxBody,
                         config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES)),
                 monitor, registry);
         monitor.start();
@@ -118,6 +129,18 @@ public final class IngestComponents implements AutoCloseable {
         return p;
     }
 
+    private static MulticastSender openLane(LaneSettings settings) {
+        if (settings == null) {
+            return null;
+        }
+        try {
+            return MulticastSender.open(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the ephemeral lane's socket on " + settings.networkInterface().getName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -135,6 +158,13 @@ public final class IngestComponents implements AutoCloseable {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ephemeralLane != null) {
+            try {
+                ephemeralLane.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
         producerMetrics.close();
         producer.close(Duration.ofSeconds(10));

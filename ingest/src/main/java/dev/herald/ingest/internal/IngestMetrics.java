@@ -2,7 +2,9 @@ package dev.herald.ingest.internal;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.herald.schemas.ephemeral.MulticastSender;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -10,8 +12,10 @@ import io.micrometer.core.instrument.Timer;
  * Ingest's own meters:
  * <ul>
  *   <li>{@code herald_ingest_publish_total{api,result}}: publishes by API ({@code single},
- *       {@code batch}) and result ({@code created}, {@code replayed}, {@code invalid},
- *       {@code too_large}, {@code unavailable});</li>
+ *       {@code batch}) and result ({@code created}, {@code replayed}, {@code accepted} (ephemeral),
+ *       {@code invalid}, {@code too_large}, {@code unavailable}, {@code not_implemented});</li>
+ *   <li>{@code herald_ephemeral_sent_total{result}}: ephemeral events sent to the lane, refused as
+ *       too large for a datagram, or refused by the socket;</li>
  *   <li>{@code herald_ingest_publish_ack_seconds}: time from handing an event to the producer
  *       to Kafka's acks=all acknowledgement, as a histogram;</li>
  *   <li>{@code herald_ingest_log_ready}: 1 while Kafka answers for the log topic.</li>
@@ -21,15 +25,17 @@ import io.micrometer.core.instrument.Timer;
 public final class IngestMetrics {
 
     /** The result tag of a publish. */
-    public enum Result { CREATED, REPLAYED, INVALID, TOO_LARGE, UNAVAILABLE, NOT_IMPLEMENTED }
+    public enum Result { CREATED, REPLAYED, ACCEPTED, INVALID, TOO_LARGE, UNAVAILABLE, NOT_IMPLEMENTED }
 
     /** Which endpoint took the publish. */
     public enum Api { SINGLE, BATCH }
 
     private final Counter[][] publishes = new Counter[Api.values().length][Result.values().length];
     private final Timer ackLatency;
+    private final MeterRegistry registry;
 
     IngestMetrics(MeterRegistry registry, LogMonitor monitor) {
+        this.registry = registry;
         for (Api api : Api.values()) {
             for (Result result : Result.values()) {
                 publishes[api.ordinal()][result.ordinal()] = Counter.builder("herald.ingest.publish")
@@ -44,6 +50,14 @@ public final class IngestMetrics {
                 .publishPercentileHistogram()
                 .register(registry);
         registry.gauge("herald.ingest.log.ready", monitor, m -> m.isReady() ? 1 : 0);
+    }
+
+    /** Exports the ephemeral lane's sender: {@code herald_ephemeral_sent_total{result}}. */
+    void bindLane(MulticastSender sender) {
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::sent)
+                .description("Ephemeral events by what the lane did with them").tag("result", "sent").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::tooLarge).tag("result", "too_large").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::failed).tag("result", "failed").register(registry);
     }
 
     void publish(Api api, Result result) {

@@ -57,7 +57,13 @@ public record Problem(String slug, String title, int status, String detail, int 
 
     public static Problem ephemeralUnavailable() {
         return new Problem("ephemeral-unavailable", "Ephemeral lane unavailable", 501,
-                "this ingest has no ephemeral lane; publish without durability=ephemeral", 0);
+                "this ingest has no ephemeral lane (set ephemeral.secret, the same on every ingest and edge); "
+                        + "publish without durability=ephemeral", 0);
+    }
+
+    public static Problem ephemeralSendFailed() {
+        return new Problem("ephemeral-send-failed", "Ephemeral send failed", 503,
+                "the ephemeral lane's socket refused the datagram; nothing was sent", 1);
     }
 
     /** The problem as an ordered map, ready for JSON. */

@@ -27,12 +27,14 @@ final class PublishHandler {
     static final HttpString CE_TYPE = new HttpString("Ce-Type");
 
     private final Publisher publisher;
+    private final EphemeralPublisher ephemeral;
     private final IngestMetrics metrics;
     private final Executor workers;
     private final int maxBodyBytes;
 
-    PublishHandler(Publisher publisher, IngestMetrics metrics, Executor workers, int maxBodyBytes) {
+    PublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxBodyBytes) {
         this.publisher = publisher;
+        this.ephemeral = ephemeral;
         this.metrics = metrics;
         this.workers = workers;
         this.maxBodyBytes = maxBodyBytes;
@@ -44,11 +46,7 @@ final class PublishHandler {
             refuse(exchange, problem);
             return;
         }
-        if ("ephemeral".equals(durability(exchange))) {
-            metrics.publish(Api.SINGLE, Result.NOT_IMPLEMENTED);
-            Responses.problem(exchange, Problem.ephemeralUnavailable());
-            return;
-        }
+        boolean toLane = "ephemeral".equals(durability(exchange));
         String key = exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
         String type = exchange.getRequestHeaders().getFirst(CE_TYPE);
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
@@ -56,6 +54,17 @@ final class PublishHandler {
                 (ex, body) -> {
                     if (body.length == 0) {
                         refuse(ex, Problem.invalidBody("the request body is empty; send the event payload as the body"));
+                        return;
+                    }
+                    if (toLane) {
+                        // a datagram send does not wait for anyone: no worker needed
+                        EphemeralPublisher.Outcome outcome = ephemeral.publish(Api.SINGLE, channel, key,
+                                type != null ? type : Event.DEFAULT_TYPE, contentType, body);
+                        if (outcome.problem() != null) {
+                            Responses.problem(ex, outcome.problem());
+                        } else {
+                            Responses.json(ex, 202, outcome.accepted());
+                        }
                         return;
                     }
                     Responses.onWorker(ex, workers, () -> publisher

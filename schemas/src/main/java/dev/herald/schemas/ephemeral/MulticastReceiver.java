@@ -1,0 +1,175 @@
+package dev.herald.schemas.ephemeral;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * Receives the lane's datagrams on one thread and hands each good one to a consumer: joined to
+ * the group on the configured interface, it drops (and counts by {@link DropReason}) every
+ * datagram that is oversized, malformed, truncated, unsigned, badly signed, stale or replayed.
+ * Several receivers on one host (several edges) share the port and each gets every datagram.
+ *
+ * <p>Loss is counted from each sender's sequence: a number that falls out of the
+ * {@link SenderWindow} unseen is lost. Senders silent for twice the lane's maximum age are
+ * forgotten (anything they sent before is stale by then).
+ *
+ * <p>Thread-safe: counters may be read from any thread.
+ */
+public final class MulticastReceiver implements AutoCloseable {
+
+    private final LaneSettings settings;
+    private final DatagramCodec codec;
+    private final DatagramChannel channel;
+    private final Consumer<EphemeralDatagram> consumer;
+    private final Clock clock;
+    private final Thread thread;
+    private final Map<UUID, SenderWindow> senders = new HashMap<>();
+    private final LongAdder received = new LongAdder();
+    private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+    /** Lost by senders already forgotten; the live ones' are in their windows. */
+    private long lostByForgotten;
+    private volatile long lost;
+    private long lastSweepMs;
+    private volatile boolean running = true;
+
+    private MulticastReceiver(LaneSettings settings, DatagramChannel channel, Consumer<EphemeralDatagram> consumer, Clock clock) {
+        this.settings = settings;
+        this.codec = new DatagramCodec(settings.secret());
+        this.channel = channel;
+        this.consumer = consumer;
+        this.clock = clock;
+        for (DropReason r : DropReason.values()) {
+            dropped.put(r, new LongAdder());
+        }
+        this.thread = new Thread(this::run, "herald-ephemeral-receiver");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Joins the group on {@code settings}' interface and starts receiving.
+     *
+     * @param consumer called on the receiver's thread for each good datagram, in arrival order;
+     *                 must not block for long
+     */
+    public static MulticastReceiver start(LaneSettings settings, Consumer<EphemeralDatagram> consumer, Clock clock)
+            throws IOException {
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true); // other edges of this host listen too
+            channel.bind(new InetSocketAddress(settings.group(), settings.port()));
+            channel.join(settings.group(), settings.networkInterface());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        MulticastReceiver receiver = new MulticastReceiver(settings, channel, consumer, clock);
+        receiver.thread.start();
+        return receiver;
+    }
+
+    private void run() {
+        // one byte over the largest accepted datagram: a datagram that fills it is oversized
+        ByteBuffer buffer = ByteBuffer.allocate(LaneSettings.LARGEST_DATAGRAM_BYTES + 1);
+        while (running) {
+            buffer.clear();
+            try {
+                channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                continue; // a datagram that could not be read is not counted: nothing is known of it
+            }
+            handle(buffer.array(), buffer.position());
+        }
+    }
+
+    private void handle(byte[] data, int length) {
+        long now = clock.millis();
+        if (length > settings.maxDatagramBytes()) {
+            drop(DropReason.OVERSIZED);
+            return;
+        }
+        EphemeralDatagram datagram;
+        try {
+            datagram = codec.decode(data, length);
+        } catch (DroppedDatagramException e) {
+            drop(e.reason());
+            return;
+        }
+        if (Math.abs(now - datagram.event().time().toEpochMilli()) > settings.maxAgeMs()) {
+            drop(DropReason.STALE);
+            return;
+        }
+        SenderWindow window = senders.computeIfAbsent(datagram.sender(), s -> new SenderWindow());
+        if (!window.accept(datagram.sequence(), now)) {
+            drop(DropReason.REPLAYED);
+            return;
+        }
+        sweep(now);
+        received.increment();
+        consumer.accept(datagram);
+    }
+
+    private void drop(DropReason reason) {
+        dropped.get(reason).increment();
+    }
+
+    /** Updates the loss count and forgets senders silent for twice the maximum age, at most once a second. */
+    private void sweep(long now) {
+        if (now - lastSweepMs < 1_000) {
+            lost = lostByForgotten + senders.values().stream().mapToLong(SenderWindow::lost).sum();
+            return;
+        }
+        lastSweepMs = now;
+        long total = 0;
+        for (Iterator<SenderWindow> it = senders.values().iterator(); it.hasNext(); ) {
+            SenderWindow w = it.next();
+            if (now - w.lastHeardMs() > 2 * settings.maxAgeMs()) {
+                lostByForgotten += w.lost();
+                it.remove();
+            } else {
+                total += w.lost();
+            }
+        }
+        lost = lostByForgotten + total;
+    }
+
+    /** Datagrams accepted and handed on. */
+    public long received() {
+        return received.sum();
+    }
+
+    /** Datagrams dropped for {@code reason}. */
+    public long dropped(DropReason reason) {
+        return dropped.get(reason).sum();
+    }
+
+    /** Datagrams lost, by the senders' sequence gaps, as of the last datagram received. */
+    public long lost() {
+        return lost;
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        channel.close();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
