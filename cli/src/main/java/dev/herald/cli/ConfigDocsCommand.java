@@ -53,7 +53,8 @@ final class ConfigDocsCommand implements Callable<Integer> {
     static String markdown(ConfigDef def) {
         StringBuilder out = new StringBuilder("| key | environment | type | default | meaning |\n|---|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
-            String dflt = !key.hasDefault() ? "(required)" : "".equals(key.defaultValue) ? "(empty)" : "`" + key.defaultValue + "`";
+            Object value = key.defaultValue instanceof org.apache.kafka.common.config.types.Password p ? p.value() : key.defaultValue;
+            String dflt = !key.hasDefault() ? "(required)" : "".equals(value) ? "(empty)" : "`" + value + "`";
             out.append("| `").append(key.name).append("` | `").append(ConfigSources.envName(key.name)).append("` | ")
                     .append(key.type.name().toLowerCase()).append(" | ").append(dflt).append(" | ")
                     .append(key.documentation.replace("|", "\\|"))

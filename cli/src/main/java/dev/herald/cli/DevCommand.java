@@ -1,6 +1,7 @@
 package dev.herald.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -9,6 +10,7 @@ import dev.herald.edge.EdgeServer;
 import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.schemas.ephemeral.LaneSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +46,10 @@ final class DevCommand implements Callable<Integer> {
     @Mixin
     Settings settings;
 
+    /** The ephemeral lane's settings, which the edge takes from ingest's so that both are on one lane. */
+    private static final List<String> LANE_KEYS = List.of(LaneSettings.SECRET, LaneSettings.GROUP, LaneSettings.PORT,
+            LaneSettings.INTERFACE, LaneSettings.TTL, LaneSettings.MAX_DATAGRAM_BYTES, LaneSettings.MAX_AGE_MS);
+
     @Override
     public Integer call() throws InterruptedException {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir.resolve("kafka"))
@@ -56,6 +62,8 @@ final class DevCommand implements Callable<Integer> {
                     IngestConfig.HTTP_PORT, Integer.toString(httpPort),
                     IngestConfig.INGEST_ID, "dev"));
             values.putAll(ConfigSources.merge(IngestConfig.CONFIG_DEF.names(), settings.configFile, System.getenv(), settings.overrides));
+            // dev mode has an ephemeral lane: a secret of its own unless one is given, shared with its edge
+            values.putIfAbsent(LaneSettings.SECRET, LaneSettings.newSecret());
             IngestConfig ingestConfig = new IngestConfig(values);
             ingest = IngestServer.start(ingestConfig);
             try {
@@ -65,6 +73,9 @@ final class DevCommand implements Callable<Integer> {
                         EdgeConfig.HTTP_PORT, Integer.toString(edgePort),
                         EdgeConfig.EDGE_ID, "dev",
                         EdgeConfig.DATA_DIR, dataDir.resolve("edge").toString()));
+                for (String key : LANE_KEYS) {
+                    edgeValues.put(key, String.valueOf(values.containsKey(key) ? values.get(key) : ingestConfig.values().get(key)));
+                }
                 edgeValues.putAll(edgeOverrides);
                 edge = EdgeServer.start(new EdgeConfig(edgeValues));
             } catch (RuntimeException e) {
@@ -94,6 +105,10 @@ final class DevCommand implements Callable<Integer> {
                 "",
                 "Publish an event:",
                 "  curl -sS -X POST -H 'Content-Type: application/json' --data '{\"hello\":\"world\"}' " + url + "/v1/channels/demo/events",
+                "",
+                "Publish an ephemeral event (multicast lane: never stored, never replayed):",
+                "  curl -sS -X POST -H 'Content-Type: application/json' --data '{\"typing\":true}' '" + url
+                        + "/v1/channels/demo/events?durability=ephemeral'",
                 "",
                 "Ctrl-C stops Herald; the data stays for the next start.",
                 "herald dev ready");

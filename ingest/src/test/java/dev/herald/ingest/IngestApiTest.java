@@ -124,7 +124,7 @@ class IngestApiTest {
     }
 
     @Test
-    void ephemeralPublishIsRefusedUntilTheLaneExists() {
+    void ephemeralPublishWithoutALaneIs501() {
         assertProblem(Http.post(base + "/v1/channels/c/events?durability=ephemeral", "x"), 501, "ephemeral-unavailable", "ephemeral");
     }
 

@@ -45,7 +45,7 @@ class DevModeTest {
         int kafkaPort = freePort();
         String[] args = {"dev", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--controller-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort()),
-                "--edge-port", Integer.toString(freePort())};
+                "--edge-port", Integer.toString(freePort()), "--set", "ephemeral.port=" + freePort()};
         JsonNode published;
         try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args)) {
             Matcher follow = Pattern.compile("curl -sS -N '([^']+)'").matcher(dev.output());
@@ -71,6 +71,18 @@ class DevModeTest {
             assertThat(delivered.get("id").asText()).isEqualTo(published.get("id").asText());
             assertThat(delivered.get("position").asText()).isEqualTo(published.get("position").asText());
             assertThat(delivered.get("data").toString()).isEqualTo(curl.group(3));
+
+            Matcher ephemeral = Pattern.compile("curl -sS -X POST -H '([^:]+): ([^']+)' --data '([^']+)' '(\\S+durability=ephemeral)'")
+                    .matcher(dev.output());
+            assertThat(ephemeral.find()).as(dev.output()).isTrue();
+            HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ephemeral.group(4)))
+                    .header(ephemeral.group(1), ephemeral.group(2)).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(ephemeral.group(3))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            JsonNode lane = JSON.readTree(sse.next());
+            assertThat(lane.get("id").asText()).isEqualTo(JSON.readTree(accepted.body()).get("id").asText());
+            assertThat(lane.get("durability").asText()).isEqualTo("ephemeral");
+            assertThat(lane.get("data").toString()).isEqualTo(ephemeral.group(3));
             stream.body().close();
             // 143 = 128 + SIGTERM: the JVM's status after an orderly, signal-initiated shutdown.
             assertThat(dev.stop(Duration.ofSeconds(60))).isEqualTo(143);

@@ -71,6 +71,16 @@ final class ChannelCursor {
     }
 
     /**
+     * An ephemeral event of this cursor's channel: sent only once the cursor is live (after its
+     * {@code subscribed} frame); during a replay it is dropped, as best effort allows.
+     */
+    synchronized void onEphemeral(byte[] frame) {
+        if (live) {
+            subscriber.ephemeral(channel, frame);
+        }
+    }
+
+    /**
      * Ends the replay: sends {@code subscribed}, then {@code missed} and the buffered live events
      * above {@code afterOffset}, and turns live. The missed events go out without holding the
      * cursor's lock, at the pace the connection's queue takes them (see {@link Subscriber#replayed});

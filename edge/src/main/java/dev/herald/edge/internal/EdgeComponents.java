@@ -1,5 +1,7 @@
 package dev.herald.edge.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +18,10 @@ import dev.herald.fanout.FanoutConsumer;
 import dev.herald.fanout.FanoutSettings;
 import dev.herald.fanout.StoreSettings;
 import dev.herald.schemas.Epoch;
+import dev.herald.schemas.FrameCodec;
+import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.schemas.ephemeral.MulticastReceiver;
+import dev.herald.schemas.ephemeral.MulticastSender;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -44,6 +50,9 @@ public final class EdgeComponents implements AutoCloseable {
     private final EdgeMetrics metrics;
     private final ExecutorService resumeWorkers;
     private final HttpHandler routes;
+    /** The ephemeral lane, or {@code null} for both without {@code ephemeral.secret}. */
+    private MulticastSender laneSender;
+    private MulticastReceiver laneReceiver;
 
     public EdgeComponents(EdgeConfig config, Clock clock) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -77,9 +86,23 @@ public final class EdgeComponents implements AutoCloseable {
         });
         ResumeReader reader = new ResumeReader(store, config.getString(EdgeConfig.BOOTSTRAP_SERVERS), config.kafkaOverrides(),
                 config.getString(EdgeConfig.TOPIC), consumer.epoch(), clock, config.getInt(EdgeConfig.REPLAY_MAX_EVENTS));
+        LaneSettings lane = config.laneSettings();
+        try {
+            laneSender = lane == null ? null : MulticastSender.open(lane);
+            laneReceiver = lane == null ? null : MulticastReceiver.start(lane,
+                    d -> index.deliverEphemeral(d.event().channel(), FrameCodec.eventFrame(d.event(), null)), clock);
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot open the ephemeral lane on " + lane.networkInterface().getName() + ", "
+                    + lane.group().getHostAddress() + ":" + lane.port() + ": " + e.getMessage(), e);
+        }
+        if (lane != null) {
+            metrics.bindLane(laneSender, laneReceiver);
+        }
         EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, new IoThreadTasks(), metrics,
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
-                config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS));
+                config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS),
+                new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()));
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);
@@ -141,6 +164,15 @@ public final class EdgeComponents implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {laneReceiver, laneSender}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
         resumeWorkers.shutdownNow();
         try {
             resumeWorkers.awaitTermination(5, TimeUnit.SECONDS);

@@ -4,8 +4,8 @@ import java.util.concurrent.Executor;
 
 import dev.herald.fanout.FanoutConsumer;
 
-/** What every connection of an edge shares: the consumer, index, resume reader, limits and metrics. */
+/** What every connection of an edge shares: the consumer, index, resume reader, limits, metrics and ephemeral lane. */
 record EdgeContext(FanoutConsumer consumer, SubscriptionIndex index, ResumeReader resumeReader, Executor resumeWorkers,
                    IoThreadTasks ioTasks, EdgeMetrics metrics, int maxQueuedEvents, long maxQueuedBytes, long maxFrameBytes,
-                   int maxSubscriptions) {
+                   int maxSubscriptions, EphemeralPublish ephemeral) {
 }

@@ -3,13 +3,17 @@ package dev.herald.edge.internal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.herald.schemas.ephemeral.DropReason;
+import dev.herald.schemas.ephemeral.MulticastReceiver;
+import dev.herald.schemas.ephemeral.MulticastSender;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
- * {@code herald_edge_deliveries_total}, {@code herald_edge_queue_bytes} (frames waiting, all
+ * {@code herald_edge_deliveries_total}, {@code herald_edge_ephemeral_deliveries_total}, {@code herald_edge_queue_bytes} (frames waiting, all
  * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_idle_closes_total},
  * {@code herald_edge_resumes_total{result}}.
  * Thread-safe.
@@ -18,6 +22,8 @@ public final class EdgeMetrics {
 
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Counter deliveries;
+    private final Counter ephemeralDeliveries;
+    private final MeterRegistry registry;
     private final Counter slowCloses;
     private final Counter idleCloses;
     private final Counter resumesRecovered;
@@ -30,7 +36,10 @@ public final class EdgeMetrics {
         }
         registry.gauge("herald.edge.subscriptions", index, SubscriptionIndex::subscriptions);
         registry.gauge("herald.edge.queue.bytes", connections, cs -> cs.stream().mapToLong(EdgeConnection::queuedBytes).sum());
+        this.registry = registry;
         deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
+        ephemeralDeliveries = Counter.builder("herald.edge.ephemeral.deliveries").description("Ephemeral event frames queued to connections")
+                .register(registry);
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
         idleCloses = Counter.builder("herald.edge.idle.closes").description("WebSockets dropped as silent past ws.idle.timeout.ms")
                 .register(registry);
@@ -48,6 +57,31 @@ public final class EdgeMetrics {
 
     void delivered() {
         deliveries.increment();
+    }
+
+    void deliveredEphemeral() {
+        ephemeralDeliveries.increment();
+    }
+
+    /**
+     * Exports the ephemeral lane: {@code herald_ephemeral_sent_total{result}} (this edge's
+     * clients' publishes), {@code herald_ephemeral_received_total},
+     * {@code herald_ephemeral_dropped_total{reason}} and {@code herald_ephemeral_lost_total} (by
+     * the senders' sequence gaps).
+     */
+    void bindLane(MulticastSender sender, MulticastReceiver receiver) {
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::sent)
+                .description("Ephemeral events by what the lane did with them").tag("result", "sent").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::tooLarge).tag("result", "too_large").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::failed).tag("result", "failed").register(registry);
+        FunctionCounter.builder("herald.ephemeral.received", receiver, MulticastReceiver::received)
+                .description("Datagrams accepted from the lane").register(registry);
+        for (DropReason reason : DropReason.values()) {
+            FunctionCounter.builder("herald.ephemeral.dropped", receiver, r -> r.dropped(reason))
+                    .description("Datagrams dropped, by reason").tag("reason", reason.tag()).register(registry);
+        }
+        FunctionCounter.builder("herald.ephemeral.lost", receiver, MulticastReceiver::lost)
+                .description("Datagrams never received, from gaps in the senders' sequences").register(registry);
     }
 
     void slowConsumerClosed() {

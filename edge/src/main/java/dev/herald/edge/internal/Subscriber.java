@@ -24,6 +24,12 @@ interface Subscriber {
     void event(String channel, long offset, byte[] frame);
 
     /**
+     * An ephemeral event of {@code channel}: best effort, with no position, outside the offset
+     * order (it is never replayed and never moves the subscriber's position).
+     */
+    void ephemeral(String channel, byte[] frame);
+
+    /**
      * A missed event of a resume, like {@link #event}, but the caller (a resume worker) waits while
      * the connection's queue is full, so that a replay longer than the queue goes at the client's
      * pace instead of overflowing it.

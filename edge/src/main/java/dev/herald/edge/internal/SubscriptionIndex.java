@@ -72,4 +72,17 @@ public final class SubscriptionIndex implements EventSink {
             }
         }));
     }
+
+    /** Hands an ephemeral event to each I/O thread with cursors of {@code channel}, like {@link #deliver}. */
+    void deliverEphemeral(String channel, byte[] frame) {
+        Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
+        if (lanes == null) {
+            return;
+        }
+        lanes.forEach((lane, cursors) -> lane.execute(() -> {
+            for (ChannelCursor c : cursors) {
+                c.onEphemeral(frame);
+            }
+        }));
+    }
 }

@@ -153,6 +153,13 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     }
 
     @Override
+    public void ephemeral(String channel, byte[] frame) {
+        if (send(frame)) {
+            edge.metrics().deliveredEphemeral();
+        }
+    }
+
+    @Override
     public boolean replayed(String channel, long offset, byte[] frame) {
         if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
             return false;
@@ -229,7 +236,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         switch (op) {
             case "subscribe" -> subscribe(ref, frame);
             case "unsubscribe" -> subscriptions.unsubscribe(ref, frame.path("channel").asText(""));
-            case "publish" -> error(ref, "ephemeral-unavailable", "this edge has no ephemeral lane yet");
+            case "publish" -> publish(ref, frame);
             default -> error(ref, "invalid-frame", "unknown op '" + op + "'; known: subscribe, unsubscribe, publish");
         }
     }
@@ -295,6 +302,14 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             }
         }
         subscriptions.subscribe(ref, name, since);
+    }
+
+    /** {@code {"op":"publish","channel":"c","data":...}}: an ephemeral event to the lane; nothing answers success. */
+    private void publish(Object ref, JsonNode frame) {
+        EphemeralPublish.Refusal refusal = edge.ephemeral().publish(frame.path("channel").asText(null), frame.get("data"));
+        if (refusal != null) {
+            error(ref, refusal.code(), refusal.message());
+        }
     }
 
     private void closeSlow() {

@@ -1,0 +1,84 @@
+package dev.herald.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.schemas.ephemeral.EphemeralDatagram;
+import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.schemas.ephemeral.MulticastReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ?durability=ephemeral} and ephemeral batch lines go to the multicast lane, signed, and never to Kafka. */
+class IngestEphemeralTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void ephemeralEventsAreSentToTheLaneAndAnsweredWith202AndOneTooLargeForADatagramWith413() throws Exception {
+        String secret = LaneSettings.newSecret();
+        int lanePort;
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            lanePort = s.getLocalPort();
+        }
+        LaneSettings lane = LaneSettings.of(LaneSettings.DEFAULT_GROUP, lanePort, LaneSettings.DEFAULT_INTERFACE, 0, secret,
+                LaneSettings.DEFAULT_MAX_DATAGRAM_BYTES, LaneSettings.DEFAULT_MAX_AGE_MS);
+        List<EphemeralDatagram> heard = new CopyOnWriteArrayList<>();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir).build().start();
+        try (MulticastReceiver receiver = MulticastReceiver.start(lane, heard::add, Clock.systemUTC());
+             IngestServer ingest = IngestServer.start(new IngestConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                     "topic", "events-" + UUID.randomUUID(), "http.port", "0", LaneSettings.SECRET, secret,
+                     LaneSettings.PORT, Integer.toString(lanePort))))) {
+            String base = ingest.baseUrl();
+            HttpResponse<String> r = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{\"cursor\":[1,2]}",
+                    "Content-Type", "application/json", "Idempotency-Key", "cursor-1");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            JsonNode body = Http.json(r);
+            assertThat(body.toString()).isEqualTo("{\"id\":\"cursor-1\",\"channel\":\"doc.1\",\"durability\":\"ephemeral\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1);
+            EphemeralDatagram d = heard.get(0);
+            assertThat(d.event().id()).isEqualTo("cursor-1");
+            assertThat(d.event().channel()).isEqualTo("doc.1");
+            assertThat(d.event().contentType()).isEqualTo("application/json");
+            assertThat(new String(d.event().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"cursor\":[1,2]}");
+
+            HttpResponse<String> big = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral",
+                    "x".repeat(LaneSettings.DEFAULT_MAX_DATAGRAM_BYTES));
+            assertThat(big.statusCode()).isEqualTo(413);
+            assertThat(Http.json(big).get("detail").asText()).contains("datagram");
+
+            String batch = "{\"channel\":\"doc.1\",\"data\":{\"typing\":true},\"durability\":\"ephemeral\"}\n"
+                    + "{\"channel\":\"doc.1\",\"data\":{\"saved\":1}}\n";
+            HttpResponse<String> lines = Http.post(base + "/v1/events", batch, "Content-Type", "application/x-ndjson");
+            assertThat(lines.statusCode()).isEqualTo(200);
+            List<String> answers = lines.body().lines().toList();
+            assertThat(Http.jsonLine(answers.get(0)).get("status").asInt()).isEqualTo(202);
+            assertThat(Http.jsonLine(answers.get(0)).get("durability").asText()).isEqualTo("ephemeral");
+            assertThat(Http.jsonLine(answers.get(1)).get("status").asInt()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
+            assertThat(new String(heard.get(1).event().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"typing\":true}");
+            assertThat(heard.get(1).sequence()).isEqualTo(heard.get(0).sequence() + 1);
+
+            String metrics = Http.get(base + "/metrics").body();
+            assertThat(metrics).contains("herald_ephemeral_sent_total{result=\"sent\"} 2.0")
+                    .contains("herald_ephemeral_sent_total{result=\"too_large\"} 1.0")
+                    .contains("herald_ingest_publish_total{api=\"single\",result=\"accepted\"} 1.0");
+        } finally {
+            broker.stop();
+        }
+    }
+}
