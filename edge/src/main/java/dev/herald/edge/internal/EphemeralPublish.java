@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
-import dev.herald.schemas.ephemeral.DatagramCodec;
 import dev.herald.schemas.ephemeral.MulticastSender;
 
 /**
@@ -54,9 +53,7 @@ final class EphemeralPublish {
                 "application/json", data.toString().getBytes(StandardCharsets.UTF_8));
         return switch (sender.send(event)) {
             case SENT -> null;
-            case TOO_LARGE -> new Refusal("event-too-large", "an ephemeral event must fit one datagram of at most "
-                    + sender.maxDatagramBytes() + " bytes (ephemeral.max.datagram.bytes); this one needs "
-                    + DatagramCodec.sizeOf(event));
+            case TOO_LARGE -> new Refusal("event-too-large", sender.tooLargeReason(event));
             case FAILED -> new Refusal("ephemeral-send-failed", "the lane's socket refused the datagram; nothing was sent");
         };
     }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.herald.fanout.EventSink;
 
@@ -62,27 +63,20 @@ public final class SubscriptionIndex implements EventSink {
     /** Hands the event to each I/O thread with cursors of {@code channel}; returns without waiting for them. */
     @Override
     public void deliver(String channel, int partition, long offset, byte[] frame) {
-        Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
-        if (lanes == null) {
-            return;
-        }
-        lanes.forEach((lane, cursors) -> lane.execute(() -> {
-            for (ChannelCursor c : cursors) {
-                c.onLive(offset, frame);
-            }
-        }));
+        onEachLane(channel, c -> c.onLive(offset, frame));
     }
 
     /** Hands an ephemeral event to each I/O thread with cursors of {@code channel}, like {@link #deliver}. */
     void deliverEphemeral(String channel, byte[] frame) {
+        onEachLane(channel, c -> c.onEphemeral(frame));
+    }
+
+    /** Runs {@code action} for every cursor of {@code channel}, on each cursor's I/O thread, one task per thread. */
+    private void onEachLane(String channel, Consumer<ChannelCursor> action) {
         Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
         if (lanes == null) {
             return;
         }
-        lanes.forEach((lane, cursors) -> lane.execute(() -> {
-            for (ChannelCursor c : cursors) {
-                c.onEphemeral(frame);
-            }
-        }));
+        lanes.forEach((lane, cursors) -> lane.execute(() -> cursors.forEach(action)));
     }
 }

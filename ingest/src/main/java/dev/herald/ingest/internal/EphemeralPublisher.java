@@ -9,7 +9,6 @@ import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
-import dev.herald.schemas.ephemeral.DatagramCodec;
 import dev.herald.schemas.ephemeral.MulticastSender;
 
 /**
@@ -58,9 +57,7 @@ final class EphemeralPublisher {
             }
             case TOO_LARGE -> {
                 metrics.publish(api, Result.TOO_LARGE);
-                return new Outcome(null, Problem.payloadTooLarge("an ephemeral event must fit one datagram of at most "
-                        + sender.maxDatagramBytes() + " bytes (ephemeral.max.datagram.bytes); this one needs "
-                        + DatagramCodec.sizeOf(event) + "; publish it durably instead"));
+                return new Outcome(null, Problem.payloadTooLarge(sender.tooLargeReason(event) + "; publish it durably instead"));
             }
             default -> {
                 metrics.publish(api, Result.UNAVAILABLE);

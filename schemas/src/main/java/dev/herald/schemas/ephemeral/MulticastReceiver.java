@@ -10,7 +10,6 @@ import java.nio.channels.DatagramChannel;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,9 +38,7 @@ public final class MulticastReceiver implements AutoCloseable {
     private final Map<UUID, SenderWindow> senders = new HashMap<>();
     private final LongAdder received = new LongAdder();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
-    /** Lost by senders already forgotten; the live ones' are in their windows. */
-    private long lostByForgotten;
-    private volatile long lost;
+    private final LongAdder lost = new LongAdder();
     private long lastSweepMs;
     private volatile boolean running = true;
 
@@ -114,11 +111,14 @@ public final class MulticastReceiver implements AutoCloseable {
             return;
         }
         SenderWindow window = senders.computeIfAbsent(datagram.sender(), s -> new SenderWindow());
-        if (!window.accept(datagram.sequence(), now)) {
+        long lostBefore = window.lost();
+        boolean fresh = window.accept(datagram.sequence(), now);
+        lost.add(window.lost() - lostBefore);
+        if (!fresh) {
             drop(DropReason.REPLAYED);
             return;
         }
-        sweep(now);
+        forgetSilentSenders(now);
         received.increment();
         consumer.accept(datagram);
     }
@@ -127,24 +127,13 @@ public final class MulticastReceiver implements AutoCloseable {
         dropped.get(reason).increment();
     }
 
-    /** Updates the loss count and forgets senders silent for twice the maximum age, at most once a second. */
-    private void sweep(long now) {
+    /** Forgets senders silent for twice the maximum age, at most once a second. */
+    private void forgetSilentSenders(long now) {
         if (now - lastSweepMs < 1_000) {
-            lost = lostByForgotten + senders.values().stream().mapToLong(SenderWindow::lost).sum();
             return;
         }
         lastSweepMs = now;
-        long total = 0;
-        for (Iterator<SenderWindow> it = senders.values().iterator(); it.hasNext(); ) {
-            SenderWindow w = it.next();
-            if (now - w.lastHeardMs() > 2 * settings.maxAgeMs()) {
-                lostByForgotten += w.lost();
-                it.remove();
-            } else {
-                total += w.lost();
-            }
-        }
-        lost = lostByForgotten + total;
+        senders.values().removeIf(w -> now - w.lastHeardMs() > 2 * settings.maxAgeMs());
     }
 
     /** Datagrams accepted and handed on. */
@@ -159,7 +148,7 @@ public final class MulticastReceiver implements AutoCloseable {
 
     /** Datagrams lost, by the senders' sequence gaps, as of the last datagram received. */
     public long lost() {
-        return lost;
+        return lost.sum();
     }
 
     @Override

@@ -67,9 +67,10 @@ public final class MulticastSender implements AutoCloseable {
         return DatagramCodec.sizeOf(event) <= settings.maxDatagramBytes();
     }
 
-    /** The largest datagram of the lane, for error messages. */
-    public int maxDatagramBytes() {
-        return settings.maxDatagramBytes();
+    /** Why {@code event} is {@link Sent#TOO_LARGE}, for the publisher's error. */
+    public String tooLargeReason(Event event) {
+        return "an ephemeral event must fit one datagram of at most " + settings.maxDatagramBytes()
+                + " bytes (ephemeral.max.datagram.bytes); this one needs " + DatagramCodec.sizeOf(event);
     }
 
     /** Signs and sends {@code event}; never blocks for long (UDP). */
