@@ -74,6 +74,50 @@ class EdgeEphemeralLaneTest extends LogBackedTest {
     }
 
     @Test
+    void aReaderTooSlowForEphemeralEventsMissesSomeButKeepsItsConnectionAndItsDurableEvents() throws Exception {
+        String topic = log.topic();
+        int lanePort = freeUdpPort();
+        try (EdgeServer edge = log.edge(topic, Map.of(LaneSettings.SECRET, SECRET, LaneSettings.PORT, Integer.toString(lanePort)));
+             WsClient stalled = WsClient.connectNotReading(edge.webSocketUrl());
+             WsClient healthy = WsClient.connect(edge.webSocketUrl());
+             DatagramChannel raw = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            raw.setOption(StandardSocketOptions.IP_MULTICAST_IF, LaneSettings.loopback());
+            raw.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
+            InetSocketAddress group = new InetSocketAddress(InetAddress.getByName(LaneSettings.DEFAULT_GROUP), lanePort);
+            stalled.send("{\"op\":\"subscribe\",\"channel\":\"room\"}");
+            healthy.send("{\"op\":\"subscribe\",\"channel\":\"room\"}");
+            assertThat(healthy.next().get("op").asText()).isEqualTo("subscribed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.registry().get("herald.edge.subscriptions").gauge().value() == 2);
+
+            DatagramCodec codec = new DatagramCodec(SECRET.getBytes(StandardCharsets.UTF_8));
+            UUID sender = UUID.randomUUID();
+            String pad = "x".repeat(1000);
+            int sent = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (edge.registry().get("herald.edge.ephemeral.skipped").counter().count() < 1
+                    && sent < 40_000 && System.nanoTime() < deadline) {
+                Event e = new Event("e" + sent, "room", Event.DEFAULT_TYPE, "herald://test", Instant.now(), "application/json",
+                        ("{\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8));
+                raw.send(ByteBuffer.wrap(codec.encode(new EphemeralDatagram(sender, sent, e))), group);
+                sent++;
+                if (sent % 100 == 0) {
+                    Thread.sleep(20); // about 5,000 datagrams/s: the receiver and a reading client keep up
+                }
+            }
+            assertThat(edge.registry().get("herald.edge.ephemeral.skipped").counter().count())
+                    .as("ephemeral frames skipped for the stalled reader after %d datagrams", sent).isGreaterThan(0);
+
+            log.publish(topic, "room", "{\"durable\":true}");
+            stalled.resumeReading();
+            await().atMost(Duration.ofSeconds(30)).until(() -> stalled.drained().stream()
+                    .anyMatch(f -> f.has("position") && f.at("/data/durable").asBoolean()));
+            assertThat(stalled.closeCode()).as("still open").isNotDone();
+            assertThat(edge.registry().get("herald.edge.slow.consumer.closes").counter().count()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> healthy.drained().stream().anyMatch(f -> f.at("/data/durable").asBoolean()));
+        }
+    }
+
+    @Test
     void anEdgeWithoutASecretHasNoLaneAndSaysSo() throws Exception {
         try (EdgeServer edge = log.edge(log.topic(), Map.of()); WsClient ws = WsClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"publish\",\"ref\":5,\"channel\":\"room\",\"data\":1}");

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
- * {@code herald_edge_deliveries_total}, {@code herald_edge_ephemeral_deliveries_total}, {@code herald_edge_queue_bytes} (frames waiting, all
+ * {@code herald_edge_deliveries_total}, {@code herald_edge_ephemeral_deliveries_total},
+ * {@code herald_edge_ephemeral_skipped_total} (ephemeral frames not queued to a connection over half full), {@code herald_edge_queue_bytes} (frames waiting, all
  * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_idle_closes_total},
  * {@code herald_edge_resumes_total{result}}.
  * Thread-safe.
@@ -23,6 +24,7 @@ public final class EdgeMetrics {
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Counter deliveries;
     private final Counter ephemeralDeliveries;
+    private final Counter ephemeralSkips;
     private final MeterRegistry registry;
     private final Counter slowCloses;
     private final Counter idleCloses;
@@ -40,6 +42,8 @@ public final class EdgeMetrics {
         deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
         ephemeralDeliveries = Counter.builder("herald.edge.ephemeral.deliveries").description("Ephemeral event frames queued to connections")
                 .register(registry);
+        ephemeralSkips = Counter.builder("herald.edge.ephemeral.skipped")
+                .description("Ephemeral event frames not queued because the connection's queue was over half full").register(registry);
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
         idleCloses = Counter.builder("herald.edge.idle.closes").description("WebSockets dropped as silent past ws.idle.timeout.ms")
                 .register(registry);
@@ -59,8 +63,13 @@ public final class EdgeMetrics {
         deliveries.increment();
     }
 
-    void deliveredEphemeral() {
-        ephemeralDeliveries.increment();
+    /** Counts an ephemeral frame offered to a connection: queued, or skipped for want of room. */
+    void ephemeral(OutboundQueue.Offer offer) {
+        if (offer == OutboundQueue.Offer.QUEUED) {
+            ephemeralDeliveries.increment();
+        } else if (offer == OutboundQueue.Offer.SKIPPED) {
+            ephemeralSkips.increment();
+        }
     }
 
     /**

@@ -19,8 +19,11 @@ import java.util.function.ToIntFunction;
  */
 final class OutboundQueue<M> {
 
-    /** What happened to an offered message. */
-    enum Offer { QUEUED, FULL, CLOSED }
+    /**
+     * What happened to an offered message: {@code SKIPPED} only from {@link #offerSpare}, which
+     * leaves the queue open.
+     */
+    enum Offer { QUEUED, FULL, SKIPPED, CLOSED }
 
     /** The connection's transport. */
     interface Transport<M> {
@@ -74,16 +77,51 @@ final class OutboundQueue<M> {
                 close();
                 return Offer.FULL;
             }
-            pending.add(message);
-            count++;
-            bytes += length;
-            if (drainScheduled) {
+            if (!enqueue(message, length)) {
                 return Offer.QUEUED;
             }
-            drainScheduled = true;
         }
         transport.execute(this::drain);
         return Offer.QUEUED;
+    }
+
+    /**
+     * Queues a best-effort {@code message} (an ephemeral event) only while the queue is at most
+     * half full in count and bytes, else returns {@link Offer#SKIPPED} and leaves the queue as it
+     * was. Ephemeral traffic therefore never closes a connection, and never takes the room a
+     * durable event needs: a burst of typing indicators to a slow reader costs it indicators, not
+     * its subscription.
+     */
+    Offer offerSpare(M message) {
+        int length = size.applyAsInt(message);
+        synchronized (this) {
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            if (count >= maxEvents / 2 || bytes + length > maxBytes / 2) {
+                return Offer.SKIPPED;
+            }
+            if (!enqueue(message, length)) {
+                return Offer.QUEUED;
+            }
+        }
+        transport.execute(this::drain);
+        return Offer.QUEUED;
+    }
+
+    /**
+     * Adds a message that fits; called holding the lock. Returns whether the caller must schedule
+     * a drain (none is pending), which it does after releasing the lock.
+     */
+    private boolean enqueue(M message, int length) {
+        pending.add(message);
+        count++;
+        bytes += length;
+        if (drainScheduled) {
+            return false;
+        }
+        drainScheduled = true;
+        return true;
     }
 
     /**

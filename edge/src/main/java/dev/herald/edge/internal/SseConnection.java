@@ -160,9 +160,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     /** Sent without an {@code id:}: an ephemeral event has no position, so it must not move the stream's cursor. */
     @Override
     public void ephemeral(String channel, byte[] frame) {
-        if (send(new Message(null, null, new String(frame, StandardCharsets.UTF_8)))) {
-            edge.metrics().deliveredEphemeral();
-        }
+        edge.metrics().ephemeral(queue.offerSpare(new Message(null, null, new String(frame, StandardCharsets.UTF_8))));
     }
 
     @Override

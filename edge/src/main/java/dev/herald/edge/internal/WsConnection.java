@@ -154,9 +154,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public void ephemeral(String channel, byte[] frame) {
-        if (send(frame)) {
-            edge.metrics().deliveredEphemeral();
-        }
+        edge.metrics().ephemeral(queue.offerSpare(frame));
     }
 
     @Override
