@@ -94,7 +94,7 @@ class EdgeEphemeralLaneTest extends LogBackedTest {
             String pad = "x".repeat(1000);
             int sent = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (edge.registry().get("herald.edge.ephemeral.skipped").counter().count() < 1
+            while (edge.registry().get("herald.edge.ephemeral.skipped").tag("reason", "queue").counter().count() < 1
                     && sent < 40_000 && System.nanoTime() < deadline) {
                 Event e = new Event("e" + sent, "room", Event.DEFAULT_TYPE, "herald://test", Instant.now(), "application/json",
                         ("{\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8));
@@ -104,7 +104,7 @@ class EdgeEphemeralLaneTest extends LogBackedTest {
                     Thread.sleep(20); // about 5,000 datagrams/s: the receiver and a reading client keep up
                 }
             }
-            assertThat(edge.registry().get("herald.edge.ephemeral.skipped").counter().count())
+            assertThat(edge.registry().get("herald.edge.ephemeral.skipped").tag("reason", "queue").counter().count())
                     .as("ephemeral frames skipped for the stalled reader after %d datagrams", sent).isGreaterThan(0);
 
             log.publish(topic, "room", "{\"durable\":true}");

@@ -47,6 +47,7 @@ public final class EdgeComponents implements AutoCloseable {
     private final EventStore store;
     private final FanoutConsumer consumer;
     private final SubscriptionIndex index = new SubscriptionIndex();
+    private final IoThreadTasks ioTasks = new IoThreadTasks();
     private final EdgeMetrics metrics;
     private final ExecutorService resumeWorkers;
     private final HttpHandler routes;
@@ -61,7 +62,7 @@ public final class EdgeComponents implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         store = EventStore.open(Path.of(config.dataDir()), new StoreSettings(config.getLong(EdgeConfig.DEDUP_WINDOW_MS),
                 config.getLong(EdgeConfig.DEDUP_MAX_BYTES), config.getInt(EdgeConfig.HISTORY_PER_CHANNEL)));
-        metrics = new EdgeMetrics(registry, index);
+        metrics = new EdgeMetrics(registry, index, ioTasks);
         try {
             consumer = new FanoutConsumer(new FanoutSettings(config.getString(EdgeConfig.BOOTSTRAP_SERVERS),
                     config.getString(EdgeConfig.TOPIC), config.edgeId(), config.kafkaOverrides()),
@@ -90,7 +91,8 @@ public final class EdgeComponents implements AutoCloseable {
         try {
             laneSender = lane == null ? null : MulticastSender.open(lane);
             laneReceiver = lane == null ? null : MulticastReceiver.start(lane,
-                    d -> index.deliverEphemeral(d.event().channel(), FrameCodec.eventFrame(d.event(), null)), clock);
+                    d -> metrics.ephemeralBacklogSkips(index.deliverEphemeral(d.event().channel(), FrameCodec.eventFrame(d.event(), null))),
+                    clock);
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot open the ephemeral lane on " + lane.networkInterface().getName() + ", "
@@ -99,7 +101,7 @@ public final class EdgeComponents implements AutoCloseable {
         if (lane != null) {
             metrics.bindLane(laneSender, laneReceiver);
         }
-        EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, new IoThreadTasks(), metrics,
+        EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, ioTasks, metrics,
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS),
                 new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()));

@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
  * {@code herald_edge_deliveries_total}, {@code herald_edge_ephemeral_deliveries_total},
- * {@code herald_edge_ephemeral_skipped_total} (ephemeral frames not queued to a connection over half full), {@code herald_edge_queue_bytes} (frames waiting, all
+ * {@code herald_edge_ephemeral_skipped_total{reason="queue"|"backlog"}} (ephemeral frames not queued to a connection: its queue
+ * over half full, or its I/O thread {@link IoThreadTasks behind}), {@code herald_edge_handoff_backlog} (events handed to I/O
+ * threads, not yet offered to connections), {@code herald_edge_queue_bytes} (frames waiting, all
  * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_idle_closes_total},
  * {@code herald_edge_resumes_total{result}}.
  * Thread-safe.
@@ -24,14 +26,15 @@ public final class EdgeMetrics {
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Counter deliveries;
     private final Counter ephemeralDeliveries;
-    private final Counter ephemeralSkips;
+    private final Counter ephemeralSkipsQueue;
+    private final Counter ephemeralSkipsBacklog;
     private final MeterRegistry registry;
     private final Counter slowCloses;
     private final Counter idleCloses;
     private final Counter resumesRecovered;
     private final Counter resumesNotRecovered;
 
-    public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index) {
+    public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index, IoThreadTasks ioTasks) {
         for (String protocol : new String[] {"ws", "sse"}) {
             Gauge.builder("herald.edge.connections", connections, cs -> cs.stream().filter(c -> c.protocol().equals(protocol)).count())
                     .tag("protocol", protocol).description("Open client connections").register(registry);
@@ -42,8 +45,14 @@ public final class EdgeMetrics {
         deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
         ephemeralDeliveries = Counter.builder("herald.edge.ephemeral.deliveries").description("Ephemeral event frames queued to connections")
                 .register(registry);
-        ephemeralSkips = Counter.builder("herald.edge.ephemeral.skipped")
-                .description("Ephemeral event frames not queued because the connection's queue was over half full").register(registry);
+        ephemeralSkipsQueue = Counter.builder("herald.edge.ephemeral.skipped").tag("reason", "queue")
+                .description("Ephemeral event frames not queued to a connection: its queue over half full, or its I/O thread behind")
+                .register(registry);
+        ephemeralSkipsBacklog = Counter.builder("herald.edge.ephemeral.skipped").tag("reason", "backlog")
+                .description("Ephemeral event frames not queued to a connection: its queue over half full, or its I/O thread behind")
+                .register(registry);
+        Gauge.builder("herald.edge.handoff.backlog", ioTasks, IoThreadTasks::handOffBacklog)
+                .description("Events handed to I/O threads and not yet offered to their connections").register(registry);
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
         idleCloses = Counter.builder("herald.edge.idle.closes").description("WebSockets dropped as silent past ws.idle.timeout.ms")
                 .register(registry);
@@ -68,7 +77,14 @@ public final class EdgeMetrics {
         if (offer == OutboundQueue.Offer.QUEUED) {
             ephemeralDeliveries.increment();
         } else if (offer == OutboundQueue.Offer.SKIPPED) {
-            ephemeralSkips.increment();
+            ephemeralSkipsQueue.increment();
+        }
+    }
+
+    /** Counts ephemeral frames that {@code cursors} skipped because their I/O thread was behind. */
+    void ephemeralBacklogSkips(int cursors) {
+        if (cursors > 0) {
+            ephemeralSkipsBacklog.increment(cursors);
         }
     }
 

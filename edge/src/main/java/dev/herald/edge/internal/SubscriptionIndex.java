@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import dev.herald.fanout.EventSink;
 
@@ -60,23 +59,38 @@ public final class SubscriptionIndex implements EventSink {
         return subscriptions.get();
     }
 
-    /** Hands the event to each I/O thread with cursors of {@code channel}; returns without waiting for them. */
+    /**
+     * Hands the event to each I/O thread with cursors of {@code channel}; returns without waiting
+     * for them to deliver it, but waits while a thread has {@link IoThreadTasks#MAX_HANDOFFS}
+     * events still to deliver.
+     */
     @Override
     public void deliver(String channel, int partition, long offset, byte[] frame) {
-        onEachLane(channel, c -> c.onLive(offset, frame));
+        Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
+        if (lanes != null) {
+            lanes.forEach((lane, cursors) -> lane.handOff(() -> cursors.forEach(c -> c.onLive(offset, frame))));
+        }
     }
 
-    /** Hands an ephemeral event to each I/O thread with cursors of {@code channel}, like {@link #deliver}. */
-    void deliverEphemeral(String channel, byte[] frame) {
-        onEachLane(channel, c -> c.onEphemeral(frame));
-    }
-
-    /** Runs {@code action} for every cursor of {@code channel}, on each cursor's I/O thread, one task per thread. */
-    private void onEachLane(String channel, Consumer<ChannelCursor> action) {
+    /**
+     * Hands an ephemeral event to each I/O thread with cursors of {@code channel}, like
+     * {@link #deliver}, except to a thread with half of {@link IoThreadTasks#MAX_HANDOFFS} events
+     * still to deliver: its cursors skip this one.
+     *
+     * @return the cursors that skipped it
+     */
+    int deliverEphemeral(String channel, byte[] frame) {
         Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
         if (lanes == null) {
-            return;
+            return 0;
         }
-        lanes.forEach((lane, cursors) -> lane.execute(() -> cursors.forEach(action)));
+        int skipped = 0;
+        for (Map.Entry<IoThreadTasks.Lane, Set<ChannelCursor>> e : lanes.entrySet()) {
+            Set<ChannelCursor> cursors = e.getValue();
+            if (!e.getKey().tryHandOff(() -> cursors.forEach(c -> c.onEphemeral(frame)))) {
+                skipped += cursors.size();
+            }
+        }
+        return skipped;
     }
 }
