@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -79,13 +80,20 @@ final class BenchBroker implements AutoCloseable {
      * Kafka (created with {@code partitions} partitions and replication factor 1 if missing).
      */
     IngestServer startIngest(String topic, int partitions) {
-        return IngestServer.start(new IngestConfig(Map.of(
+        return startIngest(topic, partitions, Map.of());
+    }
+
+    /** Like {@link #startIngest(String, int)}, with {@code extra} settings ({@code IngestConfig} keys) added. */
+    IngestServer startIngest(String topic, int partitions, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of(
                 IngestConfig.BOOTSTRAP_SERVERS, bootstrapServers,
                 IngestConfig.HTTP_PORT, "0",
                 IngestConfig.TOPIC, topic,
                 IngestConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
                 IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
-                IngestConfig.INGEST_ID, "bench")));
+                IngestConfig.INGEST_ID, "bench"));
+        settings.putAll(extra);
+        return IngestServer.start(new IngestConfig(settings));
     }
 
     /** One line for the report: what kind of broker the figures come from. */

@@ -140,7 +140,8 @@ final class EdgeBenchCommand implements Callable<Integer> {
             int largest = s.largestConnections();
             for (int count : s.connections()) {
                 EdgeProcess.Memory before = count == largest && memory == null ? edge.memory() : null;
-                try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "fanout-" + count, count, s.payloadBytes())) {
+                try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "fanout-" + count, count, s.payloadBytes(),
+                        FanoutPublisher.Durability.DURABLE)) {
                     EdgeProcess.Memory idle = before != null ? edge.memory() : null;
                     progress("deliveries: %,d subscribers; warm-up for %d s (not reported)", count, s.throughputWarmupSeconds());
                     run.windowed(s.window(), Duration.ofSeconds(s.throughputWarmupSeconds()));
@@ -161,7 +162,8 @@ final class EdgeBenchCommand implements Callable<Integer> {
             }
 
             FanoutResult latency;
-            try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "latency", s.subscribers(), s.payloadBytes())) {
+            try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "latency", s.subscribers(), s.payloadBytes(),
+                    FanoutPublisher.Durability.DURABLE)) {
                 progress("latency: %,d subscribers; warm-up as fast as they receive for %d s, then at %,d events/s for %d s "
                         + "(not reported)", s.subscribers(), s.throughputWarmupSeconds(), s.rate(), s.warmupSeconds());
                 // At the measured rate the per-event code (the edge's poll thread, ingest) runs too

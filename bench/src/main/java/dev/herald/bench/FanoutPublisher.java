@@ -21,6 +21,22 @@ import java.nio.charset.StandardCharsets;
  */
 final class FanoutPublisher implements AutoCloseable {
 
+    /** Which path the events take, and the answer that means ingest took one. */
+    enum Durability {
+        /** Through Kafka: 201 once the log acknowledged it. */
+        DURABLE("", 201),
+        /** Down the multicast lane ({@code ?durability=ephemeral}): 202 once the datagram is sent. */
+        EPHEMERAL("?durability=ephemeral", 202);
+
+        private final String query;
+        private final int accepted;
+
+        Durability(String query, int accepted) {
+            this.query = query;
+            this.accepted = accepted;
+        }
+    }
+
     private static final int READ_TIMEOUT_MS = 30_000;
 
     private final Socket socket;
@@ -28,19 +44,21 @@ final class FanoutPublisher implements AutoCloseable {
     private final InputStream in;
     private final String head;
     private final int payloadBytes;
+    private final int accepted;
     private long failed;
 
     /**
      * @param ingestUrl    {@code http://127.0.0.1:port} of the ingest server
      * @param payloadBytes size of every payload; at least {@link #minimumPayloadBytes()}
      */
-    FanoutPublisher(String ingestUrl, String channel, int payloadBytes) throws IOException {
+    FanoutPublisher(String ingestUrl, String channel, int payloadBytes, Durability durability) throws IOException {
         if (payloadBytes < minimumPayloadBytes()) {
             throw new IllegalArgumentException("payloads must be at least " + minimumPayloadBytes() + " bytes, not " + payloadBytes);
         }
         URI uri = URI.create(ingestUrl);
         this.payloadBytes = payloadBytes;
-        this.head = "POST /v1/channels/" + channel + "/events HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+        this.accepted = durability.accepted;
+        this.head = "POST /v1/channels/" + channel + "/events" + durability.query + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + payloadBytes + "\r\n\r\n";
         this.socket = new Socket();
         socket.setTcpNoDelay(true);
@@ -58,22 +76,22 @@ final class FanoutPublisher implements AutoCloseable {
     /**
      * Sends event {@code n}, stamped {@code dueNanos}, and waits for the answer.
      *
-     * @return whether it was answered 201 (acknowledged by Kafka); other answers are counted in
-     *         {@link #failed()}
+     * @return whether it was accepted (201 for a durable event: acknowledged by Kafka; 202 for an
+     *         ephemeral one: sent down the lane); other answers are counted in {@link #failed()}
      * @throws IOException if the connection fails; the publisher is then unusable
      */
     boolean publish(long n, long dueNanos) throws IOException {
         String body = payload(dueNanos, n, payloadBytes);
         out.write((head + body).getBytes(StandardCharsets.UTF_8));
         out.flush();
-        boolean created = KeepAliveLoad.readResponse(in) == 201;
-        if (!created) {
+        boolean taken = KeepAliveLoad.readResponse(in) == accepted;
+        if (!taken) {
             failed++;
         }
-        return created;
+        return taken;
     }
 
-    /** Events not answered 201 so far. */
+    /** Events not accepted so far. */
     long failed() {
         return failed;
     }

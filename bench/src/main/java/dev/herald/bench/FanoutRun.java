@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Opening subscribes every connection ({@link WsLoad}, in steps of {@link #OPEN_STEP} so that
  * the edge's accept backlog is never overrun) and waits for every {@code subscribed} answer. Each
  * measurement publishes through ingest ({@link #PUBLISHERS} {@link FanoutPublisher}s), then waits until every subscriber
- * has every acknowledged event or {@link #DRAIN_TIMEOUT} passes, and reports what arrived
- * ({@link FanoutReceipts}). Measurements run one after another; each counts only its own events.
+ * has every accepted event or {@link #DRAIN_TIMEOUT} passes, and reports what arrived
+ * ({@link FanoutReceipts}). Ephemeral events may be lost by design, so for them the wait also
+ * ends once nothing has arrived for {@link #QUIET_TIMEOUT} after the last publish. Measurements run one after another; each counts only its own events.
  * Bounded in count and time; traffic only to the given loopback addresses. Not thread-safe.
  */
 final class FanoutRun implements AutoCloseable {
@@ -27,6 +28,8 @@ final class FanoutRun implements AutoCloseable {
     static final int OPEN_STEP = 1_000;
     private static final long OPEN_TIMEOUT_MS = 60_000;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /** An ephemeral run's wait for stragglers ends after this long without a receipt. */
+    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(2);
     /** A windowed run gives up when its subscribers receive nothing for this long. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOAD_THREADS = 2;
@@ -38,13 +41,16 @@ final class FanoutRun implements AutoCloseable {
     static final int PUBLISHERS = 8;
 
     private final int subscribers;
+    private final FanoutPublisher.Durability durability;
     private final FanoutReceipts receipts;
     private final WsLoad load;
     private final List<FanoutPublisher> publishers;
     private final AtomicLong next = new AtomicLong();
 
-    private FanoutRun(int subscribers, FanoutReceipts receipts, WsLoad load, List<FanoutPublisher> publishers) {
+    private FanoutRun(int subscribers, FanoutPublisher.Durability durability, FanoutReceipts receipts, WsLoad load,
+                      List<FanoutPublisher> publishers) {
         this.subscribers = subscribers;
+        this.durability = durability;
         this.receipts = receipts;
         this.load = load;
         this.publishers = publishers;
@@ -52,12 +58,12 @@ final class FanoutRun implements AutoCloseable {
 
     /**
      * Opens {@code subscribers} WebSocket connections to the edge, each subscribed to
-     * {@code channel}, and a publisher to ingest.
+     * {@code channel}, and publishers to ingest of events of the given durability.
      *
      * @throws IllegalStateException if not every connection is upgraded and subscribed in time
      */
-    static FanoutRun open(InetSocketAddress edge, String ingestUrl, String channel, int subscribers, int payloadBytes)
-            throws IOException, InterruptedException {
+    static FanoutRun open(InetSocketAddress edge, String ingestUrl, String channel, int subscribers, int payloadBytes,
+                          FanoutPublisher.Durability durability) throws IOException, InterruptedException {
         FanoutReceipts receipts = new FanoutReceipts(subscribers);
         String subscribe = "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}";
         WsLoad load = new WsLoad(edge, "/v1/ws", LOAD_THREADS, i -> subscribe, receipts);
@@ -80,9 +86,9 @@ final class FanoutRun implements AutoCloseable {
             }
             List<FanoutPublisher> publishers = new ArrayList<>();
             for (int i = 0; i < PUBLISHERS; i++) {
-                publishers.add(new FanoutPublisher(ingestUrl, channel, payloadBytes));
+                publishers.add(new FanoutPublisher(ingestUrl, channel, payloadBytes, durability));
             }
-            return new FanoutRun(subscribers, receipts, load, publishers);
+            return new FanoutRun(subscribers, durability, receipts, load, publishers);
         } catch (IOException | InterruptedException | RuntimeException e) {
             load.close();
             throw e;
@@ -229,7 +235,9 @@ final class FanoutRun implements AutoCloseable {
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             long lastReceipt = System.nanoTime();
             long seen = receivedSince();
-            while (seen - (receipts.repeats() - repeats) < published * subscribers && System.nanoTime() < deadline) {
+            long quiet = durability == FanoutPublisher.Durability.EPHEMERAL ? QUIET_TIMEOUT.toNanos() : Long.MAX_VALUE;
+            while (seen - (receipts.repeats() - repeats) < published * subscribers && System.nanoTime() < deadline
+                    && System.nanoTime() - Math.max(lastReceipt, publishEnd) < quiet) {
                 Thread.sleep(1);
                 long now = receivedSince();
                 if (now != seen) {

@@ -1,0 +1,197 @@
+package dev.herald.bench;
+
+import static dev.herald.bench.BenchMain.progress;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import dev.herald.edge.EdgeConfig;
+import dev.herald.ingest.IngestServer;
+import dev.herald.schemas.ephemeral.LaneSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench ephemeral}: the ephemeral lane beside the durable path, from an HTTP publish to
+ * WebSocket subscribers of one edge, in one run on one broker; then the lane overloaded. Prints the
+ * tables and optionally writes them as the ephemeral section of {@code docs/benchmarks.md}.
+ *
+ * <p>Steps: start (or connect to) the broker, warm it up, run Kafka's {@code EndToEndLatency} (the
+ * floor under the durable path); start ingest in this JVM and one edge in a JVM of its own
+ * ({@link EdgeProcess}), both on a lane of their own (a fresh secret and a free port on the
+ * loopback group); subscribe {@code --subscribers} connections to a durable channel and as many to
+ * an ephemeral one; warm both paths up; measure the durable path, then the ephemeral one, at
+ * {@code --rate} for {@code --seconds} each; then publish ephemeral events at each of
+ * {@code --overload-rates} for {@code --overload-seconds}, and account for every event that did
+ * not arrive from the lane's counters ({@link LaneCounters}).
+ */
+@Command(name = "ephemeral", mixinStandardHelpOptions = true,
+        description = {"Measures the ephemeral lane (HTTP publish to WebSocket receipt over UDP multicast) beside the durable "
+                + "path through Kafka in the same run, then its loss when the receivers are overloaded."})
+final class EphemeralBenchCommand implements Callable<Integer> {
+
+    private static final int PARTITIONS = 6;
+    private static final int BROKER_WARMUP_ROUNDS = 1;
+    private static final long BROKER_WARMUP_RECORDS = 300_000;
+    /** Most events published ahead of the slowest delivery during the burst warm-up, as in {@code bench edge}. */
+    private static final int WINDOW = 100;
+
+    private final InterferenceLog interference = new InterferenceLog();
+
+    @Option(names = "--subscribers", defaultValue = "1000", paramLabel = "N",
+            description = "WebSocket subscribers of the durable channel, and as many of the ephemeral one (default: ${DEFAULT-VALUE}).")
+    private int subscribers;
+
+    @Option(names = "--rate", defaultValue = "100", paramLabel = "R",
+            description = "Events per second of each latency run (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--seconds", defaultValue = "20", paramLabel = "N",
+            description = "Length of each latency run, seconds (default: ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "10", paramLabel = "N",
+            description = "Warm-up at --rate before each latency run, seconds, not reported (default: ${DEFAULT-VALUE}).")
+    private int warmupSeconds;
+
+    @Option(names = "--burst-seconds", defaultValue = "5", paramLabel = "N",
+            description = "Warm-up as fast as the subscribers receive before that, seconds, not reported (default: ${DEFAULT-VALUE}).")
+    private int burstSeconds;
+
+    @Option(names = "--overload-rates", defaultValue = "250,500,1000,2000,4000", split = ",", paramLabel = "R[,R...]",
+            description = "Ephemeral events per second of each overload step (default: ${DEFAULT-VALUE}).")
+    private List<Integer> overloadRates;
+
+    @Option(names = "--overload-seconds", defaultValue = "10", paramLabel = "N",
+            description = "Length of each overload step, seconds (default: ${DEFAULT-VALUE}).")
+    private int overloadSeconds;
+
+    @Option(names = "--payload-bytes", defaultValue = "256", paramLabel = "B",
+            description = "Size of every event's payload, and of EndToEndLatency's records (default: ${DEFAULT-VALUE}).")
+    private int payloadBytes;
+
+    @Option(names = "--e2e-records", defaultValue = "10000", paramLabel = "N",
+            description = "Records of Kafka's EndToEndLatency run (default: ${DEFAULT-VALUE}).")
+    private int endToEndRecords;
+
+    @Mixin
+    private BenchOptions options;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        EphemeralBenchSettings settings = new EphemeralBenchSettings(subscribers, rate, seconds, warmupSeconds, burstSeconds,
+                WINDOW, payloadBytes, endToEndRecords, PARTITIONS,
+                overloadRates.stream().mapToInt(Integer::intValue).toArray(), overloadSeconds);
+        MachineInfo machine = MachineInfo.collect();
+        Instant date = Instant.now();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        BenchRun run;
+        EphemeralBenchReport.Figures figures;
+        try (BenchBroker kafka = options.openBroker()) {
+            figures = measure(kafka, settings, runId);
+            run = options.run(machine, date, kafka);
+        }
+        EphemeralBenchReport report = new EphemeralBenchReport(run, settings, figures);
+        options.publish("ephemeral", report.console(), report.markdown());
+        return 0;
+    }
+
+    private EphemeralBenchReport.Figures measure(BenchBroker kafka, EphemeralBenchSettings s, String runId)
+            throws IOException, InterruptedException {
+        RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
+        List<Double> brokerWarmup = raw.warmUpBroker(BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS);
+        progress("raw: EndToEndLatency, %,d records of %d bytes", s.endToEndRecords(), s.payloadBytes());
+        EndToEndResult e2e = interference.measure("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords(), s.payloadBytes()));
+        progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
+
+        String topic = "bench.ephemeral." + runId;
+        Map<String, String> lane = Map.of(LaneSettings.SECRET, LaneSettings.newSecret(), LaneSettings.PORT, Integer.toString(freeUdpPort()));
+        Map<String, String> edgeSettings = new HashMap<>(lane);
+        Path edgeData = Files.createTempDirectory("herald-bench-ephemeral");
+        edgeSettings.putAll(Map.of(
+                EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                EdgeConfig.TOPIC, topic,
+                EdgeConfig.HTTP_PORT, "0",
+                EdgeConfig.EDGE_ID, "bench-" + runId,
+                EdgeConfig.DATA_DIR, edgeData.toString()));
+        try (IngestServer ingest = kafka.startIngest(topic, s.partitions(), lane);
+             EdgeProcess edge = EdgeProcess.start(edgeSettings)) {
+            interference.alsoCount(edge.handle());
+            InetSocketAddress edgeAddress = new InetSocketAddress("127.0.0.1", edge.port());
+            String edgeUrl = "http://127.0.0.1:" + edge.port();
+            progress("Herald ingest at %s, edge (pid %d) at ws://127.0.0.1:%d/v1/ws, topic %s, lane %s:%s", ingest.baseUrl(),
+                    edge.handle().pid(), edge.port(), topic, LaneSettings.DEFAULT_GROUP, lane.get(LaneSettings.PORT));
+            try (FanoutRun durable = FanoutRun.open(edgeAddress, ingest.baseUrl(), "durable", s.subscribers(), s.payloadBytes(),
+                         FanoutPublisher.Durability.DURABLE);
+                 FanoutRun ephemeral = FanoutRun.open(edgeAddress, ingest.baseUrl(), "ephemeral", s.subscribers(),
+                         s.payloadBytes(), FanoutPublisher.Durability.EPHEMERAL)) {
+                warmUp("durable", durable, s);
+                warmUp("ephemeral", ephemeral, s);
+                FanoutResult durableResult = latency("durable", durable, s);
+                FanoutResult ephemeralResult = latency("ephemeral", ephemeral, s);
+
+                List<EphemeralBenchReport.OverloadStep> overload = new ArrayList<>();
+                for (int r : s.overloadRates()) {
+                    progress("overload: ephemeral at %,d events/s to %,d subscribers for %d s", r, s.subscribers(), s.overloadSeconds());
+                    LaneCounters before = LaneCounters.read(ingest.baseUrl(), edgeUrl);
+                    FanoutResult result = interference.measure("ephemeral at " + Numbers.num(r) + "/s",
+                            () -> ephemeral.atRate(r, Duration.ofSeconds(s.overloadSeconds())));
+                    LaneCounters counted = LaneCounters.read(ingest.baseUrl(), edgeUrl).since(before);
+                    EphemeralBenchReport.OverloadStep step = new EphemeralBenchReport.OverloadStep(r, result, counted);
+                    overload.add(step);
+                    progress("     %,.0f events/s published, %,d of %,d receipts (%.2f%% lost): %,d datagrams unread by the edge, "
+                                    + "%,d frames skipped (I/O thread behind), %,d skipped (queue over half full)",
+                            result.publishedPerSec(), result.received(), result.expected(), step.lossRatio() * 100,
+                            counted.unread(), counted.skippedBacklog(), counted.skippedQueue());
+                }
+                return new EphemeralBenchReport.Figures(brokerWarmup, e2e, durableResult, ephemeralResult, overload, interference);
+            }
+        } finally {
+            BenchBroker.deleteTree(edgeData);
+        }
+    }
+
+    /**
+     * A burst as fast as the subscribers receive, then the measured rate: at 100 events/s the
+     * per-event code runs too rarely for the JIT to finish with it within a short warm-up (see
+     * {@code bench edge}).
+     */
+    private static void warmUp(String path, FanoutRun run, EphemeralBenchSettings s) throws IOException, InterruptedException {
+        progress("%s: warm-up as fast as the subscribers receive for %d s, then at %,d events/s for %d s (not reported)", path,
+                s.burstWarmupSeconds(), s.rate(), s.warmupSeconds());
+        if (s.burstWarmupSeconds() > 0) {
+            run.windowed(s.window(), Duration.ofSeconds(s.burstWarmupSeconds()));
+        }
+        if (s.warmupSeconds() > 0) {
+            run.atRate(s.rate(), Duration.ofSeconds(s.warmupSeconds()));
+        }
+    }
+
+    private FanoutResult latency(String path, FanoutRun run, EphemeralBenchSettings s) throws IOException, InterruptedException {
+        progress("%s: %,d events/s for %d s to %,d subscribers", path, s.rate(), s.seconds(), s.subscribers());
+        FanoutResult result = interference.measure("Herald " + path,
+                () -> run.atRate(s.rate(), Duration.ofSeconds(s.seconds())));
+        progress("     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; %,d of %,d receipts; first receipt p50 %.2f ms, p99 %.2f ms",
+                result.latency().p50Ms(), result.latency().p99Ms(), result.latency().p999Ms(), result.received(),
+                result.expected(), result.firstReceipt().p50Ms(), result.firstReceipt().p99Ms());
+        return result;
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
