@@ -35,9 +35,18 @@ final class EphemeralBenchReport {
             return lane.unread() * result.subscribers();
         }
 
-        /** Receipts lost that no counter accounts for (in flight when the wait ended, or dropped by a client). */
+        /** Receipts lost because the edge read the datagram and dropped it (stale, replayed, badly signed…). */
+        long droppedReceipts() {
+            return lane.dropped() * result.subscribers();
+        }
+
+        /**
+         * Missing receipts that no counter accounts for: frames still on their way when the wait
+         * ended, or lost in a client. Negative if the counters account for more than went missing
+         * (a frame skipped for a cursor that was not live, which would not have sent it anyway).
+         */
         long unaccounted() {
-            return Math.max(0, result.missing() - unreadReceipts() - lane.skippedBacklog() - lane.skippedQueue());
+            return result.missing() - unreadReceipts() - droppedReceipts() - lane.skippedBacklog() - lane.skippedQueue();
         }
     }
 
@@ -76,8 +85,8 @@ final class EphemeralBenchReport {
         md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size())
                 .append(" × 300,000 records of 1 KiB with `ProducerPerformance` (")
                 .append(figures.brokerWarmup().stream().map(Numbers::num).collect(Collectors.joining(" → ")))
-                .append(" records/s); before the latency runs, on each path, ").append(settings.burstWarmupSeconds())
-                .append(" s as fast as the subscribers receive then ").append(settings.warmupSeconds()).append(" s at ")
+                .append(" records/s); before the latency runs, durable ").append(settings.burstWarmupSeconds())
+                .append(" s as fast as the subscribers receive, then each path ").append(settings.warmupSeconds()).append(" s at ")
                 .append(num(settings.rate())).append(" events/s |\n");
         md.append(interference.markdownRow()).append('\n');
 
@@ -98,14 +107,18 @@ final class EphemeralBenchReport {
                 + "the POST, ingest, Kafka's `acks=all` write, the edge's fetch and fan-out; an ephemeral one's is the POST, "
                 + "ingest signing and sending one datagram, the edge's receiver checking it and the same fan-out.\n");
         md.append("- *Not read by the edge*: datagrams ingest sent that the edge neither accepted nor dropped (`herald_ephemeral_"
-                + "sent_total` − `received_total` − `dropped_total`): lost in the kernel, e.g. a full socket receive buffer, "
-                + "times the subscribers. *I/O thread behind*: frames skipped because the connection's I/O thread already had "
-                + "512 events to deliver (`herald_edge_ephemeral_skipped_total{reason=\"backlog\"}`). *Queue over half "
-                + "full*: frames skipped because the connection's outbound queue was (`reason=\"queue\"`). *Other*: receipts "
-                + "no counter accounts for, such as frames still on their way when the wait ended ")
-                .append("(").append("the run waits until 2 s pass without a receipt).\n");
-        md.append("- An overloaded edge sheds ephemeral events and keeps every connection: the lane never closes a slow "
-                + "subscriber (see *Slow closes*), and durable events wait for room instead of being skipped.\n");
+                + "sent_total` − `received_total` − `dropped_total`), times the subscribers: lost in the kernel, e.g. a full "
+                + "socket receive buffer; in brackets the edge's own count of sequence gaps (`herald_ephemeral_lost_total`). "
+                + "*Dropped by the edge*: datagrams it read and refused (`herald_ephemeral_dropped_total`, all reasons), times "
+                + "the subscribers. *I/O thread behind*: frames skipped because the connection's I/O thread already had 512 "
+                + "events to deliver (`herald_edge_ephemeral_skipped_total{reason=\"backlog\"}`). *Queue over half full*: "
+                + "frames skipped because the connection's outbound queue was (`reason=\"queue\"`). *Other*: missing receipts "
+                + "no counter accounts for, such as frames still on their way when the wait ended (the run waits until ")
+                .append(FanoutRun.QUIET_TIMEOUT.toSeconds()).append(" s pass without a receipt).\n");
+        long slowCloses = figures.overload().stream().mapToLong(o -> o.lane().slowCloses()).sum();
+        md.append(slowCloses == 0
+                ? "- The overloaded edge shed ephemeral events and closed no connection (*Slow closes* 0 at every rate).\n"
+                : "- The edge closed " + num(slowCloses) + " connections as too slow during the overload steps.\n");
         md.append("- The load generator, broker, ingest and edge share the machine's ").append(run.machine().cpus())
                 .append(" CPUs; the overload steps overload the machine as much as the edge, so the rate where loss "
                         + "starts is this machine's, not the edge's alone.\n");
@@ -156,15 +169,16 @@ final class EphemeralBenchReport {
     private String overloadTable() {
         StringBuilder t = new StringBuilder();
         t.append("| Asked events/s | Published events/s | Deliveries asked/s | Receipts | Loss | Not read by the edge | "
-                + "I/O thread behind | Queue over half full | Other | p50 | p99 | Slow closes |\n");
-        t.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "Dropped by the edge | I/O thread behind | Queue over half full | Other | p50 | p99 | Slow closes |\n");
+        t.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (OverloadStep step : figures.overload()) {
             FanoutResult r = step.result();
             LaneCounters lane = step.lane();
             t.append("| ").append(num(step.rate())).append(" | ").append(num(r.publishedPerSec())).append(" | ")
-                    .append(num(r.publishedPerSec() * r.subscribers())).append(" | ").append(num(r.received())).append(" of ")
+                    .append(num((long) step.rate() * r.subscribers())).append(" | ").append(num(r.received())).append(" of ")
                     .append(num(r.expected())).append(" | **").append(percent(step.lossRatio())).append("** | ")
-                    .append(num(step.unreadReceipts())).append(" (").append(num(lane.unread())).append(" datagrams) | ")
+                    .append(num(step.unreadReceipts())).append(" (").append(num(lane.unread())).append(" datagrams; ")
+                    .append(num(lane.lost())).append(" gaps) | ").append(num(step.droppedReceipts())).append(" | ")
                     .append(num(lane.skippedBacklog())).append(" | ").append(num(lane.skippedQueue())).append(" | ")
                     .append(num(step.unaccounted())).append(" | ").append(fmt(r.latency().p50Ms())).append(" ms | ")
                     .append(fmt(r.latency().p99Ms())).append(" ms | ").append(num(lane.slowCloses())).append(" |\n");

@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Opening subscribes every connection ({@link WsLoad}, in steps of {@link #OPEN_STEP} so that
  * the edge's accept backlog is never overrun) and waits for every {@code subscribed} answer. Each
- * measurement publishes through ingest ({@link #PUBLISHERS} {@link FanoutPublisher}s), then waits until every subscriber
- * has every accepted event or {@link #DRAIN_TIMEOUT} passes, and reports what arrived
+ * measurement publishes through ingest ({@link #PUBLISHERS} {@link FanoutPublisher}s), then waits until
+ * every subscriber has every accepted event or {@link #DRAIN_TIMEOUT} passes, and reports what arrived
  * ({@link FanoutReceipts}). Ephemeral events may be lost by design, so for them the wait also
  * ends once nothing has arrived for {@link #QUIET_TIMEOUT} after the last publish. Measurements run one after another; each counts only its own events.
  * Bounded in count and time; traffic only to the given loopback addresses. Not thread-safe.
@@ -29,7 +29,7 @@ final class FanoutRun implements AutoCloseable {
     private static final long OPEN_TIMEOUT_MS = 60_000;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     /** An ephemeral run's wait for stragglers ends after this long without a receipt. */
-    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration QUIET_TIMEOUT = Duration.ofSeconds(2);
     /** A windowed run gives up when its subscribers receive nothing for this long. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOAD_THREADS = 2;
@@ -206,7 +206,7 @@ final class FanoutRun implements AutoCloseable {
         }
     }
 
-    /** Publishes not answered 201, all publishers together. */
+    /** Publishes not accepted (201 durable, 202 ephemeral), all publishers together. */
     private long failed() {
         return publishers.stream().mapToLong(FanoutPublisher::failed).sum();
     }
@@ -233,11 +233,11 @@ final class FanoutRun implements AutoCloseable {
             long failedNow = failed() - failed;
             long published = sent - failedNow;
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            long lastReceipt = System.nanoTime();
+            long lastReceipt = System.nanoTime(); // at or after publishEnd
             long seen = receivedSince();
             long quiet = durability == FanoutPublisher.Durability.EPHEMERAL ? QUIET_TIMEOUT.toNanos() : Long.MAX_VALUE;
             while (seen - (receipts.repeats() - repeats) < published * subscribers && System.nanoTime() < deadline
-                    && System.nanoTime() - Math.max(lastReceipt, publishEnd) < quiet) {
+                    && System.nanoTime() - lastReceipt < quiet) {
                 Thread.sleep(1);
                 long now = receivedSince();
                 if (now != seen) {

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -54,14 +55,31 @@ final class MetricsScrape {
         return new MetricsScrape(samples);
     }
 
-    /** The value of {@code series}, or 0 where the server does not print it (a counter never touched). */
+    /**
+     * The value of {@code series}.
+     *
+     * @throws IllegalStateException if the server does not print it (a wrong name or label set:
+     *         Micrometer prints every registered meter, touched or not)
+     */
     double get(String series) {
-        return samples.getOrDefault(series, 0.0);
+        Double value = samples.get(series);
+        if (value == null) {
+            throw new IllegalStateException("the server's /metrics has no series " + series);
+        }
+        return value;
     }
 
-    /** The sum over every series of metric {@code name}, whatever its labels. */
+    /**
+     * The sum over every series of metric {@code name}, whatever its labels.
+     *
+     * @throws IllegalStateException if the server prints no series of it
+     */
     double sum(String name) {
-        return samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
-                .mapToDouble(Map.Entry::getValue).sum();
+        double[] values = samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue).toArray();
+        if (values.length == 0) {
+            throw new IllegalStateException("the server's /metrics has no series of " + name);
+        }
+        return Arrays.stream(values).sum();
     }
 }

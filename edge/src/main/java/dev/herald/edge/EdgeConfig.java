@@ -62,9 +62,11 @@ public final class EdgeConfig extends AbstractConfig {
             .define(HTTP_IO_THREADS, Type.INT, 2, Range.atLeast(1), Importance.LOW,
                     "Non-blocking I/O threads; about one per core.")
             .define(QUEUE_MAX_BYTES, Type.INT, 1 << 20, Range.atLeast(1024), Importance.MEDIUM,
-                    "Most bytes of frames waiting to be written to one connection; past it the connection is closed with 4008.")
+                    "Most bytes of frames waiting to be written to one connection; past it the connection is closed with 4008. "
+                            + "Ephemeral events use at most half of it and are skipped beyond.")
             .define(QUEUE_MAX_EVENTS, Type.INT, 4_096, Range.atLeast(1), Importance.MEDIUM,
-                    "Most frames waiting to be written to one connection; past it the connection is closed with 4008.")
+                    "Most frames waiting to be written to one connection; past it the connection is closed with 4008. "
+                            + "Ephemeral events use at most half of it (at least one) and are skipped beyond.")
             .define(WS_MAX_FRAME_BYTES, Type.INT, 65_536, Range.between(256, 16 << 20), Importance.LOW,
                     "Largest client frame, in bytes; a larger one gets an error frame.")
             .define(WS_IDLE_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,

@@ -4,9 +4,13 @@ package dev.herald.fanout;
  * Where the fanout consumer hands each new event: the edge's subscription index.
  *
  * <p>Called on the poll thread only, in offset order within a partition, after the event is in
- * the store and after {@link FanoutConsumer#nextOffset} has moved past it. Must not block, and
- * must have handed the event on (to memory the edge delivers from) when it returns: offsets are
- * committed once {@code deliver} has returned for every event of a poll.
+ * the store and after {@link FanoutConsumer#nextOffset} has moved past it. Must have handed the
+ * event on (to memory the edge delivers from) when it returns: offsets are committed once
+ * {@code deliver} has returned for every event of a poll. It may block while the edge is behind
+ * with earlier events (back-pressure: the backlog then stays in Kafka rather than in memory),
+ * but only while the edge makes progress: the poll thread neither polls nor updates its lag
+ * gauges meanwhile, and a wait past the consumer's {@code max.poll.interval.ms} costs the edge
+ * its partitions.
  */
 @FunctionalInterface
 public interface EventSink {

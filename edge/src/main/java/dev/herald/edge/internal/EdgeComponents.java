@@ -166,6 +166,7 @@ public final class EdgeComponents implements AutoCloseable {
 
     @Override
     public void close() {
+        ioTasks.stop(); // the poll thread must not wait for I/O threads that are shutting down
         for (AutoCloseable c : new AutoCloseable[] {laneReceiver, laneSender}) {
             try {
                 if (c != null) {

@@ -86,11 +86,12 @@ final class OutboundQueue<M> {
     }
 
     /**
-     * Queues a best-effort {@code message} (an ephemeral event) only while the queue is at most
-     * half full in count and bytes, else returns {@link Offer#SKIPPED} and leaves the queue as it
-     * was. Ephemeral traffic therefore never closes a connection, and never takes the room a
-     * durable event needs: a burst of typing indicators to a slow reader costs it indicators, not
-     * its subscription.
+     * Queues a best-effort {@code message} (an ephemeral event) only if the queue stays within half
+     * its bounds with it (count: at least one), else returns {@link Offer#SKIPPED} and leaves the
+     * queue as it was. Ephemeral traffic never closes a connection itself, and at least half of
+     * the queue is always left to durable events: a burst of typing indicators to a slow reader
+     * costs it indicators, not its subscription. (A durable burst then has that half to fill
+     * before the connection is closed as too slow.)
      */
     Offer offerSpare(M message) {
         int length = size.applyAsInt(message);
@@ -98,7 +99,7 @@ final class OutboundQueue<M> {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (count >= maxEvents / 2 || bytes + length > maxBytes / 2) {
+            if (count >= Math.max(1, maxEvents / 2) || bytes + length > maxBytes / 2) {
                 return Offer.SKIPPED;
             }
             if (!enqueue(message, length)) {

@@ -24,7 +24,10 @@ import dev.herald.fanout.EventSink;
  * above every event handed here before; a resume reads the missed events after it is added, and
  * skips what it sees twice).
  *
- * <p>Thread-safe: {@link #deliver} on the poll thread, changes from connection threads.
+ * <p>Thread-safe: {@link #deliver} on the poll thread (it may wait for room, see
+ * {@link IoThreadTasks}; it hands off thread by thread, so one I/O thread far behind holds up
+ * the others too), {@link #deliverEphemeral} on the lane's receiver thread (never waits), changes
+ * from connection threads.
  */
 public final class SubscriptionIndex implements EventSink {
 
@@ -77,7 +80,8 @@ public final class SubscriptionIndex implements EventSink {
      * {@link #deliver}, except to a thread with half of {@link IoThreadTasks#MAX_HANDOFFS} events
      * still to deliver: its cursors skip this one.
      *
-     * @return the cursors that skipped it
+     * @return the cursors that skipped it (cursors still replaying, which would have dropped it
+     *         anyway, included)
      */
     int deliverEphemeral(String channel, byte[] frame) {
         Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);

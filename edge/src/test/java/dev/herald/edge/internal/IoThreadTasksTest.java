@@ -76,4 +76,23 @@ class IoThreadTasksTest {
         assertThat(tasks.handOffBacklog()).isZero();
         assertThat(lane.tryHandOff(() -> { })).as("room again").isTrue();
     }
+    @Test
+    void aThreadThatHasShutDownRefusesHandOffsWithoutKeepingTheirPlaces() throws Exception {
+        release.countDown();
+        worker.shutdownNow();
+        assertThat(worker.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(lane.tryHandOff(() -> { })).isFalse();
+        lane.handOff(() -> { }); // dropped: the thread's connections are gone with it
+        assertThat(tasks.handOffBacklog()).isZero();
+    }
+
+    @Test
+    void onceStoppedADurableHandOffNoLongerWaitsForRoom() throws Exception {
+        for (int i = 0; i < IoThreadTasks.MAX_HANDOFFS; i++) {
+            lane.handOff(() -> { });
+        }
+        tasks.stop();
+        CompletableFuture.runAsync(() -> lane.handOff(() -> { })).get(10, TimeUnit.SECONDS);
+        assertThat(tasks.handOffBacklog()).isEqualTo(IoThreadTasks.MAX_HANDOFFS + 1);
+    }
 }
