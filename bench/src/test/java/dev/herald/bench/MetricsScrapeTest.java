@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,15 @@ class MetricsScrapeTest {
         assertThat(m.get("herald_ephemeral_sent_total{result=\"sent\"}")).isEqualTo(1200.0);
         assertThat(m.get("herald_ephemeral_received_total")).isEqualTo(1190.0);
         assertThat(m.sum("herald_ephemeral_dropped_total")).isEqualTo(7.0);
-        assertThat(m.sum("herald_ephemeral_sent")).as("a name's prefix is another metric").isZero();
-        assertThat(m.get("herald_ephemeral_lost_total")).as("a counter the server never printed").isZero();
+    }
+
+    @Test
+    void aSeriesTheServerDoesNotPrintIsAnErrorNotZero() {
+        MetricsScrape m = MetricsScrape.parse(TEXT);
+        assertThatThrownBy(() -> m.get("herald_ephemeral_lost_total")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("herald_ephemeral_lost_total");
+        assertThatThrownBy(() -> m.get("herald_ephemeral_sent_total{result=\"failed\"}")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> m.sum("herald_ephemeral_sent")).as("a name's prefix is another metric")
+                .isInstanceOf(IllegalStateException.class);
     }
 }
