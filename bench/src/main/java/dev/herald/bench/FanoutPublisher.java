@@ -10,7 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Publishes numbered, timestamped events to one channel through Herald's ingest, one single POST
+ * Publishes numbered, timestamped events to a channel through Herald's ingest, one single POST
  * at a time over one persistent HTTP/1.1 connection on a plain socket (the least a client can do
  * per request).
  *
@@ -42,7 +42,9 @@ final class FanoutPublisher implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
-    private final String head;
+    private final String channel;
+    private final String host;
+    private final String query;
     private final int payloadBytes;
     private final int accepted;
     private long failed;
@@ -58,8 +60,9 @@ final class FanoutPublisher implements AutoCloseable {
         URI uri = URI.create(ingestUrl);
         this.payloadBytes = payloadBytes;
         this.accepted = durability.accepted;
-        this.head = "POST /v1/channels/" + channel + "/events" + durability.query + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + payloadBytes + "\r\n\r\n";
+        this.channel = channel;
+        this.host = uri.getHost() + ":" + uri.getPort();
+        this.query = durability.query;
         this.socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -81,7 +84,14 @@ final class FanoutPublisher implements AutoCloseable {
      * @throws IOException if the connection fails; the publisher is then unusable
      */
     boolean publish(long n, long dueNanos) throws IOException {
+        return publishTo(channel, n, dueNanos);
+    }
+
+    /** Like {@link #publish}, to {@code channel} instead of the publisher's own. */
+    boolean publishTo(String channel, long n, long dueNanos) throws IOException {
         String body = payload(dueNanos, n, payloadBytes);
+        String head = "POST /v1/channels/" + channel + "/events" + query + " HTTP/1.1\r\nHost: " + host
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + payloadBytes + "\r\n\r\n";
         out.write((head + body).getBytes(StandardCharsets.UTF_8));
         out.flush();
         boolean taken = KeepAliveLoad.readResponse(in) == accepted;

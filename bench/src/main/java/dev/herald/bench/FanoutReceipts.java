@@ -40,11 +40,13 @@ final class FanoutReceipts implements WsLoad.Listener {
     /** Which event numbers some connection has received: 1 once the first receipt is recorded. */
     private final AtomicIntegerArray firstSeen = new AtomicIntegerArray(FIRST_RECEIPTS_TRACKED);
     private final LongAdder subscribed = new LongAdder();
+    private final AtomicIntegerArray subscribedBy;
     private final LongAdder received = new LongAdder();
     private final LongAdder repeats = new LongAdder();
 
     /** @param connections the most connections the load will open */
     FanoutReceipts(int connections) {
+        subscribedBy = new AtomicIntegerArray(connections);
         seen = new BitSet[connections];
         for (int i = 0; i < connections; i++) {
             seen[i] = new BitSet();
@@ -57,6 +59,7 @@ final class FanoutReceipts implements WsLoad.Listener {
         if (t < 0) {
             if (startsWith(payload, SUBSCRIBED)) {
                 subscribed.increment();
+                subscribedBy.incrementAndGet(connection);
             }
             return;
         }
@@ -84,6 +87,19 @@ final class FanoutReceipts implements WsLoad.Listener {
     /** {@code subscribed} answers received so far. */
     long subscribed() {
         return subscribed.sum();
+    }
+
+    /** {@code subscribed} answers {@code connection} received so far. */
+    int subscribedBy(int connection) {
+        return subscribedBy.get(connection);
+    }
+
+    /**
+     * How many distinct events numbered {@code from} to {@code to} (exclusive) {@code connection}
+     * has received. Read it once the load is quiet: the connection's thread writes the set.
+     */
+    int distinct(int connection, long from, long to) {
+        return seen[connection].get((int) from, (int) to).cardinality();
     }
 
     /** Events received by all connections so far, repeats included. */

@@ -66,7 +66,7 @@ final class FanoutRun implements AutoCloseable {
                           FanoutPublisher.Durability durability) throws IOException, InterruptedException {
         FanoutReceipts receipts = new FanoutReceipts(subscribers);
         String subscribe = "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}";
-        WsLoad load = new WsLoad(edge, "/v1/ws", LOAD_THREADS, i -> subscribe, receipts);
+        WsLoad load = new WsLoad(edge, "/v1/ws", LOAD_THREADS, i -> List.of(subscribe), receipts);
         try {
             for (int opened = 0; opened < subscribers; opened += OPEN_STEP) {
                 int step = Math.min(OPEN_STEP, subscribers - opened);

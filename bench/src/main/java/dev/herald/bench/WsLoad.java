@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
@@ -22,9 +23,9 @@ import java.util.function.IntFunction;
  * client can do per frame, so that a benchmark measures the edge and not a client library (the
  * JDK's WebSocket client spends more CPU per frame than the edge does).
  *
- * <p>Each connection does the HTTP upgrade, sends one text frame (its subscribe), then reads the
- * server's frames and hands each complete text frame to the {@link Listener} with the time it was
- * read. Pings are answered with pongs, so the edge does not take a connection for dead. It does
+ * <p>Each connection does the HTTP upgrade, sends its first text frames (its subscribes), then
+ * reads the server's frames and hands each complete text frame to the {@link Listener} with the
+ * time it was read. Connections may go to different servers ({@link #open(int, long, IntFunction)}). Pings are answered with pongs, so the edge does not take a connection for dead. It does
  * not check {@code Sec-WebSocket-Accept}, and expects unfragmented server frames (the edge sends
  * each message as one frame). Traffic goes only to the address given, which benchmarks keep on
  * loopback.
@@ -44,19 +45,22 @@ final class WsLoad implements AutoCloseable {
 
     private final InetSocketAddress edge;
     private final String path;
-    private final IntFunction<String> firstFrame;
+    private final IntFunction<List<String>> firstFrames;
     private final Listener listener;
     private final List<Loop> loops = new ArrayList<>();
     private final AtomicInteger upgraded = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
+    private final LongAdder bytesRead = new LongAdder();
 
     /**
-     * @param firstFrame the text frame connection {@code i} sends once upgraded, e.g. its subscribe
+     * @param edge        where {@link #open(int, long)} connects
+     * @param firstFrames the text frames connection {@code i} sends once upgraded, e.g. its subscribes
      */
-    WsLoad(InetSocketAddress edge, String path, int threads, IntFunction<String> firstFrame, Listener listener) throws IOException {
+    WsLoad(InetSocketAddress edge, String path, int threads, IntFunction<List<String>> firstFrames, Listener listener)
+            throws IOException {
         this.edge = edge;
         this.path = path;
-        this.firstFrame = firstFrame;
+        this.firstFrames = firstFrames;
         this.listener = listener;
         for (int t = 0; t < threads; t++) {
             Loop loop = new Loop(Selector.open());
@@ -74,14 +78,24 @@ final class WsLoad implements AutoCloseable {
      * @return how many connections are upgraded in all
      */
     int open(int count, long timeoutMs) throws IOException, InterruptedException {
+        return open(count, timeoutMs, id -> edge);
+    }
+
+    /**
+     * Like {@link #open(int, long)}, connection {@code id} to {@code targetOf.apply(id)}.
+     *
+     * @return how many connections are upgraded in all
+     */
+    int open(int count, long timeoutMs, IntFunction<InetSocketAddress> targetOf) throws IOException, InterruptedException {
         int first = connections();
         for (int i = 0; i < count; i++) {
             int id = first + i;
+            InetSocketAddress target = targetOf.apply(id);
             SocketChannel ch = SocketChannel.open();
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.connect(edge);
-            loops.get(id % loops.size()).add(new Conn(id, ch));
+            ch.connect(target);
+            loops.get(id % loops.size()).add(new Conn(id, ch, target));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (upgraded.get() < first + count && System.nanoTime() < deadline) {
@@ -93,6 +107,11 @@ final class WsLoad implements AutoCloseable {
     /** Connections opened so far. */
     int connections() {
         return loops.stream().mapToInt(l -> l.opened).sum();
+    }
+
+    /** Bytes read from the servers after the upgrades, frame headers included: what the servers wrote to the load. */
+    long bytesRead() {
+        return bytesRead.sum();
     }
 
     /** Connections that ended (closed by the edge, or failed). */
@@ -111,13 +130,15 @@ final class WsLoad implements AutoCloseable {
     private final class Conn {
         final int id;
         final SocketChannel channel;
+        final InetSocketAddress target;
         final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
         ByteBuffer out;
         boolean open;
 
-        Conn(int id, SocketChannel channel) {
+        Conn(int id, SocketChannel channel, InetSocketAddress target) {
             this.id = id;
             this.channel = channel;
+            this.target = target;
         }
     }
 
@@ -188,7 +209,7 @@ final class WsLoad implements AutoCloseable {
                 c.channel.finishConnect();
                 byte[] nonce = new byte[16];
                 ThreadLocalRandom.current().nextBytes(nonce);
-                String request = "GET " + path + " HTTP/1.1\r\nHost: " + edge.getHostString() + ":" + edge.getPort()
+                String request = "GET " + path + " HTTP/1.1\r\nHost: " + c.target.getHostString() + ":" + c.target.getPort()
                         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
                         + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
                 write(key, c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
@@ -198,9 +219,13 @@ final class WsLoad implements AutoCloseable {
                 write(key, c, c.out);
             }
             if (key.isReadable()) {
-                if (c.channel.read(c.in) < 0) {
+                int n = c.channel.read(c.in);
+                if (n < 0) {
                     end(key, c);
                     return;
+                }
+                if (c.open) {
+                    bytesRead.add(n);
                 }
                 c.in.flip();
                 if (!c.open && !upgrade(key, c)) {
@@ -225,7 +250,10 @@ final class WsLoad implements AutoCloseable {
                     }
                     c.open = true;
                     upgraded.incrementAndGet();
-                    write(key, c, clientFrame(0x1, firstFrame.apply(c.id).getBytes(StandardCharsets.UTF_8)));
+                    bytesRead.add(in.remaining()); // frames that came with the upgrade answer
+                    for (String frame : firstFrames.apply(c.id)) {
+                        write(key, c, clientFrame(0x1, frame.getBytes(StandardCharsets.UTF_8)));
+                    }
                     return true;
                 }
             }

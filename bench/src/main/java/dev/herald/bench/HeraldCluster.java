@@ -1,0 +1,93 @@
+package dev.herald.bench;
+
+import static dev.herald.bench.BenchMain.progress;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.herald.edge.EdgeConfig;
+import dev.herald.ingest.IngestServer;
+
+/**
+ * Herald as a scenario runs it: ingest in the benchmark's JVM and {@code edges} edges, each in a
+ * JVM of its own ({@link EdgeProcess}) with its own data folder and edge id, on one topic of the
+ * given Kafka. Everything listens on 127.0.0.1. Closing stops the edges and ingest and deletes the
+ * data folders. Not thread-safe.
+ */
+final class HeraldCluster implements AutoCloseable {
+
+    private final IngestServer ingest;
+    private final List<EdgeProcess> edges = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+
+    private HeraldCluster(IngestServer ingest) {
+        this.ingest = ingest;
+    }
+
+    /** Starts ingest and the edges on {@code topic} (created with {@code partitions} partitions). */
+    static HeraldCluster start(BenchBroker kafka, String topic, int partitions, int edges, String runId) throws IOException {
+        HeraldCluster cluster = new HeraldCluster(kafka.startIngest(topic, partitions));
+        try {
+            for (int i = 0; i < edges; i++) {
+                Path data = Files.createTempDirectory("herald-bench-edge-" + i);
+                cluster.dataDirs.add(data);
+                cluster.edges.add(EdgeProcess.start(Map.of(
+                        EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                        EdgeConfig.TOPIC, topic,
+                        EdgeConfig.HTTP_PORT, "0",
+                        EdgeConfig.EDGE_ID, "bench-" + runId + "-" + i,
+                        EdgeConfig.DATA_DIR, data.toString())));
+                progress("edge %d (pid %d) at ws://127.0.0.1:%d/v1/ws", i, cluster.edges.get(i).handle().pid(),
+                        cluster.edges.get(i).port());
+            }
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        progress("Herald ingest at %s, topic %s", cluster.ingest.baseUrl(), topic);
+        return cluster;
+    }
+
+    String ingestUrl() {
+        return ingest.baseUrl();
+    }
+
+    int edges() {
+        return edges.size();
+    }
+
+    /** Edge {@code i}'s WebSocket address. */
+    InetSocketAddress edgeAddress(int i) {
+        return new InetSocketAddress("127.0.0.1", edges.get(i).port());
+    }
+
+    /** The edges' processes, for CPU accounting. */
+    List<ProcessHandle> edgeProcesses() {
+        return edges.stream().map(EdgeProcess::handle).toList();
+    }
+
+    /** Connections the edges have closed as too slow (4008) so far, all edges together. */
+    long slowConsumerCloses() throws IOException, InterruptedException {
+        long closes = 0;
+        for (EdgeProcess e : edges) {
+            closes += (long) MetricsScrape.of("http://127.0.0.1:" + e.port()).get("herald_edge_slow_consumer_closes_total");
+        }
+        return closes;
+    }
+
+    @Override
+    public void close() {
+        for (EdgeProcess e : edges) {
+            e.close();
+        }
+        ingest.close();
+        for (Path p : dataDirs) {
+            BenchBroker.deleteTree(p);
+        }
+    }
+}
