@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ScenarioLoad implements AutoCloseable {
 
-    static final int PUBLISHERS = 8;
+    static final int PUBLISHERS = 32;
     private static final int LOAD_THREADS = 2;
     private static final int OPEN_STEP = 1_000;
     private static final long OPEN_TIMEOUT_MS = 60_000;
