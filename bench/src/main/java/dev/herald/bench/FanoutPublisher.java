@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Publishes numbered, timestamped events to a channel through Herald's ingest, one single POST
@@ -115,6 +118,42 @@ final class FanoutPublisher implements AutoCloseable {
             p.append('a');
         }
         return p.append("\"}").toString();
+    }
+
+    /** What one publisher's thread does with it. */
+    interface Loop {
+        void run(FanoutPublisher publisher) throws IOException;
+    }
+
+    /**
+     * Runs {@code loop} on every publisher, each on a thread of its own, and waits for all;
+     * rethrows the first failure.
+     */
+    static void runEach(List<FanoutPublisher> publishers, Loop loop) throws IOException, InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (FanoutPublisher publisher : publishers) {
+            Thread t = new Thread(() -> {
+                try {
+                    loop.run(publisher);
+                } catch (IOException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "herald-bench-publisher");
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Exception e = failure.get();
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e != null) {
+            throw (RuntimeException) e;
+        }
     }
 
     @Override

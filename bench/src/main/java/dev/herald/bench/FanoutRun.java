@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -157,37 +156,8 @@ final class FanoutRun implements AutoCloseable {
         return mark.result(start, System.nanoTime());
     }
 
-    /** What one publisher thread does with its publisher. */
-    private interface PublishLoop {
-        void run(FanoutPublisher publisher) throws IOException;
-    }
-
-    /** Runs {@code loop} on every publisher, each on a thread of its own, and waits for all; rethrows the first failure. */
-    private void runPublishers(PublishLoop loop) throws IOException, InterruptedException {
-        List<Thread> threads = new ArrayList<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        for (FanoutPublisher publisher : publishers) {
-            Thread t = new Thread(() -> {
-                try {
-                    loop.run(publisher);
-                } catch (IOException | RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "herald-bench-publisher");
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        Exception e = failure.get();
-        if (e instanceof IOException io) {
-            throw io;
-        }
-        if (e != null) {
-            throw (RuntimeException) e;
-        }
+    private void runPublishers(FanoutPublisher.Loop loop) throws IOException, InterruptedException {
+        FanoutPublisher.runEach(publishers, loop);
     }
 
     /** Connections the edge closed (or that failed) so far. */

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -163,41 +162,20 @@ final class ScenarioLoad implements AutoCloseable {
         long intervalNs = TimeUnit.SECONDS.toNanos(1) / settings.rate();
         long first = next.get();
         long start = System.nanoTime();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (FanoutPublisher publisher : publishers) {
-            Thread t = new Thread(() -> {
-                try {
-                    for (long n; (n = next.getAndIncrement()) < first + count; ) {
-                        long due = start + (n - first) * intervalNs;
-                        long wait;
-                        while ((wait = due - System.nanoTime()) > 0) {
-                            LockSupport.parkNanos(wait);
-                        }
-                        int c = settings.channelOf(n);
-                        if (publisher.publishTo(ScenarioSettings.channelName(c), n, due)) {
-                            accepted.incrementAndGet(c);
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    failure.compareAndSet(null, e);
+        FanoutPublisher.runEach(publishers, publisher -> {
+            for (long n; (n = next.getAndIncrement()) < first + count; ) {
+                long due = start + (n - first) * intervalNs;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
                 }
-            }, "herald-bench-publisher");
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+                int c = settings.channelOf(n);
+                if (publisher.publishTo(ScenarioSettings.channelName(c), n, due)) {
+                    accepted.incrementAndGet(c);
+                }
+            }
+        });
         next.set(first + count);
-        Exception e = failure.get();
-        if (e instanceof IOException io) {
-            throw io;
-        }
-        if (e != null) {
-            throw (RuntimeException) e;
-        }
     }
 
     @Override
