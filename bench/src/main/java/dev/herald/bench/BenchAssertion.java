@@ -1,7 +1,6 @@
 package dev.herald.bench;
 
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -72,6 +71,6 @@ record BenchAssertion(String path, String operator, double bound) {
 
     @Override
     public String toString() {
-        return path + operator + String.format(Locale.ROOT, "%s", bound % 1 == 0 ? Long.toString((long) bound) : Double.toString(bound));
+        return path + operator + (bound % 1 == 0 ? Long.toString((long) bound) : Double.toString(bound));
     }
 }

@@ -4,18 +4,13 @@ import static dev.herald.bench.BenchMain.progress;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import dev.herald.edge.EdgeConfig;
-import dev.herald.ingest.IngestServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,25 +117,18 @@ final class EdgeBenchCommand implements Callable<Integer> {
         progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
 
         String topic = "bench.edge." + runId;
-        Path edgeData = Files.createTempDirectory("herald-bench-edge");
-        try (IngestServer ingest = kafka.startIngest(topic, s.partitions());
-             EdgeProcess edge = EdgeProcess.start(Map.of(
-                     EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                     EdgeConfig.TOPIC, topic,
-                     EdgeConfig.HTTP_PORT, "0",
-                     EdgeConfig.EDGE_ID, "bench-" + runId,
-                     EdgeConfig.DATA_DIR, edgeData.toString()))) {
+        try (HeraldCluster cluster = HeraldCluster.start(kafka, topic, s.partitions(), 1, runId)) {
+            EdgeProcess edge = cluster.edge(0);
             interference.alsoCount(edge.handle());
-            InetSocketAddress edgeAddress = new InetSocketAddress("127.0.0.1", edge.port());
-            progress("Herald ingest at %s, edge (pid %d) at ws://127.0.0.1:%d/v1/ws, topic %s", ingest.baseUrl(),
-                    edge.handle().pid(), edge.port(), topic);
+            InetSocketAddress edgeAddress = cluster.edgeAddress(0);
+            String ingestUrl = cluster.ingestUrl();
 
             List<FanoutResult> throughput = new ArrayList<>();
             EdgeBenchReport.Memory memory = null;
             int largest = s.largestConnections();
             for (int count : s.connections()) {
                 EdgeProcess.Memory before = count == largest && memory == null ? edge.memory() : null;
-                try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "fanout-" + count, count, s.payloadBytes(),
+                try (FanoutRun run = FanoutRun.open(edgeAddress, ingestUrl, "fanout-" + count, count, s.payloadBytes(),
                         FanoutPublisher.Durability.DURABLE)) {
                     EdgeProcess.Memory idle = before != null ? edge.memory() : null;
                     progress("deliveries: %,d subscribers; warm-up for %d s (not reported)", count, s.throughputWarmupSeconds());
@@ -162,7 +150,7 @@ final class EdgeBenchCommand implements Callable<Integer> {
             }
 
             FanoutResult latency;
-            try (FanoutRun run = FanoutRun.open(edgeAddress, ingest.baseUrl(), "latency", s.subscribers(), s.payloadBytes(),
+            try (FanoutRun run = FanoutRun.open(edgeAddress, ingestUrl, "latency", s.subscribers(), s.payloadBytes(),
                     FanoutPublisher.Durability.DURABLE)) {
                 progress("latency: %,d subscribers; warm-up as fast as they receive for %d s, then at %,d events/s for %d s "
                         + "(not reported)", s.subscribers(), s.throughputWarmupSeconds(), s.rate(), s.warmupSeconds());
@@ -184,8 +172,6 @@ final class EdgeBenchCommand implements Callable<Integer> {
                         latency.firstReceipt().p99Ms());
             }
             return new EdgeBenchReport.Figures(brokerWarmup, e2e, latency, throughput, memory, interference);
-        } finally {
-            BenchBroker.deleteTree(edgeData);
         }
     }
 

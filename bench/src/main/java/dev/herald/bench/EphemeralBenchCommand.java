@@ -5,19 +5,14 @@ import static dev.herald.bench.BenchMain.progress;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import dev.herald.edge.EdgeConfig;
-import dev.herald.ingest.IngestServer;
 import dev.herald.schemas.ephemeral.LaneSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +25,7 @@ import picocli.CommandLine.Option;
  *
  * <p>Steps: start (or connect to) the broker, warm it up, run Kafka's {@code EndToEndLatency} (the
  * floor under the durable path); start ingest in this JVM and one edge in a JVM of its own
- * ({@link EdgeProcess}), both on a lane of their own (a fresh secret and a free port on the
+ * ({@link HeraldCluster}), both on a lane of their own (a fresh secret and a free port on the
  * loopback group); subscribe {@code --subscribers} connections to a durable channel and as many to
  * an ephemeral one; warm both paths up; measure the durable path, then the ephemeral one, at
  * {@code --rate} for {@code --seconds} each; then publish ephemeral events at each of
@@ -118,24 +113,15 @@ final class EphemeralBenchCommand implements Callable<Integer> {
 
         String topic = "bench.ephemeral." + runId;
         Map<String, String> lane = Map.of(LaneSettings.SECRET, LaneSettings.newSecret(), LaneSettings.PORT, Integer.toString(freeUdpPort()));
-        Map<String, String> edgeSettings = new HashMap<>(lane);
-        Path edgeData = Files.createTempDirectory("herald-bench-ephemeral");
-        edgeSettings.putAll(Map.of(
-                EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                EdgeConfig.TOPIC, topic,
-                EdgeConfig.HTTP_PORT, "0",
-                EdgeConfig.EDGE_ID, "bench-" + runId,
-                EdgeConfig.DATA_DIR, edgeData.toString()));
-        try (IngestServer ingest = kafka.startIngest(topic, s.partitions(), lane);
-             EdgeProcess edge = EdgeProcess.start(edgeSettings)) {
-            interference.alsoCount(edge.handle());
-            InetSocketAddress edgeAddress = new InetSocketAddress("127.0.0.1", edge.port());
-            String edgeUrl = "http://127.0.0.1:" + edge.port();
-            progress("Herald ingest at %s, edge (pid %d) at ws://127.0.0.1:%d/v1/ws, topic %s, lane %s:%s", ingest.baseUrl(),
-                    edge.handle().pid(), edge.port(), topic, LaneSettings.DEFAULT_GROUP, lane.get(LaneSettings.PORT));
-            try (FanoutRun durable = FanoutRun.open(edgeAddress, ingest.baseUrl(), "durable", s.subscribers(), s.payloadBytes(),
+        try (HeraldCluster cluster = HeraldCluster.start(kafka, topic, s.partitions(), 1, runId, lane)) {
+            interference.alsoCount(cluster.edge(0).handle());
+            InetSocketAddress edgeAddress = cluster.edgeAddress(0);
+            String edgeUrl = cluster.edgeUrl(0);
+            String ingestUrl = cluster.ingestUrl();
+            progress("lane %s:%s", LaneSettings.DEFAULT_GROUP, lane.get(LaneSettings.PORT));
+            try (FanoutRun durable = FanoutRun.open(edgeAddress, ingestUrl, "durable", s.subscribers(), s.payloadBytes(),
                          FanoutPublisher.Durability.DURABLE);
-                 FanoutRun ephemeral = FanoutRun.open(edgeAddress, ingest.baseUrl(), "ephemeral", s.subscribers(),
+                 FanoutRun ephemeral = FanoutRun.open(edgeAddress, ingestUrl, "ephemeral", s.subscribers(),
                          s.payloadBytes(), FanoutPublisher.Durability.EPHEMERAL)) {
                 warmUp("durable", durable, s, s.burstWarmupSeconds());
                 // No burst on the lossy path: a windowed run counts on every receipt arriving. The
@@ -147,10 +133,10 @@ final class EphemeralBenchCommand implements Callable<Integer> {
                 List<EphemeralBenchReport.OverloadStep> overload = new ArrayList<>();
                 for (int r : s.overloadRates()) {
                     progress("overload: ephemeral at %,d events/s to %,d subscribers for %d s", r, s.subscribers(), s.overloadSeconds());
-                    LaneCounters before = LaneCounters.read(ingest.baseUrl(), edgeUrl);
+                    LaneCounters before = LaneCounters.read(ingestUrl, edgeUrl);
                     FanoutResult result = interference.measure("ephemeral at " + Numbers.num(r) + "/s",
                             () -> ephemeral.atRate(r, Duration.ofSeconds(s.overloadSeconds())));
-                    LaneCounters counted = LaneCounters.read(ingest.baseUrl(), edgeUrl).since(before);
+                    LaneCounters counted = LaneCounters.read(ingestUrl, edgeUrl).since(before);
                     EphemeralBenchReport.OverloadStep step = new EphemeralBenchReport.OverloadStep(r, result, counted);
                     overload.add(step);
                     progress("     %,.0f events/s published, %,d of %,d receipts (%.2f%% lost): %,d datagrams unread by the edge, "
@@ -160,8 +146,6 @@ final class EphemeralBenchCommand implements Callable<Integer> {
                 }
                 return new EphemeralBenchReport.Figures(brokerWarmup, e2e, durableResult, ephemeralResult, overload, interference);
             }
-        } finally {
-            BenchBroker.deleteTree(edgeData);
         }
     }
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,17 +32,28 @@ final class HeraldCluster implements AutoCloseable {
 
     /** Starts ingest and the edges on {@code topic} (created with {@code partitions} partitions). */
     static HeraldCluster start(BenchBroker kafka, String topic, int partitions, int edges, String runId) throws IOException {
-        HeraldCluster cluster = new HeraldCluster(kafka.startIngest(topic, partitions));
+        return start(kafka, topic, partitions, edges, runId, Map.of());
+    }
+
+    /**
+     * Like {@link #start(BenchBroker, String, int, int, String)}, with {@code shared} settings given
+     * to ingest and to every edge alike (keys both know, such as the ephemeral lane's).
+     */
+    static HeraldCluster start(BenchBroker kafka, String topic, int partitions, int edges, String runId, Map<String, String> shared)
+            throws IOException {
+        HeraldCluster cluster = new HeraldCluster(kafka.startIngest(topic, partitions, shared));
         try {
             for (int i = 0; i < edges; i++) {
                 Path data = Files.createTempDirectory("herald-bench-edge-" + i);
                 cluster.dataDirs.add(data);
-                cluster.edges.add(EdgeProcess.start(Map.of(
+                Map<String, String> settings = new HashMap<>(shared);
+                settings.putAll(Map.of(
                         EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                         EdgeConfig.TOPIC, topic,
                         EdgeConfig.HTTP_PORT, "0",
                         EdgeConfig.EDGE_ID, "bench-" + runId + "-" + i,
-                        EdgeConfig.DATA_DIR, data.toString())));
+                        EdgeConfig.DATA_DIR, data.toString()));
+                cluster.edges.add(EdgeProcess.start(settings));
                 progress("edge %d (pid %d) at ws://127.0.0.1:%d/v1/ws", i, cluster.edges.get(i).handle().pid(),
                         cluster.edges.get(i).port());
             }
@@ -61,21 +73,26 @@ final class HeraldCluster implements AutoCloseable {
         return edges.size();
     }
 
+    /** Edge {@code i}'s process, for its memory and connection count. */
+    EdgeProcess edge(int i) {
+        return edges.get(i);
+    }
+
     /** Edge {@code i}'s WebSocket address. */
     InetSocketAddress edgeAddress(int i) {
         return new InetSocketAddress("127.0.0.1", edges.get(i).port());
     }
 
-    /** The edges' processes, for CPU accounting. */
-    List<ProcessHandle> edgeProcesses() {
-        return edges.stream().map(EdgeProcess::handle).toList();
+    /** Edge {@code i}'s {@code http://127.0.0.1:port}. */
+    String edgeUrl(int i) {
+        return "http://127.0.0.1:" + edges.get(i).port();
     }
 
     /** Connections the edges have closed as too slow (4008) so far, all edges together. */
     long slowConsumerCloses() throws IOException, InterruptedException {
         long closes = 0;
-        for (EdgeProcess e : edges) {
-            closes += (long) MetricsScrape.of("http://127.0.0.1:" + e.port()).get("herald_edge_slow_consumer_closes_total");
+        for (int i = 0; i < edges.size(); i++) {
+            closes += (long) MetricsScrape.of(edgeUrl(i)).get("herald_edge_slow_consumer_closes_total");
         }
         return closes;
     }

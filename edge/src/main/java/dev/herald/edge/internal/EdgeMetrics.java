@@ -45,12 +45,8 @@ public final class EdgeMetrics {
         deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
         ephemeralDeliveries = Counter.builder("herald.edge.ephemeral.deliveries").description("Ephemeral event frames queued to connections")
                 .register(registry);
-        ephemeralSkipsQueue = Counter.builder("herald.edge.ephemeral.skipped").tag("reason", "queue")
-                .description("Ephemeral event frames not queued to a connection: its queue over half full, or its I/O thread behind")
-                .register(registry);
-        ephemeralSkipsBacklog = Counter.builder("herald.edge.ephemeral.skipped").tag("reason", "backlog")
-                .description("Ephemeral event frames not queued to a connection: its queue over half full, or its I/O thread behind")
-                .register(registry);
+        ephemeralSkipsQueue = ephemeralSkips("queue", registry);
+        ephemeralSkipsBacklog = ephemeralSkips("backlog", registry);
         Gauge.builder("herald.edge.handoff.backlog", ioTasks, IoThreadTasks::handOffBacklog)
                 .description("Events handed to I/O threads and not yet offered to their connections").register(registry);
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
@@ -58,6 +54,12 @@ public final class EdgeMetrics {
                 .register(registry);
         resumesRecovered = Counter.builder("herald.edge.resumes").tag("result", "recovered").register(registry);
         resumesNotRecovered = Counter.builder("herald.edge.resumes").tag("result", "not_recovered").register(registry);
+    }
+
+    private static Counter ephemeralSkips(String reason, MeterRegistry registry) {
+        return Counter.builder("herald.edge.ephemeral.skipped").tag("reason", reason)
+                .description("Ephemeral event frames not queued to a connection: its queue over half full, or its I/O thread behind")
+                .register(registry);
     }
 
     void opened(EdgeConnection c) {

@@ -1,7 +1,9 @@
 package dev.herald.edge.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,10 +70,7 @@ class IoThreadTasksTest {
 
         release.countDown();
         pastTheBound.get(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ran.size() < IoThreadTasks.MAX_HANDOFFS + 1 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == IoThreadTasks.MAX_HANDOFFS + 1);
         assertThat(ran).containsExactlyElementsOf(IntStream.rangeClosed(0, IoThreadTasks.MAX_HANDOFFS).boxed().toList());
         assertThat(tasks.handOffBacklog()).isZero();
         assertThat(lane.tryHandOff(() -> { })).as("room again").isTrue();
