@@ -140,6 +140,17 @@ final class EdgeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the edge's JVM with SIGKILL, as a crash would (no shutdown hook, no final commit), and
+     * waits until it is gone. {@link #close} afterwards only cleans up.
+     */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the edge's JVM (pid " + process.pid() + ") outlived SIGKILL by " + STOP_TIMEOUT);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -2,7 +2,11 @@ package dev.herald.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,7 +19,12 @@ import org.HdrHistogram.Recorder;
  * {@link FanoutPublisher} writes ({@code {"t":<due nanos>,"n":<sequence>,…}}).
  *
  * <p>Every connection is expected to see every event published after it subscribed, once: a
- * number a connection has already seen is a <em>repeat</em>. Several publishers may be in flight
+ * number the connection's current socket has already brought is a <em>repeat</em>. A connection
+ * may get new sockets ({@link WsLoad#connect}): a number an earlier socket of the connection
+ * brought is a <em>redelivery</em>, which at-least-once delivery allows but an exact resume does
+ * not cause. With {@code resumable}, each connection's last position per channel is kept (from
+ * its event frames, or its first {@code subscribed} answer before any event), to subscribe anew
+ * with {@code since} ({@link #resumeFrom}); answers with {@code "recovered":false} are counted. Several publishers may be in flight
  * at once, so the log (and so each subscriber) may order neighbouring numbers differently from
  * their numbering; order on a connection is the edge tests' business, not this count's. Each
  * event's first receipt on any connection is also kept apart ({@link #takeFirstLatency}). Frames
@@ -28,10 +37,19 @@ final class FanoutReceipts implements WsLoad.Listener {
     private static final byte[] STAMP = "{\"t\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEQUENCE = ",\"n\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUBSCRIBED = "{\"op\":\"subscribed\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "{\"op\":\"event\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHANNEL = "\"channel\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] POSITION = "\"position\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_RECOVERED = "\"recovered\":false".getBytes(StandardCharsets.US_ASCII);
     /** Latencies above this (one minute) are recorded as this. */
     private static final long MAX_LATENCY_NS = 60_000_000_000L;
 
+    /** Per connection, the numbers any of its sockets brought. */
     private final BitSet[] seen;
+    /** Per connection, the numbers its current socket brought. */
+    private final BitSet[] seenBySocket;
+    /** Per connection, channel to last position; {@code null} unless resumable. */
+    private final List<Map<String, String>> positions;
     /** Events numbered from here on are left out of {@link #takeFirstLatency} (a run publishes far fewer). */
     static final int FIRST_RECEIPTS_TRACKED = 1 << 21;
 
@@ -43,14 +61,48 @@ final class FanoutReceipts implements WsLoad.Listener {
     private final AtomicIntegerArray subscribedBy;
     private final LongAdder received = new LongAdder();
     private final LongAdder repeats = new LongAdder();
+    private final LongAdder redeliveries = new LongAdder();
+    private final LongAdder fresh = new LongAdder();
+    private final LongAdder notRecovered = new LongAdder();
 
     /** @param connections the most connections the load will open */
     FanoutReceipts(int connections) {
+        this(connections, false);
+    }
+
+    /**
+     * @param connections the most connections the load will open
+     * @param resumable   whether to keep each connection's positions, for {@link #resumeFrom}
+     */
+    FanoutReceipts(int connections, boolean resumable) {
         subscribedBy = new AtomicIntegerArray(connections);
         seen = new BitSet[connections];
+        seenBySocket = new BitSet[connections];
         for (int i = 0; i < connections; i++) {
             seen[i] = new BitSet();
+            seenBySocket[i] = seen[i];
         }
+        positions = resumable ? new ArrayList<>(connections) : null;
+        for (int i = 0; resumable && i < connections; i++) {
+            positions.add(new HashMap<>());
+        }
+    }
+
+    @Override
+    public void onOpen(int connection) {
+        if (seenBySocket[connection] == seen[connection] && seen[connection].isEmpty()) {
+            return; // the first socket: both sets are one until it brings something
+        }
+        seenBySocket[connection] = new BitSet();
+    }
+
+    /**
+     * The position {@code connection} should resume {@code channel} from, or {@code null} if it
+     * has none yet (or positions are not kept). Call on the connection's thread (as the load's
+     * first-frames function is).
+     */
+    String resumeFrom(int connection, String channel) {
+        return positions == null ? null : positions.get(connection).get(channel);
     }
 
     @Override
@@ -60,8 +112,26 @@ final class FanoutReceipts implements WsLoad.Listener {
             if (startsWith(payload, SUBSCRIBED)) {
                 subscribed.increment();
                 subscribedBy.incrementAndGet(connection);
+                if (indexOf(payload, NOT_RECOVERED, 0) >= 0) {
+                    notRecovered.increment();
+                }
+                if (positions != null) {
+                    // a live subscribe's "now": where to resume if no event comes before the socket ends
+                    String channel = field(payload, CHANNEL, 0);
+                    String position = field(payload, POSITION, 0);
+                    if (channel != null && position != null) {
+                        positions.get(connection).putIfAbsent(channel, position);
+                    }
+                }
             }
             return;
+        }
+        if (positions != null && startsWith(payload, EVENT)) {
+            String channel = field(payload, CHANNEL, 0);
+            String position = field(payload, POSITION, 0);
+            if (channel != null && position != null) {
+                positions.get(connection).put(channel, position);
+            }
         }
         int n = indexOf(payload, SEQUENCE, t);
         if (n < 0) {
@@ -76,12 +146,21 @@ final class FanoutReceipts implements WsLoad.Listener {
             firstLatency.recordValue(took);
         }
         received.increment();
-        BitSet got = seen[connection];
-        if (got.get((int) sequence)) {
+        BitSet bySocket = seenBySocket[connection];
+        if (bySocket.get(s)) {
             repeats.increment();
-        } else {
-            got.set((int) sequence);
+            return;
         }
+        bySocket.set(s);
+        BitSet got = seen[connection];
+        if (got != bySocket) {
+            if (got.get(s)) {
+                redeliveries.increment();
+                return;
+            }
+            got.set(s);
+        }
+        fresh.increment();
     }
 
     /** {@code subscribed} answers received so far. */
@@ -107,9 +186,24 @@ final class FanoutReceipts implements WsLoad.Listener {
         return received.sum();
     }
 
-    /** Events a connection received again (at or below a number it had already seen). */
+    /** Events a socket brought again (a number the same socket had already brought). */
     long repeats() {
         return repeats.sum();
+    }
+
+    /** Events a connection's socket brought that an earlier socket of the same connection had brought. */
+    long redeliveries() {
+        return redeliveries.sum();
+    }
+
+    /** Events a connection received for the first time, over all connections. */
+    long fresh() {
+        return fresh.sum();
+    }
+
+    /** {@code subscribed} answers with {@code "recovered":false}: resumes refused, each with a reason. */
+    long notRecovered() {
+        return notRecovered.sum();
     }
 
     /** The latencies recorded since the previous call (or since the start), which this call forgets. */
@@ -136,6 +230,22 @@ final class FanoutReceipts implements WsLoad.Listener {
             }
         }
         return true;
+    }
+
+    /** The string value after {@code key} (which ends with its opening quote), or {@code null}; no escapes expected. */
+    private static String field(ByteBuffer b, byte[] key, int from) {
+        int at = indexOf(b, key, from);
+        if (at < 0) {
+            return null;
+        }
+        int start = at + key.length;
+        int end = start;
+        while (end < b.limit() && b.get(end) != '"') {
+            end++;
+        }
+        byte[] value = new byte[end - start];
+        b.get(start, value);
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     private static int indexOf(ByteBuffer b, byte[] what, int from) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.herald.edge.EdgeConfig;
 import dev.herald.ingest.IngestServer;
@@ -18,12 +19,14 @@ import dev.herald.ingest.IngestServer;
  * Herald as a scenario runs it: ingest in the benchmark's JVM and {@code edges} edges, each in a
  * JVM of its own ({@link EdgeProcess}) with its own data folder and edge id, on one topic of the
  * given Kafka. Everything listens on 127.0.0.1. Closing stops the edges and ingest and deletes the
- * data folders. Not thread-safe.
+ * data folders. Not thread-safe, except that an edge's address may be read while
+ * {@link #crashAndRestart} runs.
  */
 final class HeraldCluster implements AutoCloseable {
 
     private final IngestServer ingest;
-    private final List<EdgeProcess> edges = new ArrayList<>();
+    private final List<EdgeProcess> edges = new CopyOnWriteArrayList<>();
+    private final List<Map<String, String>> edgeSettings = new ArrayList<>();
     private final List<Path> dataDirs = new ArrayList<>();
 
     private HeraldCluster(IngestServer ingest) {
@@ -53,6 +56,7 @@ final class HeraldCluster implements AutoCloseable {
                         EdgeConfig.HTTP_PORT, "0",
                         EdgeConfig.EDGE_ID, "bench-" + runId + "-" + i,
                         EdgeConfig.DATA_DIR, data.toString()));
+                cluster.edgeSettings.add(settings);
                 cluster.edges.add(EdgeProcess.start(settings));
                 progress("edge %d (pid %d) at ws://127.0.0.1:%d/v1/ws", i, cluster.edges.get(i).handle().pid(),
                         cluster.edges.get(i).port());
@@ -86,6 +90,23 @@ final class HeraldCluster implements AutoCloseable {
     /** Edge {@code i}'s {@code http://127.0.0.1:port}. */
     String edgeUrl(int i) {
         return "http://127.0.0.1:" + edges.get(i).port();
+    }
+
+    /**
+     * Kills edge {@code i} with SIGKILL and starts it again on the same port, data folder and edge
+     * id, waiting {@code downMillis} between: a crash and a restart. Returns once it listens again.
+     */
+    void crashAndRestart(int i, long downMillis) throws InterruptedException {
+        EdgeProcess edge = edges.get(i);
+        edge.kill();
+        progress("edge %d (pid %d) killed with SIGKILL", i, edge.handle().pid());
+        edge.close();
+        Thread.sleep(downMillis);
+        Map<String, String> settings = new HashMap<>(edgeSettings.get(i));
+        settings.put(EdgeConfig.HTTP_PORT, Integer.toString(edge.port()));
+        EdgeProcess restarted = EdgeProcess.start(settings);
+        edges.set(i, restarted);
+        progress("edge %d restarted (pid %d) on port %d", i, restarted.handle().pid(), restarted.port());
     }
 
     /** Connections the edges have closed as too slow (4008) so far, all edges together. */

@@ -68,6 +68,11 @@ abstract class ScenarioCommand implements Callable<Integer> {
     /** The scenario's sizes when no option overrides them. */
     abstract ScenarioSettings defaults();
 
+    /** What disturbs the measurement; nothing unless the scenario says otherwise. */
+    Disturbance disturbance() {
+        return Disturbance.none();
+    }
+
     /** The defaults with the options given applied. */
     ScenarioSettings settings() {
         ScenarioSettings d = defaults();
@@ -91,7 +96,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
         BenchRun run;
         try (BenchBroker kafka = options.openBroker();
              HeraldCluster cluster = HeraldCluster.start(kafka, "bench.scenario." + runId, PARTITIONS, s.edges(), runId);
-             ScenarioLoad load = ScenarioLoad.open(s, cluster)) {
+             ScenarioLoad load = ScenarioLoad.open(s, disturbance(), cluster)) {
             result = load.run();
             run = options.run(machine, date, kafka);
         }

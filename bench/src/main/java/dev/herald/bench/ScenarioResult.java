@@ -25,10 +25,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param latency         publish-to-receipt latency of every receipt, from the event's due time
  * @param bytesRead       bytes the subscribers read from the edges meanwhile (frames and their headers)
  * @param slowConsumerCloses connections the edges closed as too slow (4008) meanwhile
+ * @param resumes         how subscribers came back from the run's disturbance
  */
 record ScenarioResult(ScenarioSettings settings, int connected, long published, long failed, long expected, long delivered,
                       long duplicates, long receipts, double seconds, LatencySummary latency, long bytesRead,
-                      long slowConsumerCloses) {
+                      long slowConsumerCloses, Resumes resumes) {
+
+    /**
+     * Subscribers coming back from a disturbance.
+     *
+     * @param disturbance  what disturbed the run
+     * @param reconnects   new sockets subscribers opened after theirs ended or was dropped
+     * @param redeliveries events a new socket brought that an earlier socket of the subscriber had
+     *                     brought (at-least-once allows them; an exact resume has none)
+     * @param notRecovered resumes the edges refused ({@code "recovered":false})
+     */
+    record Resumes(Disturbance.Kind disturbance, long reconnects, long redeliveries, long notRecovered) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,6 +95,10 @@ record ScenarioResult(ScenarioSettings settings, int connected, long published, 
         m.put("overhead_ratio", overheadRatio());
         m.put("edge_egress_bytes_per_sec", egressBytesPerSec());
         m.put("slow_consumer_closes", slowConsumerCloses);
+        m.put("disturbance", resumes.disturbance().name().toLowerCase(Locale.ROOT));
+        m.put("reconnects", resumes.reconnects());
+        m.put("redeliveries", resumes.redeliveries());
+        m.put("not_recovered", resumes.notRecovered());
         return JSON.valueToTree(m);
     }
 
@@ -103,6 +120,10 @@ record ScenarioResult(ScenarioSettings settings, int connected, long published, 
         row(t, "overhead_ratio", fmt(overheadRatio()));
         row(t, "edge_egress_bytes_per_sec", num(egressBytesPerSec()));
         row(t, "slow_consumer_closes", num(slowConsumerCloses));
+        if (resumes.disturbance() != Disturbance.Kind.NONE) {
+            row(t, "reconnects (resumes refused)", num(resumes.reconnects()) + " (" + num(resumes.notRecovered()) + ")");
+            row(t, "redeliveries (on a later socket)", num(resumes.redeliveries()));
+        }
         return t.toString();
     }
 

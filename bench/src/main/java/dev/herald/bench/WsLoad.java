@@ -11,11 +11,16 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -25,16 +30,34 @@ import java.util.function.IntFunction;
  *
  * <p>Each connection does the HTTP upgrade, sends its first text frames (its subscribes), then
  * reads the server's frames and hands each complete text frame to the {@link Listener} with the
- * time it was read. Connections may go to different servers ({@link #open(int, long, IntFunction)}). Pings are answered with pongs, so the edge does not take a connection for dead. It does
+ * time it was read. Connections may go to different servers ({@link #open(int, long, IntFunction)}).
+ * A connection number names a subscriber rather than one socket: {@link #drop} ends its socket as
+ * a client that vanishes would, and {@link #connect} gives it a new one (to any server), whose
+ * first frames are asked for anew (e.g. subscribes that resume from the last positions seen).
+ * Pings are answered with pongs, so the edge does not take a connection for dead. It does
  * not check {@code Sec-WebSocket-Accept}, and expects unfragmented server frames (the edge sends
  * each message as one frame). Traffic goes only to the address given, which benchmarks keep on
  * loopback.
  */
 final class WsLoad implements AutoCloseable {
 
-    /** Receives every text frame. Called on the load's threads; must be quick and thread-safe. */
+    /**
+     * Receives every text frame, and hears of each socket's start and end. Called on the load's
+     * threads, a connection number always on the same thread; must be quick and thread-safe.
+     */
     interface Listener {
         void onText(int connection, ByteBuffer payload, long receivedNanos);
+
+        /** A new socket of {@code connection} is upgraded; called before its first frames are asked for. */
+        default void onOpen(int connection) {
+        }
+
+        /**
+         * The socket of {@code connection} ended without being asked to: the server closed it, or
+         * it failed (also a connect that was refused). Not called for {@link #drop} or {@link #close}.
+         */
+        default void onEnded(int connection) {
+        }
     }
 
     /**
@@ -48,6 +71,7 @@ final class WsLoad implements AutoCloseable {
     private final IntFunction<List<String>> firstFrames;
     private final Listener listener;
     private final List<Loop> loops = new ArrayList<>();
+    /** Connections whose first socket is upgraded. */
     private final AtomicInteger upgraded = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final LongAdder bytesRead = new LongAdder();
@@ -90,12 +114,8 @@ final class WsLoad implements AutoCloseable {
         int first = connections();
         for (int i = 0; i < count; i++) {
             int id = first + i;
-            InetSocketAddress target = targetOf.apply(id);
-            SocketChannel ch = SocketChannel.open();
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.connect(target);
-            loops.get(id % loops.size()).add(new Conn(id, ch, target));
+            loops.get(id % loops.size()).opened++;
+            connect(id, targetOf.apply(id));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (upgraded.get() < first + count && System.nanoTime() < deadline) {
@@ -109,12 +129,30 @@ final class WsLoad implements AutoCloseable {
         return loops.stream().mapToInt(l -> l.opened).sum();
     }
 
+    /**
+     * Gives connection {@code id} (one {@link #open} numbered) a new socket to {@code target},
+     * ending the one it has, if any, as {@link #drop} does. Returns at once; the socket connects
+     * and upgrades on the connection's thread, and if it fails the listener hears
+     * {@link Listener#onEnded}.
+     */
+    void connect(int id, InetSocketAddress target) {
+        loops.get(id % loops.size()).act(loop -> loop.connect(id, target));
+    }
+
+    /**
+     * Ends connection {@code id}'s socket from the client's side without a closing handshake, as
+     * a device that loses its network does; the listener hears nothing of it. Returns at once.
+     */
+    void drop(int id) {
+        loops.get(id % loops.size()).act(loop -> loop.drop(id));
+    }
+
     /** Bytes read from the servers after the upgrades, frame headers included: what the servers wrote to the load. */
     long bytesRead() {
         return bytesRead.sum();
     }
 
-    /** Connections that ended (closed by the edge, or failed). */
+    /** Sockets that ended without being asked to (closed by the server, or failed). */
     int closed() {
         return closed.get();
     }
@@ -126,17 +164,19 @@ final class WsLoad implements AutoCloseable {
         }
     }
 
-    /** One connection's state; touched only by its loop's thread after it is added. */
+    /** One socket's state; touched only by its loop's thread. */
     private final class Conn {
         final int id;
+        final boolean first;
         final SocketChannel channel;
         final InetSocketAddress target;
         final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
         ByteBuffer out;
         boolean open;
 
-        Conn(int id, SocketChannel channel, InetSocketAddress target) {
+        Conn(int id, boolean first, SocketChannel channel, InetSocketAddress target) {
             this.id = id;
+            this.first = first;
             this.channel = channel;
             this.target = target;
         }
@@ -145,18 +185,52 @@ final class WsLoad implements AutoCloseable {
     /** A selector and the connections it serves. */
     private final class Loop implements Runnable {
         private final Selector selector;
-        private final List<Conn> pending = new ArrayList<>();
+        private final Queue<Consumer<Loop>> actions = new ConcurrentLinkedQueue<>();
+        /** Each connection's current socket, by connection number. */
+        private final Map<Integer, SelectionKey> current = new HashMap<>();
         private volatile boolean running = true;
+        /** Written only by the thread that calls {@link WsLoad#open}. */
         private volatile int opened;
 
         Loop(Selector selector) {
             this.selector = selector;
         }
 
-        synchronized void add(Conn c) {
-            pending.add(c);
-            opened++;
+        /** Runs {@code action} on this loop's thread, soon. */
+        void act(Consumer<Loop> action) {
+            actions.add(action);
             selector.wakeup();
+        }
+
+        private void connect(int id, InetSocketAddress target) {
+            boolean first = !current.containsKey(id);
+            drop(id);
+            try {
+                SocketChannel ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Conn c = new Conn(id, first, ch, target);
+                SelectionKey key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+                current.put(id, key);
+                if (ch.connect(target)) {
+                    sendUpgrade(key, c);
+                }
+            } catch (IOException e) {
+                closed.incrementAndGet();
+                listener.onEnded(id);
+            }
+        }
+
+        private void drop(int id) {
+            SelectionKey key = current.get(id);
+            if (key != null && key.isValid()) {
+                key.cancel();
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // it is going anyway
+                }
+            }
         }
 
         void stop() {
@@ -177,7 +251,9 @@ final class WsLoad implements AutoCloseable {
                             end(key, c);
                         }
                     }, 100);
-                    registerPending();
+                    for (Consumer<Loop> action; (action = actions.poll()) != null; ) {
+                        action.accept(this);
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -197,22 +273,10 @@ final class WsLoad implements AutoCloseable {
             }
         }
 
-        private synchronized void registerPending() throws IOException {
-            for (Conn c : pending) {
-                c.channel.register(selector, SelectionKey.OP_CONNECT, c);
-            }
-            pending.clear();
-        }
-
         private void handle(SelectionKey key, Conn c) throws IOException {
             if (key.isConnectable()) {
                 c.channel.finishConnect();
-                byte[] nonce = new byte[16];
-                ThreadLocalRandom.current().nextBytes(nonce);
-                String request = "GET " + path + " HTTP/1.1\r\nHost: " + c.target.getHostString() + ":" + c.target.getPort()
-                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                        + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-                write(key, c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+                sendUpgrade(key, c);
                 return;
             }
             if (key.isWritable()) {
@@ -237,6 +301,15 @@ final class WsLoad implements AutoCloseable {
             }
         }
 
+        private void sendUpgrade(SelectionKey key, Conn c) throws IOException {
+            byte[] nonce = new byte[16];
+            ThreadLocalRandom.current().nextBytes(nonce);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + c.target.getHostString() + ":" + c.target.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                    + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            write(key, c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        }
+
         /** Reads the upgrade answer; true once it is complete and the first frame is sent. */
         private boolean upgrade(SelectionKey key, Conn c) throws IOException {
             ByteBuffer in = c.in;
@@ -249,8 +322,11 @@ final class WsLoad implements AutoCloseable {
                         throw new IOException("upgrade refused: " + new String(head, StandardCharsets.US_ASCII));
                     }
                     c.open = true;
-                    upgraded.incrementAndGet();
+                    if (c.first) {
+                        upgraded.incrementAndGet();
+                    }
                     bytesRead.add(in.remaining()); // frames that came with the upgrade answer
+                    listener.onOpen(c.id);
                     for (String frame : firstFrames.apply(c.id)) {
                         write(key, c, clientFrame(0x1, frame.getBytes(StandardCharsets.UTF_8)));
                     }
@@ -327,6 +403,7 @@ final class WsLoad implements AutoCloseable {
                 // it is going anyway
             }
             closed.incrementAndGet();
+            listener.onEnded(c.id);
         }
     }
 
