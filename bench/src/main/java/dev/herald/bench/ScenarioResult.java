@@ -35,7 +35,7 @@ record ScenarioResult(ScenarioSettings settings, int connected, long published, 
      * Subscribers coming back from a disturbance.
      *
      * @param disturbance  what disturbed the run
-     * @param reconnects   new sockets subscribers opened after theirs ended or was dropped
+     * @param reconnects   sockets subscribers opened anew after theirs ended or was dropped, refused attempts included
      * @param redeliveries events a new socket brought that an earlier socket of the subscriber had
      *                     brought (at-least-once allows them; an exact resume has none)
      * @param notRecovered resumes the edges refused ({@code "recovered":false})
