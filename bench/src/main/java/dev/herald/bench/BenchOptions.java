@@ -40,6 +40,11 @@ final class BenchOptions {
         return new BenchRun(machine, date, BenchMain.commandLine(command), AppInfoParser.getVersion(), kafka.description());
     }
 
+    /** This run on this machine, started at {@code date}, which used no Kafka ({@code why}). */
+    BenchRun run(MachineInfo machine, Instant date, String why) {
+        return new BenchRun(machine, date, BenchMain.commandLine(command), AppInfoParser.getVersion(), why);
+    }
+
     /** Prints the report's console form and, with {@code --out}, writes its section of that file. */
     void publish(String section, String console, String markdown) throws IOException {
         System.out.println();

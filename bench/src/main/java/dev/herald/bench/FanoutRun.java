@@ -65,7 +65,7 @@ final class FanoutRun implements AutoCloseable {
                           FanoutPublisher.Durability durability) throws IOException, InterruptedException {
         FanoutReceipts receipts = new FanoutReceipts(subscribers);
         String subscribe = "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}";
-        WsLoad load = new WsLoad(edge, "/v1/ws", LOAD_THREADS, i -> List.of(subscribe), receipts);
+        WsLoad load = new WsLoad(edge, WsDialect.HERALD, LOAD_THREADS, i -> List.of(subscribe), receipts);
         try {
             for (int opened = 0; opened < subscribers; opened += OPEN_STEP) {
                 int step = Math.min(OPEN_STEP, subscribers - opened);

@@ -22,7 +22,7 @@ import dev.herald.ingest.IngestServer;
  * data folders. Not thread-safe, except that an edge's address may be read while
  * {@link #crashAndRestart} runs.
  */
-final class HeraldCluster implements AutoCloseable {
+final class HeraldCluster implements ScenarioTarget {
 
     private final IngestServer ingest;
     private final List<EdgeProcess> edges = new CopyOnWriteArrayList<>();
@@ -69,12 +69,42 @@ final class HeraldCluster implements AutoCloseable {
         return cluster;
     }
 
+    @Override
+    public String name() {
+        return "herald";
+    }
+
     String ingestUrl() {
         return ingest.baseUrl();
     }
 
+    @Override
+    public String publishUrl() {
+        return ingestUrl();
+    }
+
     int edges() {
         return edges.size();
+    }
+
+    @Override
+    public int servers() {
+        return edges();
+    }
+
+    @Override
+    public InetSocketAddress serverAddress(int i) {
+        return edgeAddress(i);
+    }
+
+    @Override
+    public WsDialect dialect() {
+        return WsDialect.HERALD;
+    }
+
+    @Override
+    public boolean resumes() {
+        return true;
     }
 
     /** Edge {@code i}'s process, for its memory and connection count. */
@@ -96,7 +126,8 @@ final class HeraldCluster implements AutoCloseable {
      * Kills edge {@code i} with SIGKILL and starts it again on the same port, data folder and edge
      * id, waiting {@code downMillis} between: a crash and a restart. Returns once it listens again.
      */
-    void crashAndRestart(int i, long downMillis) throws InterruptedException {
+    @Override
+    public void crashAndRestart(int i, long downMillis) throws InterruptedException {
         EdgeProcess edge = edges.get(i);
         edge.kill();
         progress("edge %d (pid %d) killed with SIGKILL", i, edge.handle().pid());
@@ -110,7 +141,8 @@ final class HeraldCluster implements AutoCloseable {
     }
 
     /** Connections the edges have closed as too slow (4008) so far, all edges together. */
-    long slowConsumerCloses() throws IOException, InterruptedException {
+    @Override
+    public long slowConsumerCloses() throws IOException, InterruptedException {
         long closes = 0;
         for (int i = 0; i < edges.size(); i++) {
             closes += (long) MetricsScrape.of(edgeUrl(i)).get("herald_edge_slow_consumer_closes_total");

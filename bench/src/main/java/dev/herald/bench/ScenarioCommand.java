@@ -13,12 +13,16 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * A workload scenario ({@code bench fanout}, {@code channels}, {@code seed}): Herald (ingest and
- * {@code --edges} edges on an embedded broker, or on {@code --bootstrap-servers}), real WebSocket
+ * A workload scenario ({@code bench fanout}, {@code channels}, {@code seed}, {@code churn},
+ * {@code restart}): Herald (ingest and {@code --edges} edges on an embedded broker, or on
+ * {@code --bootstrap-servers}) or a peer ({@code --target}, {@link PeerServers}), real WebSocket
  * subscribers over loopback, a publisher at a set rate ({@link ScenarioLoad}). Prints a table;
  * {@code --json FILE} writes the result ({@link ScenarioResult#json}); each {@code --assert}
  * bound ({@link BenchAssertion}) is checked against it, and the exit code is 1 if one fails.
@@ -54,6 +58,16 @@ abstract class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--edges", paramLabel = "N", description = "Edges, each in a JVM of its own; subscribers spread over them.")
     private Integer edges;
 
+    @Option(names = "--target", paramLabel = "T", defaultValue = "herald",
+            description = "What to drive: herald, or a peer: ws (a plain Node ws broadcast server) or socket.io (Socket.IO "
+                    + "with its Redis Streams adapter, --edges processes on one Redis); peers come from "
+                    + "`bash bench/peers/install.sh` (default: ${DEFAULT-VALUE}).")
+    private String target;
+
+    @Option(names = "--peers-dir", paramLabel = "DIR", defaultValue = "bench/peers",
+            description = "Where the peers are installed (default: ${DEFAULT-VALUE}).")
+    private Path peersDir;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     private Path json;
 
@@ -64,6 +78,9 @@ abstract class ScenarioCommand implements Callable<Integer> {
 
     @Mixin
     private BenchOptions options;
+
+    @Spec
+    private CommandSpec spec;
 
     /** The scenario's sizes when no option overrides them. */
     abstract ScenarioSettings defaults();
@@ -94,14 +111,16 @@ abstract class ScenarioCommand implements Callable<Integer> {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         ScenarioResult result;
         BenchRun run;
-        try (BenchBroker kafka = options.openBroker();
-             HeraldCluster cluster = HeraldCluster.start(kafka, "bench.scenario." + runId, PARTITIONS, s.edges(), runId);
-             ScenarioLoad load = ScenarioLoad.open(s, disturbance(), cluster)) {
+        boolean herald = target.equals("herald");
+        try (BenchBroker kafka = herald ? options.openBroker() : null;
+             ScenarioTarget system = herald ? HeraldCluster.start(kafka, "bench.scenario." + runId, PARTITIONS, s.edges(), runId)
+                     : peer(s);
+             ScenarioLoad load = ScenarioLoad.open(s, disturbance(), system)) {
             result = load.run();
-            run = options.run(machine, date, kafka);
+            run = herald ? options.run(machine, date, kafka) : options.run(machine, date, "not used (peer " + target + ")");
         }
         JsonNode document = result.json();
-        options.publish("scenario " + s.scenario(), result.table(), markdown(run, result));
+        options.publish("scenario " + s.scenario() + (herald ? "" : " (" + target + ")"), result.table(), markdown(run, result));
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null) {
@@ -119,7 +138,27 @@ abstract class ScenarioCommand implements Callable<Integer> {
         return allHold ? 0 : 1;
     }
 
+    /** The peer {@code --target} names, with {@code --edges} servers where it can have several. */
+    private ScenarioTarget peer(ScenarioSettings s) {
+        if (disturbance().kind() != Disturbance.Kind.NONE) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target " + target + ": the " + s.scenario()
+                    + " scenario resumes from Herald's positions, which peers do not have");
+        }
+        return switch (target) {
+            case "ws" -> {
+                if (s.edges() != 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--target ws runs one process (it cannot share a channel between processes): --edges must be 1");
+                }
+                yield PeerServers.ws(peersDir);
+            }
+            case "socket.io" -> PeerServers.socketIo(peersDir, s.edges());
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--target must be herald, ws or socket.io, not " + target);
+        };
+    }
+
     private static String markdown(BenchRun run, ScenarioResult result) {
-        return "## Scenario `" + result.settings().scenario() + "`\n\n" + run.runTable() + "\n" + result.table();
+        return "## Scenario `" + result.settings().scenario() + "`" + "\n\n" + run.runTable() + "\n" + result.table();
     }
 }

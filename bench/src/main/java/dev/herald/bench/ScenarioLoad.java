@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A scenario's clients: {@code subscribers} WebSocket connections spread over the cluster's edges
- * ({@link WsLoad}, each subscribed to its channels), and {@link #PUBLISHERS} publishers sending
- * numbered, timestamped events through ingest at a fixed rate, event {@code n} to channel
- * {@code n % channels}.
+ * A scenario's clients: {@code subscribers} WebSocket connections spread over the target's servers
+ * (Herald's edges, or a peer's; {@link WsLoad}, each subscribed to its channels), and
+ * {@link #PUBLISHERS} publishers sending numbered, timestamped events through the target's publish
+ * endpoint at a fixed rate, event {@code n} to channel {@code n % channels}.
  *
  * <p>A run ({@link #run}) publishes for the warm-up and then for the measurement, waits until
  * every connected subscriber has every accepted event of its channels (or until nothing has
@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * edge is killed and restarted a third of the way in), and a subscriber whose socket ends
  * reconnects to the next edge (after {@link #FIRST_BACKOFF_MS}, doubling up to
  * {@link #MAX_BACKOFF_MS} while it fails) and subscribes to each channel with {@code since} its
- * last position. Bounded in count and time; traffic only to the cluster's loopback addresses.
+ * last position. Bounded in count and time; traffic only to the target's loopback addresses.
  * Not thread-safe.
  */
 final class ScenarioLoad implements AutoCloseable {
@@ -53,7 +53,7 @@ final class ScenarioLoad implements AutoCloseable {
 
     private final ScenarioSettings settings;
     private final Disturbance disturbance;
-    private final HeraldCluster cluster;
+    private final ScenarioTarget target;
     private final FanoutReceipts receipts;
     private final WsLoad load;
     private final List<FanoutPublisher> publishers = new ArrayList<>();
@@ -71,27 +71,27 @@ final class ScenarioLoad implements AutoCloseable {
         return t;
     });
 
-    private ScenarioLoad(ScenarioSettings settings, Disturbance disturbance, HeraldCluster cluster) throws IOException {
+    private ScenarioLoad(ScenarioSettings settings, Disturbance disturbance, ScenarioTarget target) throws IOException {
         this.settings = settings;
         this.disturbance = disturbance;
-        this.cluster = cluster;
-        this.receipts = new FanoutReceipts(settings.subscribers(), disturbance.resumes());
+        this.target = target;
+        this.receipts = new FanoutReceipts(settings.subscribers(), disturbance.resumes() && target.resumes());
         this.edgeOf = new AtomicIntegerArray(settings.subscribers());
         this.online = new AtomicIntegerArray(settings.subscribers());
         this.failures = new AtomicIntegerArray(settings.subscribers());
-        this.load = new WsLoad(cluster.edgeAddress(0), "/v1/ws", LOAD_THREADS, this::subscribes, new Listener());
+        this.load = new WsLoad(target.serverAddress(0), target.dialect(), LOAD_THREADS, this::subscribes, new Listener());
     }
 
     /** Connects and subscribes every subscriber, and opens the publishers. */
-    static ScenarioLoad open(ScenarioSettings settings, Disturbance disturbance, HeraldCluster cluster)
+    static ScenarioLoad open(ScenarioSettings settings, Disturbance disturbance, ScenarioTarget target)
             throws IOException, InterruptedException {
-        ScenarioLoad s = new ScenarioLoad(settings, disturbance, cluster);
+        ScenarioLoad s = new ScenarioLoad(settings, disturbance, target);
         try {
             for (int opened = 0; opened < settings.subscribers(); opened += OPEN_STEP) {
                 int step = Math.min(OPEN_STEP, settings.subscribers() - opened);
                 s.load.open(step, OPEN_TIMEOUT_MS, id -> {
-                    s.edgeOf.set(id, id % cluster.edges());
-                    return cluster.edgeAddress(id % cluster.edges());
+                    s.edgeOf.set(id, id % target.servers());
+                    return target.serverAddress(id % target.servers());
                 });
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPEN_TIMEOUT_MS);
@@ -101,7 +101,7 @@ final class ScenarioLoad implements AutoCloseable {
             }
             progress("%,d of %,d subscribers connected and subscribed", s.connected(), settings.subscribers());
             for (int i = 0; i < PUBLISHERS; i++) {
-                s.publishers.add(new FanoutPublisher(cluster.ingestUrl(), ScenarioSettings.channelName(0), settings.payloadBytes(),
+                s.publishers.add(new FanoutPublisher(target.publishUrl(), ScenarioSettings.channelName(0), settings.payloadBytes(),
                         FanoutPublisher.Durability.DURABLE));
             }
             return s;
@@ -116,9 +116,7 @@ final class ScenarioLoad implements AutoCloseable {
         List<String> frames = new ArrayList<>();
         for (int j = 0; j < settings.channelsPerSubscriber(); j++) {
             String channel = ScenarioSettings.channelName(settings.channelOf(subscriber, j));
-            String since = receipts.resumeFrom(subscriber, channel);
-            frames.add("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\""
-                    + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}");
+            frames.add(target.dialect().subscribe(channel, receipts.resumeFrom(subscriber, channel)));
         }
         return frames;
     }
@@ -151,10 +149,10 @@ final class ScenarioLoad implements AutoCloseable {
     private void reconnectLater(int subscriber, long delayMs) {
         try {
             timer.schedule(() -> {
-                int edge = (edgeOf.get(subscriber) + 1) % cluster.edges();
+                int edge = (edgeOf.get(subscriber) + 1) % target.servers();
                 edgeOf.set(subscriber, edge);
                 reconnects.incrementAndGet();
-                load.connect(subscriber, cluster.edgeAddress(edge));
+                load.connect(subscriber, target.serverAddress(edge));
             }, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the load is closing
@@ -181,7 +179,7 @@ final class ScenarioLoad implements AutoCloseable {
             case CHURN -> timer.scheduleAtFixedRate(this::churnOne, 0, Math.max(1, (long) (1e9 / disturbance.churnPerSecond())),
                     TimeUnit.NANOSECONDS);
             case RESTART -> timer.schedule(() -> {
-                cluster.crashAndRestart(0, disturbance.downMillis());
+                target.crashAndRestart(0, disturbance.downMillis());
                 return null;
             }, settings.seconds() * 1000L / 3, TimeUnit.MILLISECONDS);
         };
@@ -222,7 +220,7 @@ final class ScenarioLoad implements AutoCloseable {
             progress("%s: warm-up at %,d events/s for %d s (not counted)", settings.scenario(), settings.rate(), settings.warmupSeconds());
             publishAtRate(settings.warmupSeconds(), new AtomicLongArray(settings.channels()));
         }
-        long slowBefore = cluster.slowConsumerCloses();
+        long slowBefore = target.slowConsumerCloses();
         receipts.takeLatency();
         long firstSequence = next.get();
         long receivedBefore = receipts.received();
@@ -238,7 +236,7 @@ final class ScenarioLoad implements AutoCloseable {
         }
         AtomicLongArray accepted = new AtomicLongArray(settings.channels());
         progress("%s: %,d events/s for %d s to %,d channels, %,d subscribers on %d edges", settings.scenario(), settings.rate(),
-                settings.seconds(), settings.channels(), settings.subscribers(), cluster.edges());
+                settings.seconds(), settings.channels(), settings.subscribers(), target.servers());
         long start = System.nanoTime();
         Future<?> disturbing = disturb();
         publishAtRate(settings.seconds(), accepted);
@@ -281,9 +279,9 @@ final class ScenarioLoad implements AutoCloseable {
         long receiptsAll = receipts.received() - receivedBefore;
         ScenarioResult.Resumes resumes = new ScenarioResult.Resumes(disturbance.kind(), reconnects.get() - reconnectsBefore,
                 receipts.redeliveries() - redeliveriesBefore, receipts.notRecovered() - notRecoveredBefore);
-        return new ScenarioResult(settings, connected, published, lastSequence - firstSequence - published, expected, delivered,
+        return new ScenarioResult(target.name(), settings, connected, published, lastSequence - firstSequence - published, expected, delivered,
                 receipts.repeats() - repeatsBefore, receiptsAll, seconds, LatencySummary.of(receipts.takeLatency()),
-                load.bytesRead() - bytesBefore, cluster.slowConsumerCloses() - slowBefore, resumes);
+                load.bytesRead() - bytesBefore, target.slowConsumerCloses() - slowBefore, resumes);
     }
 
     /**

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * What one scenario run measured, as the console's table and as the {@code --json} document.
  *
+ * @param target          what was driven: {@code herald}, {@code ws} or {@code socket.io}
  * @param settings        the run's sizes
  * @param connected       subscribers connected and subscribed to all their channels
  * @param published       events ingest acknowledged (201) during the measurement
@@ -27,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param slowConsumerCloses connections the edges closed as too slow (4008) meanwhile
  * @param resumes         how subscribers came back from the run's disturbance
  */
-record ScenarioResult(ScenarioSettings settings, int connected, long published, long failed, long expected, long delivered,
+record ScenarioResult(String target, ScenarioSettings settings, int connected, long published, long failed, long expected, long delivered,
                       long duplicates, long receipts, double seconds, LatencySummary latency, long bytesRead,
                       long slowConsumerCloses, Resumes resumes) {
 
@@ -71,6 +72,7 @@ record ScenarioResult(ScenarioSettings settings, int connected, long published, 
     JsonNode json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenario", settings.scenario());
+        m.put("target", target);
         m.put("subscribers", settings.subscribers());
         m.put("edges", settings.edges());
         m.put("channels", settings.channels());
@@ -105,7 +107,7 @@ record ScenarioResult(ScenarioSettings settings, int connected, long published, 
     /** The console's table. */
     String table() {
         StringBuilder t = new StringBuilder();
-        t.append("| ").append(settings.scenario()).append(" | |\n|---|---:|\n");
+        t.append("| ").append(settings.scenario()).append(" | ").append(target).append(" |\n|---|---:|\n");
         row(t, "subscribers (edges)", num(settings.subscribers()) + " (" + settings.edges() + ")");
         row(t, "channels (per subscriber)", num(settings.channels()) + " (" + settings.channelsPerSubscriber() + ")");
         row(t, "rate, payload, seconds", num(settings.rate()) + " events/s, " + num(settings.payloadBytes()) + " B, "

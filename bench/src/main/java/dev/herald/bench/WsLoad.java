@@ -67,7 +67,7 @@ final class WsLoad implements AutoCloseable {
     private static final int READ_BUFFER = 16 * 1024;
 
     private final InetSocketAddress edge;
-    private final String path;
+    private final WsDialect dialect;
     private final IntFunction<List<String>> firstFrames;
     private final Listener listener;
     private final List<Loop> loops = new ArrayList<>();
@@ -78,12 +78,13 @@ final class WsLoad implements AutoCloseable {
 
     /**
      * @param edge        where {@link #open(int, long)} connects
-     * @param firstFrames the text frames connection {@code i} sends once upgraded, e.g. its subscribes
+     * @param dialect     what the server speaks (Herald, or a peer)
+     * @param firstFrames the subscribes of connection {@code i}, sent once the dialect says the socket is ready
      */
-    WsLoad(InetSocketAddress edge, String path, int threads, IntFunction<List<String>> firstFrames, Listener listener)
+    WsLoad(InetSocketAddress edge, WsDialect dialect, int threads, IntFunction<List<String>> firstFrames, Listener listener)
             throws IOException {
         this.edge = edge;
-        this.path = path;
+        this.dialect = dialect;
         this.firstFrames = firstFrames;
         this.listener = listener;
         for (int t = 0; t < threads; t++) {
@@ -114,7 +115,7 @@ final class WsLoad implements AutoCloseable {
         int first = connections();
         for (int i = 0; i < count; i++) {
             int id = first + i;
-            loops.get(id % loops.size()).opened++;
+            loopOf(id).opened++;
             connect(id, targetOf.apply(id));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -136,7 +137,7 @@ final class WsLoad implements AutoCloseable {
      * {@link Listener#onEnded}.
      */
     void connect(int id, InetSocketAddress target) {
-        loops.get(id % loops.size()).act(loop -> loop.connect(id, target));
+        loopOf(id).act(loop -> loop.connect(id, target));
     }
 
     /**
@@ -144,7 +145,7 @@ final class WsLoad implements AutoCloseable {
      * a device that loses its network does; the listener hears nothing of it. Returns at once.
      */
     void drop(int id) {
-        loops.get(id % loops.size()).act(loop -> loop.drop(id));
+        loopOf(id).act(loop -> loop.drop(id));
     }
 
     /** Bytes read from the servers after the upgrades, frame headers included: what the servers wrote to the load. */
@@ -165,7 +166,7 @@ final class WsLoad implements AutoCloseable {
     }
 
     /** One socket's state; touched only by its loop's thread. */
-    private final class Conn {
+    private final class Conn implements WsDialect.Socket {
         final int id;
         final boolean first;
         final SocketChannel channel;
@@ -173,6 +174,11 @@ final class WsLoad implements AutoCloseable {
         final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
         ByteBuffer out;
         boolean open;
+        SelectionKey key;
+        /** When the frame the dialect is looking at was read. */
+        long now;
+        /** A write failure inside a dialect's call, thrown once it returns. */
+        IOException failure;
 
         Conn(int id, boolean first, SocketChannel channel, InetSocketAddress target) {
             this.id = id;
@@ -180,6 +186,39 @@ final class WsLoad implements AutoCloseable {
             this.channel = channel;
             this.target = target;
         }
+
+        @Override
+        public void send(String frame) {
+            if (failure == null) {
+                try {
+                    loopOf(id).write(key, this, clientFrame(0x1, frame.getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+        }
+
+        @Override
+        public void subscribe() {
+            for (String frame : firstFrames.apply(id)) {
+                send(frame);
+            }
+        }
+
+        @Override
+        public void deliver(ByteBuffer frame) {
+            listener.onText(id, frame, now);
+        }
+
+        void rethrow() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private Loop loopOf(int id) {
+        return loops.get(id % loops.size());
     }
 
     /** A selector and the connections it serves. */
@@ -304,7 +343,7 @@ final class WsLoad implements AutoCloseable {
         private void sendUpgrade(SelectionKey key, Conn c) throws IOException {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: " + c.target.getHostString() + ":" + c.target.getPort()
+            String request = "GET " + dialect.path() + " HTTP/1.1\r\nHost: " + c.target.getHostString() + ":" + c.target.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
                     + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
             write(key, c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
@@ -327,9 +366,9 @@ final class WsLoad implements AutoCloseable {
                     }
                     bytesRead.add(in.remaining()); // frames that came with the upgrade answer
                     listener.onOpen(c.id);
-                    for (String frame : firstFrames.apply(c.id)) {
-                        write(key, c, clientFrame(0x1, frame.getBytes(StandardCharsets.UTF_8)));
-                    }
+                    c.key = key;
+                    dialect.opened(c);
+                    c.rethrow();
                     return true;
                 }
             }
@@ -367,7 +406,11 @@ final class WsLoad implements AutoCloseable {
                 ByteBuffer payload = in.duplicate();
                 payload.position(start + header).limit(start + header + (int) length);
                 switch (opcode) {
-                    case 0x1 -> listener.onText(c.id, payload.slice(), System.nanoTime());
+                    case 0x1 -> {
+                        c.now = System.nanoTime();
+                        dialect.text(c, payload.slice());
+                        c.rethrow();
+                    }
                     case 0x8 -> {
                         end(key, c);
                         return;

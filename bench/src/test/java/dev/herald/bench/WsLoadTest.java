@@ -41,7 +41,7 @@ class WsLoadTest {
             }
             try (EdgeServer edge = EdgeServer.start(new EdgeConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
                     "topic", "load.events", "http.port", "0", "edge.id", "load", "data.dir", dir.resolve("edge").toString())));
-                 WsLoad load = new WsLoad(new InetSocketAddress("127.0.0.1", edge.port()), "/v1/ws", 2,
+                 WsLoad load = new WsLoad(new InetSocketAddress("127.0.0.1", edge.port()), WsDialect.HERALD, 2,
                          i -> List.of("{\"op\":\"subscribe\",\"channel\":\"room\"}"), (id, payload, at) -> {
                              String text = StandardCharsets.UTF_8.decode(payload).toString();
                              if (text.contains("\"op\":\"subscribed\"")) {
