@@ -5,6 +5,7 @@ import static dev.herald.bench.BenchMain.progress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +44,11 @@ final class BenchOptions {
     /** This run on this machine, started at {@code date}, which used no Kafka ({@code why}). */
     BenchRun run(MachineInfo machine, Instant date, String why) {
         return new BenchRun(machine, date, BenchMain.commandLine(command), AppInfoParser.getVersion(), why);
+    }
+
+    /** The folder of {@code --out}'s file, if given. */
+    Optional<Path> outFolder() {
+        return Optional.ofNullable(out).map(f -> f.toAbsolutePath().getParent());
     }
 
     /** Prints the report's console form and, with {@code --out}, writes its section of that file. */

@@ -112,6 +112,11 @@ final class HeraldCluster implements ScenarioTarget {
         return edges.get(i);
     }
 
+    @Override
+    public List<ProcessHandle> processes() {
+        return edges.stream().map(EdgeProcess::handle).toList();
+    }
+
     /** Edge {@code i}'s WebSocket address. */
     InetSocketAddress edgeAddress(int i) {
         return new InetSocketAddress("127.0.0.1", edges.get(i).port());

@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Kafka's own producer figures on the benchmark's broker: {@code ProducerPerformance} at full
- * speed and at a fixed rate, and {@code EndToEndLatency}, each in a child JVM (the tools call
+ * Kafka's own figures on the benchmark's broker: {@code ProducerPerformance} at full
+ * speed and at a fixed rate, {@code ConsumerPerformance} reading records back, and
+ * {@code EndToEndLatency}, each in a child JVM (the tools call
  * {@code System.exit}) on a new topic of its own.
  *
  * <p>Each {@code ProducerPerformance} run is preceded, in the same child JVM and on the same
@@ -24,6 +25,7 @@ final class RawKafkaBaseline {
     static final int RECORD_BYTES = BenchPayloads.EVENT_BYTES;
 
     private static final String END_TO_END_LATENCY = "org.apache.kafka.tools.EndToEndLatency";
+    private static final String CONSUMER_PERFORMANCE = "org.apache.kafka.tools.ConsumerPerformance";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
 
     private final BenchBroker broker;
@@ -69,6 +71,19 @@ final class RawKafkaBaseline {
      */
     ProducerPerfResult maxThroughput(long warmupRecords, long records) {
         return producerPerformance("bench.raw.throughput." + runId, warmupRecords, records, -1);
+    }
+
+    /**
+     * {@code ProducerPerformance --throughput -1} of {@code records} records to a new topic, then
+     * {@code ConsumerPerformance} reading them all back with one consumer: the log's write and
+     * read rates, side by side.
+     */
+    ConsumerPerfResult readBack(long records) {
+        String topic = "bench.raw.read." + runId;
+        producerPerformance(topic, 0, records, -1);
+        List<String> args = List.of("--bootstrap-server", broker.bootstrapServers(), "--topic", topic, "--messages",
+                Long.toString(records), "--timeout", "60000", "--group", "bench.raw.read." + runId);
+        return ConsumerPerfResult.parse(ChildJvm.run(CONSUMER_PERFORMANCE, args, TOOL_TIMEOUT).requireSuccess("ConsumerPerformance"));
     }
 
     /**

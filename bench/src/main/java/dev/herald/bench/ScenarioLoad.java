@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * A scenario's clients: {@code subscribers} WebSocket connections spread over the target's servers
  * (Herald's edges, or a peer's; {@link WsLoad}, each subscribed to its channels), and
@@ -277,10 +279,11 @@ final class ScenarioLoad implements AutoCloseable {
         }
         double seconds = (Math.max(lastReceipt, publishEnd) - start) / 1e9;
         long receiptsAll = receipts.received() - receivedBefore;
+        Histogram latency = receipts.takeLatency();
         ScenarioResult.Resumes resumes = new ScenarioResult.Resumes(disturbance.kind(), reconnects.get() - reconnectsBefore,
                 receipts.redeliveries() - redeliveriesBefore, receipts.notRecovered() - notRecoveredBefore);
         return new ScenarioResult(target.name(), settings, connected, published, lastSequence - firstSequence - published, expected, delivered,
-                receipts.repeats() - repeatsBefore, receiptsAll, seconds, LatencySummary.of(receipts.takeLatency()),
+                receipts.repeats() - repeatsBefore, receiptsAll, seconds, LatencySummary.of(latency), latency,
                 load.bytesRead() - bytesBefore, target.slowConsumerCloses() - slowBefore, resumes);
     }
 

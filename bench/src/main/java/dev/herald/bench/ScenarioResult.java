@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
 
 /**
  * What one scenario run measured, as the console's table and as the {@code --json} document.
@@ -24,12 +25,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param receipts        every event frame received during the measurement and the drain, repeats included
  * @param seconds         from the first publish to the last receipt
  * @param latency         publish-to-receipt latency of every receipt, from the event's due time
+ * @param histogram       those latencies, nanoseconds, for plots
  * @param bytesRead       bytes the subscribers read from the edges meanwhile (frames and their headers)
  * @param slowConsumerCloses connections the edges closed as too slow (4008) meanwhile
  * @param resumes         how subscribers came back from the run's disturbance
  */
 record ScenarioResult(String target, ScenarioSettings settings, int connected, long published, long failed, long expected, long delivered,
-                      long duplicates, long receipts, double seconds, LatencySummary latency, long bytesRead,
+                      long duplicates, long receipts, double seconds, LatencySummary latency, Histogram histogram, long bytesRead,
                       long slowConsumerCloses, Resumes resumes) {
 
     /**

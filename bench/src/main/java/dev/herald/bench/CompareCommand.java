@@ -1,0 +1,141 @@
+package dev.herald.bench;
+
+import static dev.herald.bench.BenchMain.progress;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench compare}: Herald, raw Kafka, the plain {@code ws} peer and Socket.IO with its Redis
+ * Streams adapter, measured in one run on one machine with the same client load. Kafka's own
+ * tools give the floor; then each system in turn serves the same fanout sweep (one channel,
+ * {@code --subscribers} steps, {@code --rate} events/s) and the {@code seed} workload, one server
+ * each (Herald: one edge; Socket.IO: one process and its Redis). Writes the report
+ * ({@link CompareReport}) and its PNG plots ({@link ComparePlots}).
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Herald beside raw Kafka, a plain Node ws server and Socket.IO with its Redis Streams adapter: "
+                + "the same fanout sweep and seed workload against each, in one run, with plots."})
+final class CompareCommand implements Callable<Integer> {
+
+    private static final int PARTITIONS = 6;
+
+    @Option(names = "--subscribers", split = ",", paramLabel = "N,N,...", defaultValue = "500,1000,2000,4000",
+            description = "The sweep's subscriber counts, one channel (default: ${DEFAULT-VALUE}).")
+    private List<Integer> subscribers;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "100", description = "The sweep's events/s (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--payload-bytes", paramLabel = "B", defaultValue = "256",
+            description = "The sweep's payload size (default: ${DEFAULT-VALUE}).")
+    private int payloadBytes;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "10",
+            description = "Length of each measurement (default: ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--warmup-seconds", paramLabel = "N", defaultValue = "5",
+            description = "Publishing before each measurement, not counted (default: ${DEFAULT-VALUE}).")
+    private int warmupSeconds;
+
+    @Option(names = "--targets", split = ",", paramLabel = "T,T,...", defaultValue = "herald,ws,socket.io",
+            description = "Systems to compare (default: ${DEFAULT-VALUE}).")
+    private List<String> targets;
+
+    @Option(names = "--raw-records", paramLabel = "N", defaultValue = "500000",
+            description = "Records of the raw ProducerPerformance and ConsumerPerformance runs (default: ${DEFAULT-VALUE}).")
+    private long rawRecords;
+
+    @Option(names = "--end-to-end-records", paramLabel = "N", defaultValue = "5000",
+            description = "Records of Kafka's EndToEndLatency (default: ${DEFAULT-VALUE}).")
+    private int endToEndRecords;
+
+    @Option(names = "--peers-dir", paramLabel = "DIR", defaultValue = "bench/peers",
+            description = "Where the peers are installed (default: ${DEFAULT-VALUE}).")
+    private Path peersDir;
+
+    @Option(names = "--plots", paramLabel = "DIR",
+            description = "Where the PNG plots go (default: img/ beside --out, else target/bench-plots).")
+    private Path plots;
+
+    @Mixin
+    private BenchOptions options;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        for (String t : targets) {
+            if (!List.of("herald", "ws", "socket.io").contains(t)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--targets: herald, ws or socket.io, not " + t);
+            }
+        }
+        MachineInfo machine = MachineInfo.collect();
+        Instant date = Instant.now();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        InterferenceLog interference = new InterferenceLog();
+        Map<String, List<ScenarioResult>> sweeps = new LinkedHashMap<>();
+        Map<String, ScenarioResult> seeds = new LinkedHashMap<>();
+        CompareReport.Kafka kafkaFigures;
+        BenchRun run;
+        try (BenchBroker kafka = options.openBroker()) {
+            RawKafkaBaseline raw = new RawKafkaBaseline(kafka, PARTITIONS, runId);
+            raw.warmUpBroker(1, rawRecords);
+            ProducerPerfResult produce = interference.measure("ProducerPerformance", () -> raw.maxThroughput(0, rawRecords));
+            ConsumerPerfResult consume = interference.measure("ConsumerPerformance", () -> raw.readBack(rawRecords));
+            EndToEndResult e2e = interference.measure("EndToEndLatency",
+                    () -> raw.endToEnd(endToEndRecords, RawKafkaBaseline.RECORD_BYTES));
+            kafkaFigures = new CompareReport.Kafka(produce, consume, e2e);
+            progress("Kafka: produce %,.0f records/s, consume %,.0f records/s, EndToEndLatency p99 %d ms", produce.recordsPerSec(),
+                    consume.recordsPerSec(), e2e.p99Ms());
+            for (String t : targets) {
+                try (ScenarioTarget target = open(t, kafka, runId)) {
+                    target.processes().forEach(interference::alsoCount);
+                    List<ScenarioResult> sweep = new ArrayList<>();
+                    for (int n : subscribers) {
+                        ScenarioSettings s = new ScenarioSettings("fanout", n, 1, 1, rate, payloadBytes, seconds, warmupSeconds, 1);
+                        sweep.add(interference.measure(t + " fanout " + n, () -> runOne(s, target)));
+                    }
+                    sweeps.put(t, sweep);
+                    ScenarioSettings seed = new ScenarioSettings("seed", 2_000, 1, 1, 30, 1_024, seconds, warmupSeconds, 1);
+                    seeds.put(t, interference.measure(t + " seed", () -> runOne(seed, target)));
+                }
+            }
+            run = options.run(machine, date, kafka);
+        }
+        Path plotDir = plots != null ? plots : options.outFolder().map(f -> f.resolve("img")).orElse(Path.of("target", "bench-plots"));
+        CompareReport report = new CompareReport(run, new CompareReport.Figures(kafkaFigures, sweeps, seeds, interference), plotDir,
+                options.outFolder().orElse(null));
+        report.plot();
+        options.publish("compare", report.console(), report.markdown());
+        return 0;
+    }
+
+    private ScenarioResult runOne(ScenarioSettings s, ScenarioTarget target) throws IOException, InterruptedException {
+        try (ScenarioLoad load = ScenarioLoad.open(s, Disturbance.none(), target)) {
+            ScenarioResult r = load.run();
+            progress("%s %s %,d subscribers: %,.0f deliveries/s, delivered %.4f, p99 %.2f ms", target.name(), s.scenario(),
+                    s.subscribers(), r.deliveriesPerSec(), r.deliveredRatio(), r.latency().p99Ms());
+            return r;
+        }
+    }
+
+    private ScenarioTarget open(String name, BenchBroker kafka, String runId) throws IOException {
+        return switch (name) {
+            case "herald" -> HeraldCluster.start(kafka, "bench.compare." + runId, PARTITIONS, 1, runId);
+            case "ws" -> PeerServers.ws(peersDir);
+            default -> PeerServers.socketIo(peersDir, 1);
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package dev.herald.bench;
+
+import static dev.herald.bench.Numbers.fmt;
+import static dev.herald.bench.Numbers.num;
+import static dev.herald.bench.Numbers.signed;
+import static dev.herald.bench.Numbers.verdict;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The figures of one {@code bench compare} run, judged against the targets, as the compare
+ * section of {@code docs/benchmarks.md} (with its plots) and as the console's tables.
+ *
+ * <p>Targets: Herald's best deliveries/s in the sweep at least {@value #SOCKET_IO_FACTOR} times
+ * Socket.IO's, at an equal or better p99 (each system's best step, which the p99 belongs to); and
+ * Herald's {@code seed} p99 at most {@value #LATENCY_TARGET_MS} ms above Kafka's
+ * {@code EndToEndLatency} p99. A step in which some subscriber missed an event, or got one twice,
+ * does not count as a system's best.
+ */
+final class CompareReport {
+
+    static final double SOCKET_IO_FACTOR = 3.0;
+    static final double LATENCY_TARGET_MS = 3.0;
+    private static final String DELIVERIES_PNG = "compare-deliveries.png";
+    private static final String P99_PNG = "compare-p99.png";
+    private static final String SEED_PNG = "compare-seed-latency.png";
+
+    /** Kafka's own tools on the run's broker. */
+    record Kafka(ProducerPerfResult produce, ConsumerPerfResult consume, EndToEndResult endToEnd) {
+    }
+
+    /**
+     * @param sweeps system to its fanout sweep, in subscriber order
+     * @param seeds  system to its {@code seed} run
+     */
+    record Figures(Kafka kafka, Map<String, List<ScenarioResult>> sweeps, Map<String, ScenarioResult> seeds,
+                   InterferenceLog interference) {
+    }
+
+    private final BenchRun run;
+    private final Figures figures;
+    private final Path plotDir;
+    private final Path reportDir;
+
+    /**
+     * @param plotDir   where {@link #plot} writes the PNGs
+     * @param reportDir where the Markdown goes, so that it can link the plots relatively; {@code null} for none
+     */
+    CompareReport(BenchRun run, Figures figures, Path plotDir, Path reportDir) {
+        this.run = run;
+        this.figures = figures;
+        this.plotDir = plotDir.toAbsolutePath();
+        this.reportDir = reportDir;
+    }
+
+    /** Draws the plots into the plot folder. */
+    void plot() throws IOException {
+        ComparePlots.deliveries(plotDir.resolve(DELIVERIES_PNG), figures.sweeps());
+        ComparePlots.p99(plotDir.resolve(P99_PNG), figures.sweeps());
+        Map<String, Histogram> seedLatency = new LinkedHashMap<>();
+        figures.seeds().forEach((name, r) -> seedLatency.put(name, r.histogram()));
+        ComparePlots.latencyCdf(plotDir.resolve(SEED_PNG), "seed: publish-to-receipt latency, 2,000 subscribers, 30 events/s",
+                seedLatency);
+    }
+
+    /** The best step of a system's sweep: most deliveries/s among the steps with nothing missed or repeated. */
+    static ScenarioResult best(List<ScenarioResult> sweep) {
+        return sweep.stream().filter(r -> r.deliveredRatio() >= 1.0 && r.duplicates() == 0)
+                .max(Comparator.comparingDouble(ScenarioResult::deliveriesPerSec)).orElse(null);
+    }
+
+    String markdown() {
+        return "## Herald beside Kafka, `ws` and Socket.IO\n\n" + figures.interference().markdownWarning() + run.runTable()
+                + figures.interference().markdownRow() + "\n"
+                + "One run: Kafka's own tools on the broker first, then each system in turn serves the same load from the "
+                + "same client (`WsLoad`, 2 threads; 32 publishers over HTTP/1.1), one server each: Herald = ingest + one edge "
+                + "JVM on the broker above; `ws` = one Node process; Socket.IO = one Node process with the Redis Streams "
+                + "adapter and its Redis (`bench/peers`). Latency is from the time an event was due to be published to its "
+                + "receipt by a subscriber.\n\n"
+                + "### Kafka, the floor\n\n" + kafkaTable() + "\n"
+                + "### Fanout sweep\n\n" + sweepIntro() + "\n\n" + sweepTable() + "\n"
+                + "![deliveries/s against subscribers](" + link(DELIVERIES_PNG) + ")\n\n"
+                + "![p99 against subscribers](" + link(P99_PNG) + ")\n\n"
+                + "### `seed`: 2,000 subscribers of one channel, 30 events/s, 1 KiB\n\n" + seedTable() + "\n"
+                + "![seed latency distribution](" + link(SEED_PNG) + ")\n\n"
+                + "### Targets\n\n" + targetTable();
+    }
+
+    String console() {
+        return figures.interference().consoleHeader() + kafkaTable() + "\n" + sweepTable() + "\n" + seedTable() + "\n" + targetTable()
+                + "\nplots in " + plotDir + "\n";
+    }
+
+    private String link(String png) {
+        Path file = plotDir.resolve(png);
+        return reportDir == null ? file.toString() : reportDir.toAbsolutePath().relativize(file).toString();
+    }
+
+    private String kafkaTable() {
+        Kafka k = figures.kafka();
+        return "| Kafka tool (acks=all, idempotent, 1 KiB records) | Figure |\n|---|---|\n"
+                + "| `ProducerPerformance --throughput -1` | " + num(k.produce().recordsPerSec()) + " records/s ("
+                + fmt(k.produce().mbPerSec()) + " MB/s) |\n"
+                + "| `ConsumerPerformance`, one consumer | " + num(k.consume().recordsPerSec()) + " records/s ("
+                + fmt(k.consume().mbPerSec()) + " MB/s) |\n"
+                + "| `EndToEndLatency` p50 / p99 / p99.9 | " + k.endToEnd().p50Ms() + " / " + k.endToEnd().p99Ms() + " / "
+                + k.endToEnd().p999Ms() + " ms |\n";
+    }
+
+    private String sweepIntro() {
+        ScenarioSettings s = figures.sweeps().values().iterator().next().get(0).settings();
+        return "One channel, " + num(s.rate()) + " events/s, " + num(s.payloadBytes()) + "-byte payloads, " + s.seconds()
+                + " s after a " + s.warmupSeconds() + " s warm-up per step; offered deliveries/s = subscribers × rate.";
+    }
+
+    private String sweepTable() {
+        StringBuilder t = new StringBuilder("| Subscribers | System | Deliveries/s (offered) | delivered_ratio | duplicates | "
+                + "p50 | p99 | p99.9 ms |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        int steps = figures.sweeps().values().iterator().next().size();
+        for (int i = 0; i < steps; i++) {
+            for (Map.Entry<String, List<ScenarioResult>> e : figures.sweeps().entrySet()) {
+                ScenarioResult r = e.getValue().get(i);
+                t.append("| ").append(num(r.settings().subscribers())).append(" | ").append(e.getKey()).append(" | ")
+                        .append(num(r.deliveriesPerSec())).append(" (").append(num((long) r.settings().subscribers() * r.settings().rate()))
+                        .append(") | ").append(ratio(r.deliveredRatio())).append(" | ").append(num(r.duplicates())).append(" | ")
+                        .append(fmt(r.latency().p50Ms())).append(" | ").append(fmt(r.latency().p99Ms())).append(" | ")
+                        .append(fmt(r.latency().p999Ms())).append(" |\n");
+            }
+        }
+        return t.toString();
+    }
+
+    private String seedTable() {
+        StringBuilder t = new StringBuilder("| System | connected | delivered_ratio | duplicates | p50 | p95 | p99 | p99.9 | max ms "
+                + "| Deliveries/s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        figures.seeds().forEach((name, r) -> t.append("| ").append(name).append(" | ").append(ratio(r.connectedRatio())).append(" | ")
+                .append(ratio(r.deliveredRatio())).append(" | ").append(num(r.duplicates())).append(" | ")
+                .append(fmt(r.latency().p50Ms())).append(" | ").append(fmt(r.latency().p95Ms())).append(" | ")
+                .append(fmt(r.latency().p99Ms())).append(" | ").append(fmt(r.latency().p999Ms())).append(" | ")
+                .append(fmt(r.latency().maxMs())).append(" | ").append(num(r.deliveriesPerSec())).append(" |\n"));
+        EndToEndResult e2e = figures.kafka().endToEnd();
+        t.append("| Kafka `EndToEndLatency` | | | | ").append(e2e.p50Ms()).append(" | | ").append(e2e.p99Ms()).append(" | ")
+                .append(e2e.p999Ms()).append(" | | |\n");
+        return t.toString();
+    }
+
+    private String targetTable() {
+        StringBuilder t = new StringBuilder("| Target | Figures | Verdict |\n|---|---|---|\n");
+        List<ScenarioResult> heraldSweep = figures.sweeps().get("herald");
+        List<ScenarioResult> sioSweep = figures.sweeps().get("socket.io");
+        if (heraldSweep != null && sioSweep != null) {
+            ScenarioResult h = best(heraldSweep);
+            ScenarioResult s = best(sioSweep);
+            String fig;
+            boolean met;
+            if (h == null || s == null) {
+                fig = (h == null ? "Herald" : "Socket.IO") + " missed or repeated events at every step";
+                met = h != null;
+            } else {
+                double factor = h.deliveriesPerSec() / s.deliveriesPerSec();
+                fig = "Herald " + num(h.deliveriesPerSec()) + "/s at p99 " + fmt(h.latency().p99Ms()) + " ms ("
+                        + num(h.settings().subscribers()) + " subscribers); Socket.IO " + num(s.deliveriesPerSec()) + "/s at p99 "
+                        + fmt(s.latency().p99Ms()) + " ms (" + num(s.settings().subscribers()) + "): "
+                        + String.format(Locale.ROOT, "%.2f×", factor);
+                met = factor >= SOCKET_IO_FACTOR && h.latency().p99Ms() <= s.latency().p99Ms();
+            }
+            t.append("| Deliveries/s ≥ ").append(fmt(SOCKET_IO_FACTOR)).append("× Socket.IO's at equal or better p99 | ").append(fig)
+                    .append(" | ").append(verdict(met)).append(" |\n");
+        }
+        ScenarioResult seed = figures.seeds().get("herald");
+        if (seed != null) {
+            double gap = seed.latency().p99Ms() - figures.kafka().endToEnd().p99Ms();
+            t.append("| `seed` p99 within ").append(fmt(LATENCY_TARGET_MS)).append(" ms of `EndToEndLatency` p99 | ")
+                    .append(fmt(seed.latency().p99Ms())).append(" ms vs ").append(figures.kafka().endToEnd().p99Ms()).append(" ms: ")
+                    .append(signed(gap)).append(" ms | ").append(verdict(gap <= LATENCY_TARGET_MS && seed.deliveredRatio() >= 1.0))
+                    .append(" |\n");
+        }
+        return t.toString();
+    }
+
+    private static String ratio(double r) {
+        return String.format(Locale.ROOT, "%.4f", r);
+    }
+}
