@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Herald benchmarks, with Kafka's own tools measured beside them.",
         subcommands = {IngestBenchCommand.class, EdgeBenchCommand.class, EphemeralBenchCommand.class,
-            FanoutScenario.class, ChannelsScenario.class, SeedScenario.class, CommandLine.HelpCommand.class})
+            FanoutScenario.class, ChannelsScenario.class, SeedScenario.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
     /** Prefix of the command line in the reports; the launcher may name itself instead. */
