@@ -20,11 +20,11 @@ import org.HdrHistogram.Histogram;
  * section of {@code docs/benchmarks.md} (with its plots) and as the console's tables.
  *
  * <p>Targets: Herald's deliveries/s at least {@value #SOCKET_IO_FACTOR} times Socket.IO's at an
- * equal or better p99: Socket.IO's best step of the sweep (most deliveries/s) against Herald's
- * best step among those whose p99 is no worse than that step's; and
+ * equal or better p99: Socket.IO's fastest step of the sweep (most deliveries/s, whatever it
+ * missed) against Herald's fastest step among those that missed nothing and whose p99 is no worse;
+ * and
  * Herald's {@code seed} p99 at most {@value #LATENCY_TARGET_MS} ms above Kafka's
- * {@code EndToEndLatency} p99. A step in which some subscriber missed an event, or got one twice,
- * does not count as a system's best.
+ * {@code EndToEndLatency} p99.
  */
 final class CompareReport {
 
@@ -72,9 +72,14 @@ final class CompareReport {
                 seedLatency);
     }
 
-    /** The best step of a system's sweep: most deliveries/s among the steps with nothing missed or repeated. */
-    static ScenarioResult best(List<ScenarioResult> sweep) {
-        return sweep.stream().filter(r -> r.deliveredRatio() >= 1.0 && r.duplicates() == 0)
+    /** The step of a sweep with the most deliveries/s, whatever it missed (a peer's losses are its own figures). */
+    static ScenarioResult fastest(List<ScenarioResult> sweep) {
+        return sweep.stream().max(Comparator.comparingDouble(ScenarioResult::deliveriesPerSec)).orElseThrow();
+    }
+
+    /** The step with the most deliveries/s among those that missed and repeated nothing, with p99 at most {@code p99Ms}. */
+    static ScenarioResult bestWithin(List<ScenarioResult> sweep, double p99Ms) {
+        return sweep.stream().filter(r -> r.deliveredRatio() >= 1.0 && r.duplicates() == 0 && r.latency().p99Ms() <= p99Ms)
                 .max(Comparator.comparingDouble(ScenarioResult::deliveriesPerSec)).orElse(null);
     }
 
@@ -158,23 +163,23 @@ final class CompareReport {
         List<ScenarioResult> heraldSweep = figures.sweeps().get("herald");
         List<ScenarioResult> sioSweep = figures.sweeps().get("socket.io");
         if (heraldSweep != null && sioSweep != null) {
-            ScenarioResult s = best(sioSweep);
-            ScenarioResult h = s == null ? best(heraldSweep) : best(heraldSweep.stream()
-                    .filter(r -> r.latency().p99Ms() <= s.latency().p99Ms()).toList());
+            ScenarioResult s = fastest(sioSweep);
+            ScenarioResult h = bestWithin(heraldSweep, s.latency().p99Ms());
+            String sio = "Socket.IO " + num(s.deliveriesPerSec()) + "/s at p99 " + fmt(s.latency().p99Ms()) + " ms, delivered "
+                    + ratio(s.deliveredRatio()) + " (" + num(s.settings().subscribers()) + " subscribers)";
             String fig;
             boolean met;
-            if (h == null || s == null) {
-                fig = s == null ? "Socket.IO missed or repeated events at every step"
-                        : "no Herald step without a miss or repeat had a p99 at or below Socket.IO's best step's ("
-                        + fmt(s.latency().p99Ms()) + " ms)";
-                met = h != null;
+            if (h == null) {
+                fig = sio + "; no Herald step delivered everything at that p99 or better";
+                met = false;
             } else {
                 double factor = h.deliveriesPerSec() / s.deliveriesPerSec();
                 fig = "Herald " + num(h.deliveriesPerSec()) + "/s at p99 " + fmt(h.latency().p99Ms()) + " ms ("
-                        + num(h.settings().subscribers()) + " subscribers); Socket.IO " + num(s.deliveriesPerSec()) + "/s at p99 "
-                        + fmt(s.latency().p99Ms()) + " ms (" + num(s.settings().subscribers()) + "): "
-                        + String.format(Locale.ROOT, "%.2f×", factor);
-                met = factor >= SOCKET_IO_FACTOR && h.latency().p99Ms() <= s.latency().p99Ms();
+                        + num(h.settings().subscribers()) + " subscribers); " + sio + ": "
+                        + String.format(Locale.ROOT, "%.2f×", factor)
+                        + (h == fastest(heraldSweep) && h.deliveriesPerSec() >= 0.99 * offered(h)
+                        ? "; Herald kept up with all it was offered, so this is a floor on its figure" : "");
+                met = factor >= SOCKET_IO_FACTOR;
             }
             t.append("| Deliveries/s ≥ ").append(fmt(SOCKET_IO_FACTOR)).append("× Socket.IO's at equal or better p99 | ").append(fig)
                     .append(" | ").append(verdict(met)).append(" |\n");
@@ -188,6 +193,10 @@ final class CompareReport {
                     .append(" |\n");
         }
         return t.toString();
+    }
+
+    private static double offered(ScenarioResult r) {
+        return (double) r.settings().subscribers() * r.settings().rate();
     }
 
     private static String ratio(double r) {

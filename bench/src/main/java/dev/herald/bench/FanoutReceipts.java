@@ -181,6 +181,16 @@ final class FanoutReceipts implements WsLoad.Listener {
         return seen[connection].get((int) from, (int) to).cardinality();
     }
 
+    /** Up to {@code limit} numbers from {@code from} to {@code to} (exclusive) that {@code connection} has not received. */
+    List<Long> missing(int connection, long from, long to, int limit) {
+        List<Long> gaps = new ArrayList<>();
+        for (int n = seen[connection].nextClearBit((int) from); n < to && gaps.size() < limit;
+             n = seen[connection].nextClearBit(n + 1)) {
+            gaps.add((long) n);
+        }
+        return gaps;
+    }
+
     /** Events received by all connections so far, repeats included. */
     long received() {
         return received.sum();
