@@ -129,7 +129,7 @@ final class CompareReport {
 
     private String sweepTable() {
         StringBuilder t = new StringBuilder("| Subscribers | System | Deliveries/s (offered) | delivered_ratio | duplicates | "
-                + "p50 | p99 | p99.9 ms |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
+                + "slow closes | p50 | p99 | p99.9 ms |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         int steps = figures.sweeps().values().iterator().next().size();
         for (int i = 0; i < steps; i++) {
             for (Map.Entry<String, List<ScenarioResult>> e : figures.sweeps().entrySet()) {
@@ -137,7 +137,7 @@ final class CompareReport {
                 t.append("| ").append(num(r.settings().subscribers())).append(" | ").append(e.getKey()).append(" | ")
                         .append(num(r.deliveriesPerSec())).append(" (").append(num((long) r.settings().subscribers() * r.settings().rate()))
                         .append(") | ").append(ratio(r.deliveredRatio())).append(" | ").append(num(r.duplicates())).append(" | ")
-                        .append(fmt(r.latency().p50Ms())).append(" | ").append(fmt(r.latency().p99Ms())).append(" | ")
+                        .append(num(r.slowConsumerCloses())).append(" | ").append(fmt(r.latency().p50Ms())).append(" | ").append(fmt(r.latency().p99Ms())).append(" | ")
                         .append(fmt(r.latency().p999Ms())).append(" |\n");
             }
         }

@@ -267,10 +267,17 @@ final class ScenarioLoad implements AutoCloseable {
         }
         long delivered = 0;
         int connected = 0;
+        boolean shown = false;
         for (int i = 0; i < settings.subscribers(); i++) {
             if (expecting[i]) {
                 connected++;
-                delivered += receipts.distinct(i, firstSequence, lastSequence);
+                int got = receipts.distinct(i, firstSequence, lastSequence);
+                delivered += got;
+                if (!shown && settings.channels() == 1 && got < lastSequence - firstSequence) {
+                    shown = true; // one channel: every number is expected; name the first subscriber's gaps
+                    progress("subscriber %d is missing events %s (measured: %d to %d)", i,
+                            receipts.missing(i, firstSequence, lastSequence, 10), firstSequence, lastSequence - 1);
+                }
             }
         }
         long published = 0;
