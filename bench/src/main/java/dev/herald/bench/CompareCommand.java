@@ -77,7 +77,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         for (String t : targets) {
-            if (!List.of("herald", "ws", "socket.io").contains(t)) {
+            if (!t.equals("herald") && !PeerServers.NAMES.contains(t)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--targets: herald, ws or socket.io, not " + t);
             }
         }
@@ -132,10 +132,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private ScenarioTarget open(String name, BenchBroker kafka, String runId) throws IOException {
-        return switch (name) {
-            case "herald" -> HeraldCluster.start(kafka, "bench.compare." + runId, PARTITIONS, 1, runId);
-            case "ws" -> PeerServers.ws(peersDir);
-            default -> PeerServers.socketIo(peersDir, 1);
-        };
+        return name.equals("herald") ? HeraldCluster.start(kafka, "bench.compare." + runId, PARTITIONS, 1, runId)
+                : PeerServers.named(name, peersDir, 1);
     }
 }

@@ -133,11 +133,7 @@ final class EdgeProcess implements AutoCloseable {
     }
 
     private String logTail() {
-        try {
-            return ChildJvm.tail(Files.readString(log, StandardCharsets.UTF_8), 30);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.logTail(log);
     }
 
     /**
@@ -153,22 +149,6 @@ final class EdgeProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            commands.close();
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        } finally {
-            try {
-                Files.deleteIfExists(log);
-            } catch (IOException ignored) {
-                // a leftover temporary file is harmless
-            }
-        }
+        ChildProcesses.stop(process, ChildProcesses.Ask.CLOSE_STDIN, STOP_TIMEOUT, log);
     }
 }

@@ -51,7 +51,7 @@ final class PeerProcess implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not print '" + READY + "<port>' within "
-                        + START_TIMEOUT.toSeconds() + " s (" + e + "); its log:\n" + tail(log));
+                        + START_TIMEOUT.toSeconds() + " s (" + e + "); its log:\n" + ChildProcesses.logTail(log));
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
@@ -87,32 +87,8 @@ final class PeerProcess implements AutoCloseable {
         return process.toHandle();
     }
 
-    private static String tail(Path log) {
-        try {
-            return ChildJvm.tail(Files.readString(log, StandardCharsets.UTF_8), 30);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            process.getOutputStream().close();
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        } finally {
-            try {
-                Files.deleteIfExists(log);
-            } catch (IOException ignored) {
-                // a leftover temporary file is harmless
-            }
-        }
+        ChildProcesses.stop(process, ChildProcesses.Ask.CLOSE_STDIN, STOP_TIMEOUT, log);
     }
 }

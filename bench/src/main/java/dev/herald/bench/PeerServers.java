@@ -29,6 +29,29 @@ final class PeerServers implements ScenarioTarget {
         this.dialect = dialect;
     }
 
+    /** The names {@link #named} knows. */
+    static final List<String> NAMES = List.of("ws", "socket.io");
+
+    /**
+     * The peer called {@code name} with {@code servers} server processes.
+     *
+     * @throws IllegalArgumentException for an unknown name, or several {@code ws} servers (it
+     *                                  cannot share a channel between processes)
+     */
+    static PeerServers named(String name, Path peers, int servers) {
+        return switch (name) {
+            case "ws" -> {
+                if (servers != 1) {
+                    throw new IllegalArgumentException("ws runs one process (it cannot share a channel between processes), not "
+                            + servers);
+                }
+                yield ws(peers);
+            }
+            case "socket.io" -> socketIo(peers, servers);
+            default -> throw new IllegalArgumentException("no peer called " + name + "; peers: " + String.join(", ", NAMES));
+        };
+    }
+
     /** The plain {@code ws} broadcast server. */
     static PeerServers ws(Path peers) {
         PeerServers p = new PeerServers("ws", WsDialect.WS_PEER);

@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway Redis for the Socket.IO peer's adapter: Debian's {@code redis-server} as a child
@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class RedisServer implements AutoCloseable {
 
     private static final long START_TIMEOUT_MS = 15_000;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Process process;
     private final Path log;
@@ -96,20 +97,6 @@ final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        } finally {
-            try {
-                Files.deleteIfExists(log);
-            } catch (IOException ignored) {
-                // a leftover temporary file is harmless
-            }
-        }
+        ChildProcesses.stop(process, ChildProcesses.Ask.TERMINATE, STOP_TIMEOUT, log);
     }
 }

@@ -144,18 +144,12 @@ abstract class ScenarioCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--target " + target + ": the " + s.scenario()
                     + " scenario resumes from Herald's positions, which peers do not have");
         }
-        return switch (target) {
-            case "ws" -> {
-                if (s.edges() != 1) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--target ws runs one process (it cannot share a channel between processes): --edges must be 1");
-                }
-                yield PeerServers.ws(peersDir);
-            }
-            case "socket.io" -> PeerServers.socketIo(peersDir, s.edges());
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--target must be herald, ws or socket.io, not " + target);
-        };
+        try {
+            return PeerServers.named(target, peersDir, s.edges());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target " + target + " (--edges " + s.edges() + "): "
+                    + e.getMessage());
+        }
     }
 
     private static String markdown(BenchRun run, ScenarioResult result) {
