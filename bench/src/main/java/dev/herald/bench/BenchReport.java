@@ -75,7 +75,7 @@ final class BenchReport {
                 + "`java.net.http.HttpClient`. The broker, ingest and the load share this JVM, so their garbage "
                 + "collection pauses show in each other's tails. Every payload and record is 1 KiB, every topic has " + settings.partitions()
                 + " partitions and replication factor 1, every producer uses `acks=all`, `enable.idempotence=true` and "
-                + "`linger.ms=1`. A Herald 201 means the event is acknowledged by Kafka with `acks=all`, so both sides "
+                + "`linger.ms=0`. A Herald 201 means the event is acknowledged by Kafka with `acks=all`, so both sides "
                 + "measure a durable write.\n\n");
 
         InterferenceLog interference = figures.interference();

@@ -32,7 +32,7 @@ final class CompareCommand implements Callable<Integer> {
 
     private static final int PARTITIONS = 6;
 
-    @Option(names = "--subscribers", split = ",", paramLabel = "N,N,...", defaultValue = "500,1000,2000,4000",
+    @Option(names = "--subscribers", split = ",", paramLabel = "N,N,...", defaultValue = "500,1000,2000,4000,6000",
             description = "The sweep's subscriber counts, one channel (default: ${DEFAULT-VALUE}).")
     private List<Integer> subscribers;
 

@@ -90,7 +90,9 @@ final class CompareReport {
                 + "same client (`WsLoad`, 2 threads; 32 publishers over HTTP/1.1), one server each: Herald = ingest + one edge "
                 + "JVM on the broker above; `ws` = one Node process; Socket.IO = one Node process with the Redis Streams "
                 + "adapter and its Redis (`bench/peers`). Latency is from the time an event was due to be published to its "
-                + "receipt by a subscriber.\n\n"
+                + "receipt by a subscriber. Server CPU is the CPU time of the serving processes per delivery, from the first "
+                + "publish to the end of the drain: Herald's edge (its ingest and the broker share the benchmark's JVM and are "
+                + "not counted), the `ws` Node process, Socket.IO's Node process and Redis.\n\n"
                 + "### Kafka, the floor\n\n" + kafkaTable() + "\n"
                 + "### Fanout sweep\n\n" + sweepIntro() + "\n\n" + sweepTable() + "\n"
                 + "![deliveries/s against subscribers](" + link(DELIVERIES_PNG) + ")\n\n"
@@ -129,7 +131,7 @@ final class CompareReport {
 
     private String sweepTable() {
         StringBuilder t = new StringBuilder("| Subscribers | System | Deliveries/s (offered) | delivered_ratio | duplicates | "
-                + "slow closes | p50 | p99 | p99.9 ms |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "slow closes | p50 | p99 | p99.9 ms | server CPU µs/delivery |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int steps = figures.sweeps().values().iterator().next().size();
         for (int i = 0; i < steps; i++) {
             for (Map.Entry<String, List<ScenarioResult>> e : figures.sweeps().entrySet()) {
@@ -138,7 +140,7 @@ final class CompareReport {
                         .append(num(r.deliveriesPerSec())).append(" (").append(num((long) r.settings().subscribers() * r.settings().rate()))
                         .append(") | ").append(ratio(r.deliveredRatio())).append(" | ").append(num(r.duplicates())).append(" | ")
                         .append(num(r.slowConsumerCloses())).append(" | ").append(fmt(r.latency().p50Ms())).append(" | ").append(fmt(r.latency().p99Ms())).append(" | ")
-                        .append(fmt(r.latency().p999Ms())).append(" |\n");
+                        .append(fmt(r.latency().p999Ms())).append(" | ").append(cpu(r)).append(" |\n");
             }
         }
         return t.toString();
@@ -146,15 +148,16 @@ final class CompareReport {
 
     private String seedTable() {
         StringBuilder t = new StringBuilder("| System | connected | delivered_ratio | duplicates | p50 | p95 | p99 | p99.9 | max ms "
-                + "| Deliveries/s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| Deliveries/s | server CPU µs/delivery |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         figures.seeds().forEach((name, r) -> t.append("| ").append(name).append(" | ").append(ratio(r.connectedRatio())).append(" | ")
                 .append(ratio(r.deliveredRatio())).append(" | ").append(num(r.duplicates())).append(" | ")
                 .append(fmt(r.latency().p50Ms())).append(" | ").append(fmt(r.latency().p95Ms())).append(" | ")
                 .append(fmt(r.latency().p99Ms())).append(" | ").append(fmt(r.latency().p999Ms())).append(" | ")
-                .append(fmt(r.latency().maxMs())).append(" | ").append(num(r.deliveriesPerSec())).append(" |\n"));
+                .append(fmt(r.latency().maxMs())).append(" | ").append(num(r.deliveriesPerSec())).append(" | ").append(cpu(r))
+                .append(" |\n"));
         EndToEndResult e2e = figures.kafka().endToEnd();
         t.append("| Kafka `EndToEndLatency` | | | | ").append(e2e.p50Ms()).append(" | | ").append(e2e.p99Ms()).append(" | ")
-                .append(e2e.p999Ms()).append(" | | |\n");
+                .append(e2e.p999Ms()).append(" | | | |\n");
         return t.toString();
     }
 
@@ -193,6 +196,12 @@ final class CompareReport {
                     .append(" |\n");
         }
         return t.toString();
+    }
+
+    /** The server processes' CPU time per delivery, or "?" when unknown. */
+    private static String cpu(ScenarioResult r) {
+        double us = r.serverCpuMicrosPerDelivery();
+        return Double.isNaN(us) ? "?" : fmt(us);
     }
 
     private static double offered(ScenarioResult r) {

@@ -46,8 +46,8 @@ final class EdgeBenchReport {
     }
 
     /** The measurements of a run. */
-    record Figures(List<Double> brokerWarmup, EndToEndResult endToEnd, FanoutResult latency, List<FanoutResult> throughput,
-                   Memory memory, InterferenceLog interference) {
+    record Figures(List<Double> brokerWarmup, EndToEndResult endToEnd, FanoutResult latency, FanoutCpu latencyCpu,
+                   List<FanoutResult> throughput, Memory memory, InterferenceLog interference) {
     }
 
     private final BenchRun run;
@@ -108,6 +108,7 @@ final class EdgeBenchReport {
         md.append("Target: p99 within ").append(fmt(LATENCY_TARGET_MS)).append(" ms of Kafka's `EndToEndLatency` p99 — **")
                 .append(verdict(latencyTargetMet())).append("** (").append(signed(p99DifferenceMs())).append(" ms). ")
                 .append(completeness(figures.latency())).append("\n\n");
+        md.append(cpuNote()).append("\n\n");
 
         md.append("### Deliveries per second\n\n");
         md.append(throughputTable()).append('\n');
@@ -157,7 +158,7 @@ final class EdgeBenchReport {
         InterferenceLog interference = figures.interference();
         return interference.consoleHeader()
                 + "\n\nLatency\n\n" + latencyTable() + "\np99 - EndToEndLatency p99 = " + signed(p99DifferenceMs())
-                + " ms, target <= " + fmt(LATENCY_TARGET_MS) + " ms: " + verdict(latencyTargetMet())
+                + " ms, target <= " + fmt(LATENCY_TARGET_MS) + " ms: " + verdict(latencyTargetMet()) + "\n" + cpuNote()
                 + "\n\nDeliveries per second\n\n" + throughputTable() + "\ntarget >= " + num(DELIVERIES_TARGET) + "/s: "
                 + verdict(deliveriesTargetMet())
                 + (figures.memory() == null ? "" : "\n\nHeap per idle connection\n\n" + memoryTable() + "\ntarget <= "
@@ -186,6 +187,20 @@ final class EdgeBenchReport {
                 .append(" ms | ").append(fmt(f.maxMs())).append(" ms |\n");
         t.append("| Herald p99 − Kafka `EndToEndLatency` p99 | | | ").append(signed(p99DifferenceMs())).append(" ms | | |\n");
         return t.toString();
+    }
+
+    /** What the latency run cost in CPU, and the shortest fan-out of one event that follows from it. */
+    private String cpuNote() {
+        FanoutCpu cpu = figures.latencyCpu();
+        if (!cpu.known()) {
+            return "CPU per delivery: unknown on this OS.";
+        }
+        return "CPU per delivery during the latency run: " + fmt(cpu.edgeMicrosPerDelivery()) + " µs in the edge, "
+                + fmt(cpu.benchmarkMicrosPerDelivery()) + " µs in the benchmark's JVM (the subscribers' client, publishers, "
+                + "ingest and broker), " + fmt(cpu.microsPerDelivery()) + " µs in all. One event to " + num(cpu.subscribers())
+                + " subscribers is then " + fmt(cpu.microsPerDelivery() * cpu.subscribers() / 1_000.0) + " ms of CPU, so even "
+                + "with all " + cpu.cpus() + " CPUs on it and nothing else, its last receipt comes at least "
+                + fmt(cpu.fanOutFloorMs()) + " ms after its first.";
     }
 
     private String throughputTable() {

@@ -63,6 +63,9 @@ final class FanoutReceipts implements WsLoad.Listener {
     private final LongAdder repeats = new LongAdder();
     private final LongAdder redeliveries = new LongAdder();
     private final LongAdder fresh = new LongAdder();
+    /** Fresh receipts of events numbered {@link #measuredFrom} or later. */
+    private final LongAdder freshMeasured = new LongAdder();
+    private volatile long measuredFrom = Long.MAX_VALUE;
     private final LongAdder notRecovered = new LongAdder();
 
     /** @param connections the most connections the load will open */
@@ -161,6 +164,25 @@ final class FanoutReceipts implements WsLoad.Listener {
             got.set(s);
         }
         fresh.increment();
+        if (sequence >= measuredFrom) {
+            freshMeasured.increment();
+        }
+    }
+
+    /**
+     * From now on, {@link #freshMeasured} counts the fresh receipts of events numbered
+     * {@code sequence} or later, and only those: what a measurement that starts with that event
+     * waits for. Receipts of earlier events still on their way when it starts (a loaded server may
+     * be seconds behind) must not stand in for the measured ones.
+     */
+    void measureFrom(long sequence) {
+        freshMeasured.reset();
+        measuredFrom = sequence;
+    }
+
+    /** Fresh receipts of the events since {@link #measureFrom}. */
+    long freshMeasured() {
+        return freshMeasured.sum();
     }
 
     /** {@code subscribed} answers received so far. */

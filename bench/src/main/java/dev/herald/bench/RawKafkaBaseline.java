@@ -16,7 +16,7 @@ import java.util.List;
  * runs once, cold; its first records carry the start-up transient.
  *
  * <p>The producer settings match what Herald's ingest uses: {@code acks=all},
- * {@code enable.idempotence=true}, {@code linger.ms=1}, no compression, 1 KiB records.
+ * {@code enable.idempotence=true}, {@code linger.ms=0} (Herald's default), no compression, 1 KiB records.
  * Not thread-safe.
  */
 final class RawKafkaBaseline {
@@ -128,7 +128,7 @@ final class RawKafkaBaseline {
                 "bootstrap.servers=" + broker.bootstrapServers(),
                 "acks=all",
                 "enable.idempotence=true",
-                "linger.ms=1",
+                "linger.ms=0",
                 "compression.type=none");
         String output = ChildJvm.run(WarmProducerPerformance.class.getName(), args, TOOL_TIMEOUT)
                 .requireSuccess("ProducerPerformance");

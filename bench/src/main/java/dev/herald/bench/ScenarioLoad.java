@@ -4,6 +4,7 @@ import static dev.herald.bench.BenchMain.progress;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -225,10 +226,10 @@ final class ScenarioLoad implements AutoCloseable {
         long slowBefore = target.slowConsumerCloses();
         receipts.takeLatency();
         long firstSequence = next.get();
+        receipts.measureFrom(firstSequence);
         long receivedBefore = receipts.received();
         long repeatsBefore = receipts.repeats();
         long redeliveriesBefore = receipts.redeliveries();
-        long freshBefore = receipts.fresh();
         long notRecoveredBefore = receipts.notRecovered();
         long reconnectsBefore = reconnects.get();
         long bytesBefore = load.bytesRead();
@@ -240,6 +241,7 @@ final class ScenarioLoad implements AutoCloseable {
         progress("%s: %,d events/s for %d s to %,d channels, %,d subscribers on %d edges", settings.scenario(), settings.rate(),
                 settings.seconds(), settings.channels(), settings.subscribers(), target.servers());
         long start = System.nanoTime();
+        ServerCpu serverCpu = ServerCpu.start(target);
         Future<?> disturbing = disturb();
         publishAtRate(settings.seconds(), accepted);
         long publishEnd = System.nanoTime();
@@ -256,15 +258,16 @@ final class ScenarioLoad implements AutoCloseable {
         }
         long deadline = publishEnd + DRAIN_TIMEOUT_NS;
         long lastReceipt = System.nanoTime();
-        long fresh = receipts.fresh() - freshBefore;
+        long fresh = receipts.freshMeasured();
         while (fresh < expected && System.nanoTime() < deadline && System.nanoTime() - lastReceipt < QUIET_TIMEOUT) {
             Thread.sleep(1);
-            long now = receipts.fresh() - freshBefore;
+            long now = receipts.freshMeasured();
             if (now != fresh) {
                 fresh = now;
                 lastReceipt = System.nanoTime();
             }
         }
+        Duration serverCpuUsed = serverCpu.stop();
         long delivered = 0;
         int connected = 0;
         boolean shown = false;
@@ -291,7 +294,7 @@ final class ScenarioLoad implements AutoCloseable {
                 receipts.redeliveries() - redeliveriesBefore, receipts.notRecovered() - notRecoveredBefore);
         return new ScenarioResult(target.name(), settings, connected, published, lastSequence - firstSequence - published, expected, delivered,
                 receipts.repeats() - repeatsBefore, receiptsAll, seconds, LatencySummary.of(latency), latency,
-                load.bytesRead() - bytesBefore, target.slowConsumerCloses() - slowBefore, resumes);
+                load.bytesRead() - bytesBefore, target.slowConsumerCloses() - slowBefore, resumes, serverCpuUsed);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.herald.bench;
 import static dev.herald.bench.Numbers.fmt;
 import static dev.herald.bench.Numbers.num;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -29,10 +30,12 @@ import org.HdrHistogram.Histogram;
  * @param bytesRead       bytes the subscribers read from the edges meanwhile (frames and their headers)
  * @param slowConsumerCloses connections the edges closed as too slow (4008) meanwhile
  * @param resumes         how subscribers came back from the run's disturbance
+ * @param serverCpu       CPU time of the target's server processes from the first publish to the
+ *                        end of the drain ({@link ServerCpu}), or {@code null} if unknown
  */
 record ScenarioResult(String target, ScenarioSettings settings, int connected, long published, long failed, long expected, long delivered,
                       long duplicates, long receipts, double seconds, LatencySummary latency, Histogram histogram, long bytesRead,
-                      long slowConsumerCloses, Resumes resumes) {
+                      long slowConsumerCloses, Resumes resumes, Duration serverCpu) {
 
     /**
      * Subscribers coming back from a disturbance.
@@ -70,6 +73,11 @@ record ScenarioResult(String target, ScenarioSettings settings, int connected, l
         return bytesRead / seconds;
     }
 
+    /** The server processes' CPU time per receipt, microseconds; NaN if unknown. */
+    double serverCpuMicrosPerDelivery() {
+        return serverCpu == null || receipts == 0 ? Double.NaN : serverCpu.toNanos() / 1_000.0 / receipts;
+    }
+
     /** The {@code --json} document; its keys are what {@code --assert} paths name. */
     JsonNode json() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -99,6 +107,8 @@ record ScenarioResult(String target, ScenarioSettings settings, int connected, l
         m.put("overhead_ratio", overheadRatio());
         m.put("edge_egress_bytes_per_sec", egressBytesPerSec());
         m.put("slow_consumer_closes", slowConsumerCloses);
+        double cpu = serverCpuMicrosPerDelivery();
+        m.put("server_cpu_us_per_delivery", Double.isNaN(cpu) ? null : cpu);
         m.put("disturbance", resumes.disturbance().name().toLowerCase(Locale.ROOT));
         m.put("reconnects", resumes.reconnects());
         m.put("redeliveries", resumes.redeliveries());
@@ -124,6 +134,8 @@ record ScenarioResult(String target, ScenarioSettings settings, int connected, l
         row(t, "overhead_ratio", fmt(overheadRatio()));
         row(t, "edge_egress_bytes_per_sec", num(egressBytesPerSec()));
         row(t, "slow_consumer_closes", num(slowConsumerCloses));
+        double cpu = serverCpuMicrosPerDelivery();
+        row(t, "server_cpu_us_per_delivery", Double.isNaN(cpu) ? "unknown" : fmt(cpu));
         if (resumes.disturbance() != Disturbance.Kind.NONE) {
             row(t, "reconnects (resumes refused)", num(resumes.reconnects()) + " (" + num(resumes.notRecovered()) + ")");
             row(t, "redeliveries (on a later socket)", num(resumes.redeliveries()));

@@ -30,6 +30,18 @@ class FanoutReceiptsTest {
     }
 
     @Test
+    void aMeasurementCountsOnlyItsOwnEventsNotEarlierOnesStillArriving() {
+        receive(0, event("c", "p1", 1));
+        receipts.measureFrom(5);
+        receive(1, event("c", "p1", 1)); // a warm-up event, late
+        receive(0, event("c", "p5", 5));
+        receive(0, event("c", "p5", 5)); // a repeat is not fresh
+        receive(1, event("c", "p6", 6));
+        assertThat(receipts.fresh()).isEqualTo(4);
+        assertThat(receipts.freshMeasured()).isEqualTo(2);
+    }
+
+    @Test
     void resumesFromTheLastEventsPositionOrElseFromTheLiveSubscribesAnswer() {
         receipts.onOpen(0);
         receive(0, "{\"op\":\"subscribed\",\"channel\":\"a\",\"position\":\"now-a\",\"recovered\":true}");
