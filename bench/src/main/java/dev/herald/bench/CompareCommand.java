@@ -51,6 +51,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Publishing before each measurement, not counted (default: ${DEFAULT-VALUE}).")
     private int warmupSeconds;
 
+    @Option(names = "--seed-warmup-seconds", paramLabel = "N", defaultValue = "30",
+            description = "Publishing before each system's seed measurement, not counted: the latency target's run gets "
+                    + "the JIT (the JVM's and V8's) done with the per-event code first (default: ${DEFAULT-VALUE}).")
+    private int seedWarmupSeconds;
+
     @Option(names = "--targets", split = ",", paramLabel = "T,T,...", defaultValue = "herald,ws,socket.io",
             description = "Systems to compare (default: ${DEFAULT-VALUE}).")
     private List<String> targets;
@@ -108,7 +113,7 @@ final class CompareCommand implements Callable<Integer> {
                         sweep.add(interference.measure(t + " fanout " + n, () -> runOne(s, target)));
                     }
                     sweeps.put(t, sweep);
-                    ScenarioSettings seed = new ScenarioSettings("seed", 2_000, 1, 1, 30, 1_024, seconds, warmupSeconds, 1);
+                    ScenarioSettings seed = new ScenarioSettings("seed", 2_000, 1, 1, 30, 1_024, seconds, seedWarmupSeconds, 1);
                     seeds.put(t, interference.measure(t + " seed", () -> runOne(seed, target)));
                 }
             }
