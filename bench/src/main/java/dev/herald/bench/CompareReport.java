@@ -121,9 +121,9 @@ final class CompareReport {
         return "\nWhy the latency target is out of reach on this machine: one `seed` event is " + num(subscribers)
                 + " socket writes. At the edge's " + fmt(us) + " µs of CPU per delivery (mostly kernel time: on loopback the "
                 + "write runs the receiver's TCP too) that is " + fmt(us * subscribers / 1_000.0) + " ms of CPU, so even on all "
-                + cpus + " CPUs with nothing else running, the last subscriber's receipt comes " + fmt(us * subscribers / cpus / 1_000.0)
-                + " ms after the first, before the client's own reads, the broker and ingest take their share. The peers pay "
-                + "the same per write (server CPU column).\n";
+                + cpus + " CPUs with nothing else running, the last subscriber's receipt comes at least "
+                + fmt(us * subscribers / cpus / 1_000.0) + " ms after the first, before the client's own reads, the broker and "
+                + "ingest take their share. The peers pay as much or more per delivery (server CPU column).\n";
     }
 
     String console() {
