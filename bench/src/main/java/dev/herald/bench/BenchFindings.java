@@ -19,8 +19,8 @@ final class BenchFindings {
     /** Why the fanout's publish-to-receipt p99 is further above Kafka's EndToEndLatency than the target allows. */
     static final String EDGE_LATENCY = "CPU. Each event becomes 1,000 socket writes on the edge and 1,000 reads in the "
             + "client, one system call each, most of it kernel time (loopback TCP: the write runs the receiver's side too), "
-            + "on the same 2 CPUs as the broker, ingest and the publishers. The CPU line under the latency table gives the "
-            + "shortest one event's fan-out can last on this machine; that alone takes most of the 3 ms, and a subscriber "
+            + "on the same 2 CPUs as the broker, ingest and the publishers. The CPU line under the latency table gives about the "
+            + "shortest one event's fan-out can last on this machine, longer than the 3 ms the target allows; a subscriber "
             + "late in the fan-out, or an event that arrives while the last one is still going out, waits for it. The first "
             + "receipt of each event shows the pipeline without the fan-out.";
 

@@ -5,6 +5,7 @@ import static dev.herald.bench.Numbers.num;
 import static dev.herald.bench.Numbers.signed;
 import static dev.herald.bench.Numbers.verdict;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,7 +14,8 @@ import java.util.stream.Collectors;
  * {@code docs/benchmarks.md} and as the console's tables.
  *
  * <p>Targets: the p99 from HTTP publish to WebSocket receipt at most {@value #LATENCY_TARGET_MS} ms
- * above Kafka's {@code EndToEndLatency} p99; at least {@value #DELIVERIES_TARGET} deliveries per
+ * above Kafka's {@code EndToEndLatency} p99, in the median of the latency runs (one run's p99 moves
+ * by a few milliseconds from run to run on a small machine); at least {@value #DELIVERIES_TARGET} deliveries per
  * second at every connection count; at most {@value #HEAP_TARGET_KIB} KiB of edge heap per idle
  * connection. A run in which some subscriber missed or repeated an event, or some publish failed,
  * misses the target it belongs to whatever the figures.
@@ -46,8 +48,12 @@ final class EdgeBenchReport {
     }
 
     /** The measurements of a run. */
-    record Figures(List<Double> brokerWarmup, EndToEndResult endToEnd, FanoutResult latency, FanoutCpu latencyCpu,
+    record Figures(List<Double> brokerWarmup, EndToEndResult endToEnd, List<LatencyRun> latencyRuns,
                    List<FanoutResult> throughput, Memory memory, InterferenceLog interference) {
+    }
+
+    /** One latency run and the CPU time it took. */
+    record LatencyRun(FanoutResult result, FanoutCpu cpu) {
     }
 
     private final BenchRun run;
@@ -60,13 +66,35 @@ final class EdgeBenchReport {
         this.figures = figures;
     }
 
-    /** Herald's publish-to-receipt p99 minus {@code EndToEndLatency}'s p99, ms. */
+    /**
+     * The latency run with the median p99 (of an even number, the worse of the middle two): what
+     * the target is judged on.
+     */
+    LatencyRun medianRun() {
+        List<LatencyRun> sorted = figures.latencyRuns().stream()
+                .sorted(Comparator.comparingDouble(r -> r.result().latency().p99Ms())).toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** {@code run}'s publish-to-receipt p99 minus {@code EndToEndLatency}'s p99, ms. */
+    private double p99DifferenceMs(LatencyRun run) {
+        return run.result().latency().p99Ms() - figures.endToEnd().p99Ms();
+    }
+
+    /** The median run's p99 minus {@code EndToEndLatency}'s p99, ms. */
     double p99DifferenceMs() {
-        return figures.latency().latency().p99Ms() - figures.endToEnd().p99Ms();
+        return p99DifferenceMs(medianRun());
     }
 
     boolean latencyTargetMet() {
-        return figures.latency().complete() && p99DifferenceMs() <= LATENCY_TARGET_MS;
+        return figures.latencyRuns().stream().allMatch(r -> r.result().complete()) && p99DifferenceMs() <= LATENCY_TARGET_MS;
+    }
+
+    /** "+1.20, +5.10 and +4.00 ms" (each run's p99 difference, in run order). */
+    private String runDifferences() {
+        List<String> each = figures.latencyRuns().stream().map(r -> signed(p99DifferenceMs(r))).toList();
+        return each.size() == 1 ? each.get(0) + " ms"
+                : String.join(", ", each.subList(0, each.size() - 1)) + " and " + each.get(each.size() - 1) + " ms";
     }
 
     boolean deliveriesTargetMet() {
@@ -105,9 +133,11 @@ final class EdgeBenchReport {
 
         md.append("### Latency\n\n");
         md.append(latencyTable()).append('\n');
-        md.append("Target: p99 within ").append(fmt(LATENCY_TARGET_MS)).append(" ms of Kafka's `EndToEndLatency` p99 — **")
-                .append(verdict(latencyTargetMet())).append("** (").append(signed(p99DifferenceMs())).append(" ms). ")
-                .append(completeness(figures.latency())).append("\n\n");
+        md.append("Target: p99 within ").append(fmt(LATENCY_TARGET_MS)).append(" ms of Kafka's `EndToEndLatency` p99, judged on "
+                + "the median of the runs — **").append(verdict(latencyTargetMet())).append("** (").append(signed(p99DifferenceMs()))
+                .append(" ms; run by run ").append(runDifferences()).append("). ")
+                .append(figures.latencyRuns().stream().map(r -> completeness(r.result())).distinct().collect(Collectors.joining(" ")))
+                .append("\n\n");
         md.append(cpuNote()).append("\n\n");
 
         md.append("### Deliveries per second\n\n");
@@ -157,8 +187,9 @@ final class EdgeBenchReport {
     String console() {
         InterferenceLog interference = figures.interference();
         return interference.consoleHeader()
-                + "\n\nLatency\n\n" + latencyTable() + "\np99 - EndToEndLatency p99 = " + signed(p99DifferenceMs())
-                + " ms, target <= " + fmt(LATENCY_TARGET_MS) + " ms: " + verdict(latencyTargetMet()) + "\n" + cpuNote()
+                + "\n\nLatency\n\n" + latencyTable() + "\nmedian run's p99 - EndToEndLatency p99 = " + signed(p99DifferenceMs())
+                + " ms (run by run " + runDifferences() + "), target <= " + fmt(LATENCY_TARGET_MS) + " ms: "
+                + verdict(latencyTargetMet()) + "\n" + cpuNote()
                 + "\n\nDeliveries per second\n\n" + throughputTable() + "\ntarget >= " + num(DELIVERIES_TARGET) + "/s: "
                 + verdict(deliveriesTargetMet())
                 + (figures.memory() == null ? "" : "\n\nHeap per idle connection\n\n" + memoryTable() + "\ntarget <= "
@@ -167,8 +198,6 @@ final class EdgeBenchReport {
 
     private String latencyTable() {
         EndToEndResult e2e = figures.endToEnd();
-        FanoutResult h = figures.latency();
-        LatencySummary l = h.latency();
         StringBuilder t = new StringBuilder();
         t.append("| Measurement | Rate | p50 | p99 | p99.9 | max |\n");
         t.append("|---|---:|---:|---:|---:|---:|\n");
@@ -176,31 +205,39 @@ final class EdgeBenchReport {
                 .append(num(settings.payloadBytes())).append(" bytes one at a time, send → ack → consumed | – | ")
                 .append(e2e.p50Ms()).append(" ms | ").append(e2e.p99Ms()).append(" ms | ").append(e2e.p999Ms())
                 .append(" ms | – |\n");
-        t.append("| Herald, HTTP publish → WebSocket receipt, ").append(num(h.subscribers())).append(" subscribers, ")
-                .append(num(h.published())).append(" events in ").append(settings.seconds()).append(" s (")
-                .append(num(l.count())).append(" receipts) | ").append(num(h.publishedPerSec())).append(" events/s | ")
-                .append(fmt(l.p50Ms())).append(" ms | ").append(fmt(l.p99Ms())).append(" ms | ").append(fmt(l.p999Ms()))
-                .append(" ms | ").append(fmt(l.maxMs())).append(" ms |\n");
-        LatencySummary f = h.firstReceipt();
-        t.append("| Herald, the same events, each one's first receipt on any connection (the path without the fan-out) | | ")
-                .append(fmt(f.p50Ms())).append(" ms | ").append(fmt(f.p99Ms())).append(" ms | ").append(fmt(f.p999Ms()))
-                .append(" ms | ").append(fmt(f.maxMs())).append(" ms |\n");
-        t.append("| Herald p99 − Kafka `EndToEndLatency` p99 | | | ").append(signed(p99DifferenceMs())).append(" ms | | |\n");
+        int runs = figures.latencyRuns().size();
+        for (int i = 0; i < runs; i++) {
+            FanoutResult h = figures.latencyRuns().get(i).result();
+            LatencySummary l = h.latency();
+            t.append("| Herald run ").append(i + 1).append(" of ").append(runs).append(", HTTP publish → WebSocket receipt, ")
+                    .append(num(h.subscribers())).append(" subscribers, ").append(num(h.published())).append(" events in ")
+                    .append(settings.seconds()).append(" s (").append(num(l.count())).append(" receipts) | ")
+                    .append(num(h.publishedPerSec())).append(" events/s | ").append(fmt(l.p50Ms())).append(" ms | ")
+                    .append(fmt(l.p99Ms())).append(" ms | ").append(fmt(l.p999Ms())).append(" ms | ").append(fmt(l.maxMs()))
+                    .append(" ms |\n");
+            LatencySummary f = h.firstReceipt();
+            t.append("| … the same events, each one's first receipt on any connection (the path without the fan-out) | | ")
+                    .append(fmt(f.p50Ms())).append(" ms | ").append(fmt(f.p99Ms())).append(" ms | ").append(fmt(f.p999Ms()))
+                    .append(" ms | ").append(fmt(f.maxMs())).append(" ms |\n");
+        }
+        t.append("| Herald median run's p99 − Kafka `EndToEndLatency` p99 | | | ").append(signed(p99DifferenceMs()))
+                .append(" ms | | |\n");
         return t.toString();
     }
 
     /** What the latency run cost in CPU, and the shortest fan-out of one event that follows from it. */
     private String cpuNote() {
-        FanoutCpu cpu = figures.latencyCpu();
+        FanoutCpu cpu = medianRun().cpu();
         if (!cpu.known()) {
             return "CPU per delivery: unknown on this OS.";
         }
-        return "CPU per delivery during the latency run: " + fmt(cpu.edgeMicrosPerDelivery()) + " µs in the edge, "
+        return "CPU per delivery during the median latency run: " + fmt(cpu.edgeMicrosPerDelivery()) + " µs in the edge, "
                 + fmt(cpu.benchmarkMicrosPerDelivery()) + " µs in the benchmark's JVM (the subscribers' client, publishers, "
                 + "ingest and broker), " + fmt(cpu.microsPerDelivery()) + " µs in all. One event to " + num(cpu.subscribers())
-                + " subscribers is then " + fmt(cpu.microsPerDelivery() * cpu.subscribers() / 1_000.0) + " ms of CPU, so even "
-                + "with all " + cpu.cpus() + " CPUs on it and nothing else, its last receipt comes at least "
-                + fmt(cpu.fanOutFloorMs()) + " ms after its first.";
+                + " subscribers is then about " + fmt(cpu.microsPerDelivery() * cpu.subscribers() / 1_000.0) + " ms of CPU, "
+                + "so even with all " + cpu.cpus() + " CPUs on it and nothing else, its last receipt comes about "
+                + fmt(cpu.fanOutFloorMs()) + " ms after its first (a little less: some of the benchmark JVM's time is per event, "
+                + "not per delivery).";
     }
 
     private String throughputTable() {

@@ -8,9 +8,11 @@ import java.time.Duration;
  *
  * <p>One event to {@code subscribers} connections is that many socket writes on the edge and as
  * many reads in the client, each a system call. If every CPU did nothing else, the last receipt
- * of an event would still come {@link #fanOutFloorMs} after the first: the CPU time of those
- * deliveries spread over all the machine's CPUs. No latency percentile of the receipts can beat
- * the pipeline's own latency plus a good part of that.
+ * of an event would still come about {@link #fanOutFloorMs} after the first: the CPU time of those
+ * deliveries spread over all the machine's CPUs. (A little less: the benchmark JVM's time includes
+ * work done once per event, by the broker, ingest and the publishers, which is small beside a
+ * large fan-out.) The high percentiles of the receipts cannot beat the pipeline's own latency
+ * plus most of that.
  *
  * @param edge        CPU time (user and system) of the edge's JVM during the run
  * @param benchmark   CPU time of the benchmark's JVM (subscribers' client, publishers, ingest and,
@@ -60,7 +62,7 @@ record FanoutCpu(Duration edge, Duration benchmark, long deliveries, int subscri
         return edgeMicrosPerDelivery() + benchmarkMicrosPerDelivery();
     }
 
-    /** The shortest one event's fan-out can take: its deliveries' CPU time over all the CPUs, ms. */
+    /** About the shortest one event's fan-out can take: its deliveries' CPU time over all the CPUs, ms. */
     double fanOutFloorMs() {
         return microsPerDelivery() * subscribers / cpus / 1_000.0;
     }
