@@ -111,8 +111,7 @@ final class CompareReport {
         if (seed == null || Double.isNaN(seed.serverCpuMicrosPerDelivery())) {
             return "";
         }
-        double gap = seed.latency().p99Ms() - figures.kafka().endToEnd().p99Ms();
-        if (gap <= LATENCY_TARGET_MS) {
+        if (seedGapMs(seed) <= LATENCY_TARGET_MS) {
             return "";
         }
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -122,7 +121,7 @@ final class CompareReport {
                 + " socket writes. At the edge's " + fmt(us) + " µs of CPU per delivery (mostly kernel time: on loopback the "
                 + "write runs the receiver's TCP too) that is " + fmt(us * subscribers / 1_000.0) + " ms of CPU, so even on all "
                 + cpus + " CPUs with nothing else running, the last subscriber's receipt comes at least "
-                + fmt(us * subscribers / cpus / 1_000.0) + " ms after the first, before the client's own reads, the broker and "
+                + fmt(FanoutCpu.fanOutFloorMs(us, subscribers, cpus)) + " ms after the first, before the client's own reads, the broker and "
                 + "ingest take their share. The peers pay as much or more per delivery (server CPU column).\n";
     }
 
@@ -218,13 +217,18 @@ final class CompareReport {
         }
         ScenarioResult seed = figures.seeds().get("herald");
         if (seed != null) {
-            double gap = seed.latency().p99Ms() - figures.kafka().endToEnd().p99Ms();
+            double gap = seedGapMs(seed);
             t.append("| `seed` p99 within ").append(fmt(LATENCY_TARGET_MS)).append(" ms of `EndToEndLatency` p99 | ")
                     .append(fmt(seed.latency().p99Ms())).append(" ms vs ").append(figures.kafka().endToEnd().p99Ms()).append(" ms: ")
                     .append(signed(gap)).append(" ms | ").append(verdict(gap <= LATENCY_TARGET_MS && seed.deliveredRatio() >= 1.0))
                     .append(" |\n");
         }
         return t.toString();
+    }
+
+    /** {@code seed}'s p99 minus Kafka's {@code EndToEndLatency} p99, ms. */
+    private double seedGapMs(ScenarioResult seed) {
+        return seed.latency().p99Ms() - figures.kafka().endToEnd().p99Ms();
     }
 
     /** The server processes' CPU time per delivery, or "?" when unknown. */

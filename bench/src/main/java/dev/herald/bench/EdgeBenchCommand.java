@@ -178,17 +178,19 @@ final class EdgeBenchCommand implements Callable<Integer> {
                 }
                 for (int i = 1; i <= s.latencyRuns(); i++) {
                     progress("latency run %d of %d: %,d events/s for %d s", i, s.latencyRuns(), s.rate(), s.seconds());
-                    FanoutCpu.Reading cpuBefore = FanoutCpu.Reading.now(edge.handle());
+                    FanoutCpu.Meter cpuMeter = FanoutCpu.Meter.start(edge.handle());
                     FanoutResult result = interference.measure("Herald latency " + i,
                             () -> run.atRate(s.rate(), Duration.ofSeconds(s.seconds())));
-                    FanoutCpu cpu = cpuBefore.since(edge.handle(), result.received(), result.subscribers());
+                    FanoutCpu cpu = cpuMeter.stop(result.received(), result.subscribers());
                     latency.add(new EdgeBenchReport.LatencyRun(result, cpu));
                     progress("     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; %,d of %,d receipts", result.latency().p50Ms(),
                             result.latency().p99Ms(), result.latency().p999Ms(), result.received(), result.expected());
                     progress("     first receipt of each event: p50 %.2f ms, p99 %.2f ms", result.firstReceipt().p50Ms(),
                             result.firstReceipt().p99Ms());
-                    progress("     CPU per delivery: edge %.2f µs, benchmark JVM %.2f µs; one event's fan-out takes about %.2f ms",
-                            cpu.edgeMicrosPerDelivery(), cpu.benchmarkMicrosPerDelivery(), cpu.fanOutFloorMs());
+                    if (cpu.known()) {
+                        progress("     CPU per delivery: edge %.2f µs, benchmark JVM %.2f µs; one event's fan-out takes about %.2f ms",
+                                cpu.edgeMicrosPerDelivery(), cpu.benchmarkMicrosPerDelivery(), cpu.fanOutFloorMs());
+                    }
                 }
             }
             return new EdgeBenchReport.Figures(brokerWarmup, e2e, latency, throughput, memory, interference);

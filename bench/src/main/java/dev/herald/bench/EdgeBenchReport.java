@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  *
  * <p>Targets: the p99 from HTTP publish to WebSocket receipt at most {@value #LATENCY_TARGET_MS} ms
  * above Kafka's {@code EndToEndLatency} p99, in the median of the latency runs (one run's p99 moves
- * by a few milliseconds from run to run on a small machine); at least {@value #DELIVERIES_TARGET} deliveries per
- * second at every connection count; at most {@value #HEAP_TARGET_KIB} KiB of edge heap per idle
+ * by a few milliseconds from run to run on a small machine); at least {@value #DELIVERIES_TARGET}
+ * deliveries per second at every connection count; at most {@value #HEAP_TARGET_KIB} KiB of edge heap per idle
  * connection. A run in which some subscriber missed or repeated an event, or some publish failed,
  * misses the target it belongs to whatever the figures.
  */

@@ -18,16 +18,16 @@ import java.util.Arrays;
  * @param endToEndRecords          records of EndToEndLatency
  * @param partitions               partitions of every topic
  */
-record EdgeBenchSettings(int subscribers, int rate, int seconds, int warmupSeconds, int latencyRuns, int[] connections, int throughputSeconds,
-                         int throughputWarmupSeconds, int window, int payloadBytes, int endToEndRecords, int partitions) {
+record EdgeBenchSettings(int subscribers, int rate, int seconds, int warmupSeconds, int latencyRuns, int[] connections,
+                         int throughputSeconds, int throughputWarmupSeconds, int window, int payloadBytes, int endToEndRecords, int partitions) {
 
     EdgeBenchSettings {
         if (subscribers < 1 || rate < 1 || seconds < 1 || warmupSeconds < 0 || latencyRuns < 1 || connections.length == 0
                 || Arrays.stream(connections).anyMatch(c -> c < 1) || throughputSeconds < 1 || throughputWarmupSeconds < 0
                 || window < 1 || endToEndRecords < 1 || partitions < 1) {
             throw new IllegalArgumentException("every benchmark size must be positive (warm-ups may be 0): subscribers="
-                    + subscribers + ", rate=" + rate + ", seconds=" + seconds + ", latency runs=" + latencyRuns + ", connections=" + Arrays.toString(connections)
-                    + ", throughput seconds=" + throughputSeconds + ", window=" + window + ", e2e records=" + endToEndRecords);
+                    + subscribers + ", rate=" + rate + ", seconds=" + seconds + ", latency runs=" + latencyRuns
+                    + ", connections=" + Arrays.toString(connections) + ", throughput seconds=" + throughputSeconds + ", window=" + window + ", e2e records=" + endToEndRecords);
         }
         if (payloadBytes < FanoutPublisher.minimumPayloadBytes()) {
             throw new IllegalArgumentException("--payload-bytes must be at least " + FanoutPublisher.minimumPayloadBytes()

@@ -241,7 +241,7 @@ final class ScenarioLoad implements AutoCloseable {
         progress("%s: %,d events/s for %d s to %,d channels, %,d subscribers on %d edges", settings.scenario(), settings.rate(),
                 settings.seconds(), settings.channels(), settings.subscribers(), target.servers());
         long start = System.nanoTime();
-        ServerCpu serverCpu = ServerCpu.start(target);
+        ProcessCpu serverCpu = ProcessCpu.start(target);
         Future<?> disturbing = disturb();
         publishAtRate(settings.seconds(), accepted);
         long publishEnd = System.nanoTime();

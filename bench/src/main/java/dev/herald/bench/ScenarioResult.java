@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
  * @param slowConsumerCloses connections the edges closed as too slow (4008) meanwhile
  * @param resumes         how subscribers came back from the run's disturbance
  * @param serverCpu       CPU time of the target's server processes from the first publish to the
- *                        end of the drain ({@link ServerCpu}), or {@code null} if unknown
+ *                        end of the drain ({@link ProcessCpu}), or {@code null} if unknown
  */
 record ScenarioResult(String target, ScenarioSettings settings, int connected, long published, long failed, long expected, long delivered,
                       long duplicates, long receipts, double seconds, LatencySummary latency, Histogram histogram, long bytesRead,
