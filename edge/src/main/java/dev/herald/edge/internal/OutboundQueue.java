@@ -2,6 +2,7 @@ package dev.herald.edge.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -31,10 +32,11 @@ final class OutboundQueue<M> {
         void execute(Runnable task);
 
         /**
-         * Writes one message (on the I/O thread), or starts to, and calls {@code written} when it
-         * is out, or failed.
+         * Writes one message of {@code length} bytes (on the I/O thread), or starts to, and calls
+         * {@code written.accept(length)} when it is out, or failed. {@code written} is the same
+         * object for every message of a queue, so a write allocates no callback.
          */
-        void write(M message, Runnable written);
+        void write(M message, int length, IntConsumer written);
 
         /** Ends a batch of writes: sends what the writes since the last call have left buffered. */
         default void flush() {
@@ -45,6 +47,10 @@ final class OutboundQueue<M> {
     private final long maxBytes;
     private final ToIntFunction<M> size;
     private final Transport<M> transport;
+    /** The one completion every write reports to. */
+    private final IntConsumer written = this::written;
+    /** The one drain task every offer schedules. */
+    private final Runnable drainTask = this::drain;
     /** Offered, not yet handed to the transport; swapped with {@link #draining} by each drain. */
     private List<M> pending = new ArrayList<>();
     private List<M> draining = new ArrayList<>();
@@ -81,7 +87,7 @@ final class OutboundQueue<M> {
                 return Offer.QUEUED;
             }
         }
-        transport.execute(this::drain);
+        transport.execute(drainTask);
         return Offer.QUEUED;
     }
 
@@ -106,7 +112,7 @@ final class OutboundQueue<M> {
                 return Offer.QUEUED;
             }
         }
-        transport.execute(this::drain);
+        transport.execute(drainTask);
         return Offer.QUEUED;
     }
 
@@ -167,7 +173,8 @@ final class OutboundQueue<M> {
 
     /**
      * On the I/O thread: hands every message offered so far to the transport, then flushes. The
-     * two lists are swapped rather than allocated, so a busy connection makes no garbage here;
+     * two lists are swapped rather than allocated, and the task and the completion are one object
+     * each per queue, so a busy connection makes no garbage here;
      * only the I/O thread touches {@code draining}, and one drain runs at a time.
      */
     private void drain() {
@@ -183,8 +190,7 @@ final class OutboundQueue<M> {
             }
         }
         for (M message : batch) {
-            int length = size.applyAsInt(message);
-            transport.write(message, () -> written(length));
+            transport.write(message, size.applyAsInt(message), written);
         }
         batch.clear();
         transport.flush();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.schemas.Epoch;
@@ -99,8 +100,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
             }
 
             @Override
-            public void write(Message m, Runnable written) {
-                SseConnection.this.write(m, written);
+            public void write(Message m, int length, IntConsumer written) {
+                SseConnection.this.write(m, () -> written.accept(length));
             }
         });
         this.subscriptions = new Subscriptions(edge, this);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.InvalidInputException;
@@ -51,7 +52,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     /** Where writes for this connection are handed to its I/O thread. */
     private final IoThreadTasks.Lane ioTasks;
     private final EdgeContext edge;
-    private final OutboundQueue<byte[]> queue;
+    private final OutboundQueue<ByteBuffer> queue;
     private final Subscriptions subscriptions;
     private final WsFrameParser parser;
     private final WsOutput output;
@@ -70,15 +71,15 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         this.edge = edge;
         this.subscriptions = new Subscriptions(edge, this);
         this.parser = new WsFrameParser((int) edge.maxFrameBytes(), this);
-        this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), f -> f.length, new OutboundQueue.Transport<>() {
+        this.queue = new OutboundQueue<>(edge.maxQueuedEvents(), edge.maxQueuedBytes(), ByteBuffer::remaining, new OutboundQueue.Transport<>() {
             @Override
             public void execute(Runnable task) {
                 ioTasks.execute(task);
             }
 
             @Override
-            public void write(byte[] frame, Runnable written) {
-                output.frame(WsFrameParser.TEXT, frame, written);
+            public void write(ByteBuffer frame, int length, IntConsumer written) {
+                output.frame(frame, length, written);
             }
 
             @Override
@@ -111,7 +112,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
                 edge.metrics().idleClosed();
                 IoUtils.safeClose(connection);
             } else {
-                output.frame(WsFrameParser.PING, new byte[0], null);
+                output.control(WsFrameParser.PING, new byte[0]);
                 output.flush();
             }
         }, pingMs, TimeUnit.MILLISECONDS);
@@ -142,27 +143,30 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public void subscribed(String channel, long offset, byte[] frame) {
-        send(frame);
+        send(WsFrames.frame(WsFrameParser.TEXT, frame));
     }
 
+    /** A live event: its frame is made once per I/O thread and shared by the connections it goes to. */
     @Override
     public void event(String channel, long offset, byte[] frame) {
-        if (send(frame)) {
+        if (send(WsFrames.sharedText(frame))) {
             edge.metrics().delivered();
         }
     }
 
     @Override
     public void ephemeral(String channel, byte[] frame) {
-        edge.metrics().ephemeral(queue.offerSpare(frame));
+        edge.metrics().ephemeral(queue.offerSpare(WsFrames.sharedText(frame)));
     }
 
+    /** A missed event of one resume: its frame goes to this connection only. */
     @Override
     public boolean replayed(String channel, long offset, byte[] frame) {
-        if (!queue.awaitRoom(frame.length, REPLAY_STALL_MS)) {
+        ByteBuffer encoded = WsFrames.frame(WsFrameParser.TEXT, frame);
+        if (!queue.awaitRoom(encoded.remaining(), REPLAY_STALL_MS)) {
             return false;
         }
-        if (send(frame)) {
+        if (send(encoded)) {
             edge.metrics().delivered();
             return true;
         }
@@ -171,7 +175,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public void error(Object ref, String code, String message) {
-        send(Frames.error(ref, code, message));
+        send(WsFrames.frame(WsFrameParser.TEXT, Frames.error(ref, code, message)));
     }
 
     @Override
@@ -179,8 +183,11 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         closeSlow();
     }
 
-    /** Queues a frame; {@code false} if it was not queued (the connection is closed, or now closing as too slow). */
-    private boolean send(byte[] frame) {
+    /**
+     * Queues a whole text frame (not moved: it may be shared); {@code false} if it was not queued
+     * (the connection is closed, or now closing as too slow).
+     */
+    private boolean send(ByteBuffer frame) {
         switch (queue.offer(frame)) {
             case QUEUED:
                 return true;
@@ -249,7 +256,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     public void ping(byte[] payload) {
         lastHeardNanos = System.nanoTime();
         if (!output.closeSent()) {
-            output.frame(WsFrameParser.PONG, payload, null);
+            output.control(WsFrameParser.PONG, payload);
             output.flush();
         }
     }

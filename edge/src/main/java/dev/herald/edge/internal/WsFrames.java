@@ -6,28 +6,70 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** The server's side of WebSocket framing (RFC 6455): frame headers, close payloads, the handshake's accept key. */
+/** The server's side of WebSocket framing (RFC 6455): whole frames, close payloads, the handshake's accept key. */
 final class WsFrames {
 
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+    /**
+     * Live event frames, one per thread: the frame of the payload this thread encoded last. A
+     * live event reaches an I/O thread as one task for all of that thread's connections, each of
+     * which asks for its frame in turn with the same payload array; all but the first get the
+     * frame already made.
+     */
+    private static final ThreadLocal<SharedText> SHARED = ThreadLocal.withInitial(SharedText::new);
+
     private WsFrames() {
     }
 
-    /** The header of a whole, unmasked server frame of {@code opcode} carrying {@code length} bytes. */
-    static ByteBuffer header(int opcode, int length) {
-        ByteBuffer h;
-        if (length < 126) {
-            h = ByteBuffer.allocate(2);
-            h.put((byte) (0x80 | opcode)).put((byte) length);
-        } else if (length < 65_536) {
-            h = ByteBuffer.allocate(4);
-            h.put((byte) (0x80 | opcode)).put((byte) 126).putShort((short) length);
-        } else {
-            h = ByteBuffer.allocate(10);
-            h.put((byte) (0x80 | opcode)).put((byte) 127).putLong(length);
+    /** The last payload a thread encoded with {@link #sharedText}, and its frame. */
+    private static final class SharedText {
+        byte[] payload;
+        ByteBuffer frame;
+    }
+
+    /**
+     * The whole, unmasked server frame of {@code opcode} carrying {@code payload}, header and
+     * payload in one heap buffer positioned at its start.
+     */
+    static ByteBuffer frame(int opcode, byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(headerLength(payload.length) + payload.length);
+        return put(frame, opcode, payload);
+    }
+
+    /**
+     * The text frame of a payload that goes to many connections, made once per thread and shared:
+     * a direct buffer, so that no write copies it (a heap buffer is copied to a direct one on
+     * every write). Callers must not move it; each connection writes from its own
+     * {@link ByteBuffer#duplicate}. The memory is freed with the buffer, by the garbage collector:
+     * it is about one payload per event, less than the event's own heap garbage on the way here,
+     * so collections that free the heap free these too.
+     */
+    static ByteBuffer sharedText(byte[] payload) {
+        SharedText last = SHARED.get();
+        if (last.payload != payload) {
+            ByteBuffer frame = ByteBuffer.allocateDirect(headerLength(payload.length) + payload.length);
+            last.frame = put(frame, WsFrameParser.TEXT, payload);
+            last.payload = payload;
         }
-        return h.flip();
+        return last.frame;
+    }
+
+    private static int headerLength(int length) {
+        return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+    }
+
+    private static ByteBuffer put(ByteBuffer frame, int opcode, byte[] payload) {
+        int length = payload.length;
+        frame.put((byte) (0x80 | opcode));
+        if (length < 126) {
+            frame.put((byte) length);
+        } else if (length < 65_536) {
+            frame.put((byte) 126).putShort((short) length);
+        } else {
+            frame.put((byte) 127).putLong(length);
+        }
+        return frame.put(payload).flip();
     }
 
     /** The payload of a close frame: the code, then the reason cut to fit the 125 bytes of a control frame. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
@@ -11,8 +12,9 @@ import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
  * The writing side of one WebSocket connection: whole server frames, in order, sent with
- * gathering writes of everything queued (a few header bytes, then the payload's own bytes, never
- * copied), waiting for the socket when it is full. After a close frame nothing else is sent, and
+ * gathering writes of everything queued, waiting for the socket when it is full. A frame is one
+ * buffer, header and payload together; a live event's frame is shared by every connection it
+ * goes to ({@link WsFrames#sharedText}), each writing from its own view of it. After a close frame nothing else is sent, and
  * {@link #closeWhenFlushed} hangs up once everything queued is out.
  *
  * <p>Not thread-safe: only the connection's I/O thread uses it.
@@ -21,7 +23,7 @@ final class WsOutput {
 
     /** Most frames handed to one gathering write. */
     private static final int WRITE_BATCH = 64;
-    private static final ThreadLocal<ByteBuffer[]> GATHER = ThreadLocal.withInitial(() -> new ByteBuffer[2 * WRITE_BATCH]);
+    private static final ThreadLocal<ByteBuffer[]> GATHER = ThreadLocal.withInitial(() -> new ByteBuffer[WRITE_BATCH]);
 
     private final StreamConnection connection;
     private final ConduitStreamSinkChannel sink;
@@ -29,10 +31,15 @@ final class WsOutput {
     private boolean closeSent;
     private boolean closeWhenFlushed;
 
-    /** A frame on its way out: its header, its payload, and who to tell once both are written. */
-    private record Outgoing(ByteBuffer header, ByteBuffer payload, Runnable written) {
-        boolean done() {
-            return !header.hasRemaining() && !payload.hasRemaining();
+    /**
+     * A frame on its way out: this connection's view of its bytes, and who to tell once they are
+     * written ({@code written.accept(length)}; none for control frames).
+     */
+    private record Outgoing(ByteBuffer bytes, int length, IntConsumer written) {
+        void done() {
+            if (written != null) {
+                written.accept(length);
+            }
         }
     }
 
@@ -43,23 +50,30 @@ final class WsOutput {
     }
 
     /**
-     * Queues a frame of {@code opcode} after those already going out; {@code written} (may be
-     * null) runs once it is out, or at once if a close frame went first and it is dropped.
+     * Queues {@code frame}, a whole frame that may be shared with other connections (it is not
+     * moved: this connection writes from a view of it), after those already going out;
+     * {@code written.accept(length)} runs once it is out, or at once if a close frame went first
+     * and it is dropped.
      */
-    void frame(int opcode, byte[] payload, Runnable written) {
+    void frame(ByteBuffer frame, int length, IntConsumer written) {
         if (closeSent) {
-            if (written != null) {
-                written.run();
-            }
+            written.accept(length);
             return;
         }
-        outgoing.add(new Outgoing(WsFrames.header(opcode, payload.length), ByteBuffer.wrap(payload), written));
+        outgoing.add(new Outgoing(frame.duplicate(), length, written));
+    }
+
+    /** Queues a control frame (ping, pong, close) of {@code opcode}, unless a close frame went first. */
+    void control(int opcode, byte[] payload) {
+        if (!closeSent) {
+            outgoing.add(new Outgoing(WsFrames.frame(opcode, payload), 0, null));
+        }
     }
 
     /** Queues the close frame, unless one was queued already; it is the last frame sent. */
     void close(int code, String reason) {
         if (!closeSent) {
-            frame(WsFrameParser.CLOSE, WsFrames.closePayload(code, reason), null);
+            control(WsFrameParser.CLOSE, WsFrames.closePayload(code, reason));
             closeSent = true;
         }
     }
@@ -84,16 +98,12 @@ final class WsOutput {
                     if (n == gather.length) {
                         break;
                     }
-                    gather[n++] = o.header();
-                    gather[n++] = o.payload();
+                    gather[n++] = o.bytes();
                 }
                 long written = sink.write(gather, 0, n);
                 Arrays.fill(gather, 0, n, null);
-                while (!outgoing.isEmpty() && outgoing.peekFirst().done()) {
-                    Runnable done = outgoing.pollFirst().written();
-                    if (done != null) {
-                        done.run();
-                    }
+                while (!outgoing.isEmpty() && !outgoing.peekFirst().bytes().hasRemaining()) {
+                    outgoing.pollFirst().done();
                 }
                 if (written == 0 && !outgoing.isEmpty()) {
                     sink.resumeWrites();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,9 @@ class OutboundQueueTest {
         }
 
         @Override
-        public void write(String message, Runnable done) {
+        public void write(String message, int length, IntConsumer done) {
             written.add(message);
-            completions.add(done);
+            completions.add(() -> done.accept(length));
         }
 
         void runTasks() {
