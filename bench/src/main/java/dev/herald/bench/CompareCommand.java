@@ -51,6 +51,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Publishing before each measurement, not counted (default: ${DEFAULT-VALUE}).")
     private int warmupSeconds;
 
+    @Option(names = "--first-warmup-seconds", paramLabel = "N", defaultValue = "30",
+            description = "Publishing before each system's first sweep step, not counted, in place of --warmup-seconds: a "
+                    + "server just started has its per-event code still to compile (the JVM's JIT, V8's) (default: ${DEFAULT-VALUE}).")
+    private int firstWarmupSeconds;
+
     @Option(names = "--seed-warmup-seconds", paramLabel = "N", defaultValue = "30",
             description = "Publishing before each system's seed measurement, not counted: the latency target's run gets "
                     + "the JIT (the JVM's and V8's) done with the per-event code first (default: ${DEFAULT-VALUE}).")
@@ -109,7 +114,8 @@ final class CompareCommand implements Callable<Integer> {
                     target.processes().forEach(interference::alsoCount);
                     List<ScenarioResult> sweep = new ArrayList<>();
                     for (int n : subscribers) {
-                        ScenarioSettings s = new ScenarioSettings("fanout", n, 1, 1, rate, payloadBytes, seconds, warmupSeconds, 1);
+                        int warmup = sweep.isEmpty() ? Math.max(warmupSeconds, firstWarmupSeconds) : warmupSeconds;
+                        ScenarioSettings s = new ScenarioSettings("fanout", n, 1, 1, rate, payloadBytes, seconds, warmup, 1);
                         sweep.add(interference.measure(t + " fanout " + n, () -> runOne(s, target)));
                     }
                     sweeps.put(t, sweep);
