@@ -1,7 +1,6 @@
 package dev.herald.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -10,6 +9,7 @@ import dev.herald.edge.EdgeServer;
 import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,10 +46,6 @@ final class DevCommand implements Callable<Integer> {
     @Mixin
     Settings settings;
 
-    /** The ephemeral lane's settings, which the edge takes from ingest's so that both are on one lane. */
-    private static final List<String> LANE_KEYS = List.of(LaneSettings.SECRET, LaneSettings.GROUP, LaneSettings.PORT,
-            LaneSettings.INTERFACE, LaneSettings.TTL, LaneSettings.MAX_DATAGRAM_BYTES, LaneSettings.MAX_AGE_MS);
-
     @Override
     public Integer call() throws InterruptedException {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir.resolve("kafka"))
@@ -73,7 +69,7 @@ final class DevCommand implements Callable<Integer> {
                         EdgeConfig.HTTP_PORT, Integer.toString(edgePort),
                         EdgeConfig.EDGE_ID, "dev",
                         EdgeConfig.DATA_DIR, dataDir.resolve("edge").toString()));
-                for (String key : LANE_KEYS) {
+                for (String key : LaneConfig.KEYS) { // the edge takes the lane's settings from ingest's: both on one lane
                     edgeValues.put(key, String.valueOf(values.containsKey(key) ? values.get(key) : ingestConfig.values().get(key)));
                 }
                 edgeValues.putAll(edgeOverrides);

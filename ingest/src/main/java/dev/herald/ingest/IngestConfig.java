@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
 
 import org.apache.kafka.common.config.AbstractConfig;
@@ -54,7 +55,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
     /** The definition of every key: type, default, validator, importance and doc. */
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -97,17 +98,7 @@ public final class IngestConfig extends AbstractConfig {
             .define(READINESS_INTERVAL_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
                     "How often, in milliseconds, ingest checks that Kafka and the log topic are reachable.")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka before it gives up.")
-            .define(LaneSettings.SECRET, Type.PASSWORD, "", Importance.HIGH, LaneSettings.SECRET_DOC)
-            .define(LaneSettings.GROUP, Type.STRING, LaneSettings.DEFAULT_GROUP, Importance.LOW, LaneSettings.GROUP_DOC)
-            .define(LaneSettings.PORT, Type.INT, LaneSettings.DEFAULT_PORT, Range.between(1, 65_535), Importance.LOW,
-                    LaneSettings.PORT_DOC)
-            .define(LaneSettings.INTERFACE, Type.STRING, LaneSettings.DEFAULT_INTERFACE, Importance.LOW, LaneSettings.INTERFACE_DOC)
-            .define(LaneSettings.TTL, Type.INT, LaneSettings.DEFAULT_TTL, Range.between(0, 255), Importance.LOW, LaneSettings.TTL_DOC)
-            .define(LaneSettings.MAX_DATAGRAM_BYTES, Type.INT, LaneSettings.DEFAULT_MAX_DATAGRAM_BYTES,
-                    Range.between(256, LaneSettings.LARGEST_DATAGRAM_BYTES), Importance.LOW, LaneSettings.MAX_DATAGRAM_BYTES_DOC)
-            .define(LaneSettings.MAX_AGE_MS, Type.LONG, LaneSettings.DEFAULT_MAX_AGE_MS, Range.atLeast(1), Importance.LOW,
-                    LaneSettings.MAX_AGE_MS_DOC);
+                    "How long, in milliseconds, start-up waits for Kafka before it gives up."));
 
     /**
      * Parses and checks {@code values}.
@@ -147,16 +138,7 @@ public final class IngestConfig extends AbstractConfig {
      * @throws ConfigException naming the lane setting that is wrong
      */
     public LaneSettings laneSettings() {
-        String secret = getPassword(LaneSettings.SECRET).value();
-        if (secret.isEmpty()) {
-            return null;
-        }
-        try {
-            return LaneSettings.of(getString(LaneSettings.GROUP), getInt(LaneSettings.PORT), getString(LaneSettings.INTERFACE),
-                    getInt(LaneSettings.TTL), secret, getInt(LaneSettings.MAX_DATAGRAM_BYTES), getLong(LaneSettings.MAX_AGE_MS));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        return LaneConfig.read(this);
     }
 
     private static Map<String, ?> rejectUnknown(Map<String, ?> values) {
