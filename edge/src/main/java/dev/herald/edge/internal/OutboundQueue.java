@@ -34,7 +34,7 @@ final class OutboundQueue<M> {
         /**
          * Writes one message of {@code length} bytes (on the I/O thread), or starts to, and calls
          * {@code written.accept(length)} when it is out, or failed. {@code written} is the same
-         * object for every message of a queue, so a write allocates no callback.
+         * object for every message of a queue, so the queue allocates no callback per write.
          */
         void write(M message, int length, IntConsumer written);
 

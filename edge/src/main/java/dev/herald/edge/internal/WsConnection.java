@@ -26,9 +26,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  *
  * <p>Why its own framing rather than a WebSocket library: the edge writes the same small frames to
  * thousands of connections, and the cost per write is what bounds its deliveries per second. Here
- * a write is one gathering {@code write} of the frames queued so far ({@link WsOutput}), with no copy
- * and no per-frame channel; an idle connection holds no read or write buffer (reads go through one
- * buffer per I/O thread).
+ * a write is one gathering {@code write} of the frames queued so far ({@link WsOutput}), with no
+ * per-frame channel, and a live event's frame is encoded once per I/O thread, not per connection;
+ * an idle connection holds no read or write buffer (reads go through one buffer per I/O thread).
  *
  * <p>Threads: everything that touches the socket runs on the connection's I/O thread; frames are
  * offered to the queue from any thread (the poll thread, resume workers).
@@ -146,7 +146,10 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         send(WsFrames.frame(WsFrameParser.TEXT, frame));
     }
 
-    /** A live event: its frame is made once per I/O thread and shared by the connections it goes to. */
+    /**
+     * A live event: on the I/O thread its frame is made once for all of that thread's connections
+     * ({@link WsFrames#sharedText}).
+     */
     @Override
     public void event(String channel, long offset, byte[] frame) {
         if (send(WsFrames.sharedText(frame))) {

@@ -12,10 +12,10 @@ final class WsFrames {
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     /**
-     * Live event frames, one per thread: the frame of the payload this thread encoded last. A
-     * live event reaches an I/O thread as one task for all of that thread's connections, each of
-     * which asks for its frame in turn with the same payload array; all but the first get the
-     * frame already made.
+     * Shared frames, one per thread: the frame of the payload this thread encoded last. A live
+     * event reaches an I/O thread as one task for all of that thread's connections, each of which
+     * asks for its frame in turn with the same payload array (never modified: see
+     * {@code EventSink}); all but the first get the frame already made.
      */
     private static final ThreadLocal<SharedText> SHARED = ThreadLocal.withInitial(SharedText::new);
 
@@ -38,17 +38,23 @@ final class WsFrames {
     }
 
     /**
-     * The text frame of a payload that goes to many connections, made once per thread and shared:
-     * a direct buffer, so that no write copies it (a heap buffer is copied to a direct one on
-     * every write). Callers must not move it; each connection writes from its own
-     * {@link ByteBuffer#duplicate}. The memory is freed with the buffer, by the garbage collector:
-     * it is about one payload per event, less than the event's own heap garbage on the way here,
-     * so collections that free the heap free these too.
+     * The text frame of a payload that goes to many connections, made once per thread and shared.
+     * A live event reaches each I/O thread as one task for all of that thread's connections, so it
+     * is encoded once per I/O thread; a resume worker sending a cursor's buffered events encodes
+     * them for that one connection. Callers must not move the buffer; each connection writes from
+     * its own {@link ByteBuffer#duplicate}.
+     *
+     * <p>A heap buffer, not a direct one: the socket write copies it into the JDK's per-thread
+     * cache of direct buffers, a copy of a few hundred bytes, whereas a direct buffer per event
+     * would hold native memory that only the collection of its small heap object frees. One kept
+     * past a young collection (in a slow reader's queue) waits for an old-generation collection,
+     * which heap occupancy drives, not native memory: a busy edge could pile up native memory to
+     * its limit and force full collections.
      */
     static ByteBuffer sharedText(byte[] payload) {
         SharedText last = SHARED.get();
         if (last.payload != payload) {
-            ByteBuffer frame = ByteBuffer.allocateDirect(headerLength(payload.length) + payload.length);
+            ByteBuffer frame = ByteBuffer.allocate(headerLength(payload.length) + payload.length);
             last.frame = put(frame, WsFrameParser.TEXT, payload);
             last.payload = payload;
         }

@@ -14,8 +14,8 @@ import org.xnio.conduits.ConduitStreamSinkChannel;
  * The writing side of one WebSocket connection: whole server frames, in order, sent with
  * gathering writes of everything queued, waiting for the socket when it is full. A frame is one
  * buffer, header and payload together; a live event's frame is shared by every connection it
- * goes to ({@link WsFrames#sharedText}), each writing from its own view of it. After a close frame nothing else is sent, and
- * {@link #closeWhenFlushed} hangs up once everything queued is out.
+ * goes to ({@link WsFrames#sharedText}), each writing from its own view of it. After a close
+ * frame nothing else is sent, and {@link #closeWhenFlushed} hangs up once everything queued is out.
  *
  * <p>Not thread-safe: only the connection's I/O thread uses it.
  */
