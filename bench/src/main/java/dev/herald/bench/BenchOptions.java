@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,29 @@ final class BenchOptions {
         BenchBroker kafka = bootstrapServers == null ? BenchBroker.embedded() : BenchBroker.external(bootstrapServers);
         progress("Kafka at %s", kafka.bootstrapServers());
         return kafka;
+    }
+
+    /** What a benchmark measures on the run's Kafka; {@code runId} tells its topics from other runs'. */
+    interface Measurement<F> {
+        F measure(BenchBroker kafka, String runId) throws IOException, InterruptedException;
+    }
+
+    /** A benchmark's figures, and the run that measured them (machine, start, command, Kafka). */
+    record Measured<F>(BenchRun run, F figures) {
+    }
+
+    /**
+     * Opens the run's Kafka ({@link #openBroker}), takes {@code measurement} on it under a new run
+     * id, and closes it again.
+     */
+    <F> Measured<F> measureOnKafka(Measurement<F> measurement) throws IOException, InterruptedException {
+        MachineInfo machine = MachineInfo.collect();
+        Instant date = Instant.now();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        try (BenchBroker kafka = openBroker()) {
+            F figures = measurement.measure(kafka, runId);
+            return new Measured<>(run(machine, date, kafka), figures);
+        }
     }
 
     /** This run on this machine, started at {@code date}, measured on {@code kafka}. */

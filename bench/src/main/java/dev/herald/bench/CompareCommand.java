@@ -4,12 +4,10 @@ import static dev.herald.bench.BenchMain.progress;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -91,46 +89,42 @@ final class CompareCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--targets: herald, ws or socket.io, not " + t);
             }
         }
-        MachineInfo machine = MachineInfo.collect();
-        Instant date = Instant.now();
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        InterferenceLog interference = new InterferenceLog();
-        Map<String, List<ScenarioResult>> sweeps = new LinkedHashMap<>();
-        Map<String, ScenarioResult> seeds = new LinkedHashMap<>();
-        CompareReport.Kafka kafkaFigures;
-        BenchRun run;
-        try (BenchBroker kafka = options.openBroker()) {
-            RawKafkaBaseline raw = new RawKafkaBaseline(kafka, PARTITIONS, runId);
-            raw.warmUpBroker(1, rawRecords);
-            ProducerPerfResult produce = interference.measure("ProducerPerformance", () -> raw.maxThroughput(0, rawRecords));
-            ConsumerPerfResult consume = interference.measure("ConsumerPerformance", () -> raw.readBack(rawRecords));
-            EndToEndResult e2e = interference.measure("EndToEndLatency",
-                    () -> raw.endToEnd(endToEndRecords, RawKafkaBaseline.RECORD_BYTES));
-            kafkaFigures = new CompareReport.Kafka(produce, consume, e2e);
-            progress("Kafka: produce %,.0f records/s, consume %,.0f records/s, EndToEndLatency p99 %d ms", produce.recordsPerSec(),
-                    consume.recordsPerSec(), e2e.p99Ms());
-            for (String t : targets) {
-                try (ScenarioTarget target = open(t, kafka, runId)) {
-                    target.processes().forEach(interference::alsoCount);
-                    List<ScenarioResult> sweep = new ArrayList<>();
-                    for (int n : subscribers) {
-                        int warmup = sweep.isEmpty() ? Math.max(warmupSeconds, firstWarmupSeconds) : warmupSeconds;
-                        ScenarioSettings s = new ScenarioSettings("fanout", n, 1, 1, rate, payloadBytes, seconds, warmup, 1);
-                        sweep.add(interference.measure(t + " fanout " + n, () -> runOne(s, target)));
-                    }
-                    sweeps.put(t, sweep);
-                    ScenarioSettings seed = new ScenarioSettings("seed", 2_000, 1, 1, 30, 1_024, seconds, seedWarmupSeconds, 1);
-                    seeds.put(t, interference.measure(t + " seed", () -> runOne(seed, target)));
-                }
-            }
-            run = options.run(machine, date, kafka);
-        }
+        BenchOptions.Measured<CompareReport.Figures> measured = options.measureOnKafka(this::measure);
         Path plotDir = plots != null ? plots : options.outFolder().map(f -> f.resolve("img")).orElse(Path.of("target", "bench-plots"));
-        CompareReport report = new CompareReport(run, new CompareReport.Figures(kafkaFigures, sweeps, seeds, interference), plotDir,
-                options.outFolder().orElse(null));
+        CompareReport report = new CompareReport(measured.run(), measured.figures(), plotDir, options.outFolder().orElse(null));
         report.plot();
         options.publish("compare", report.console(), report.markdown());
         return 0;
+    }
+
+    /** Kafka's own tools on {@code kafka} first, then each target's sweep and {@code seed}. */
+    private CompareReport.Figures measure(BenchBroker kafka, String runId) throws IOException, InterruptedException {
+        InterferenceLog interference = new InterferenceLog();
+        RawKafkaBaseline raw = new RawKafkaBaseline(kafka, PARTITIONS, runId);
+        raw.warmUpBroker(1, rawRecords);
+        ProducerPerfResult produce = interference.measure("ProducerPerformance", () -> raw.maxThroughput(0, rawRecords));
+        ConsumerPerfResult consume = interference.measure("ConsumerPerformance", () -> raw.readBack(rawRecords));
+        EndToEndResult e2e = interference.measure("EndToEndLatency",
+                () -> raw.endToEnd(endToEndRecords, RawKafkaBaseline.RECORD_BYTES));
+        progress("Kafka: produce %,.0f records/s, consume %,.0f records/s, EndToEndLatency p99 %d ms", produce.recordsPerSec(),
+                consume.recordsPerSec(), e2e.p99Ms());
+        Map<String, List<ScenarioResult>> sweeps = new LinkedHashMap<>();
+        Map<String, ScenarioResult> seeds = new LinkedHashMap<>();
+        for (String t : targets) {
+            try (ScenarioTarget target = open(t, kafka, runId)) {
+                target.processes().forEach(interference::alsoCount);
+                List<ScenarioResult> sweep = new ArrayList<>();
+                for (int n : subscribers) {
+                    int warmup = sweep.isEmpty() ? Math.max(warmupSeconds, firstWarmupSeconds) : warmupSeconds;
+                    ScenarioSettings s = new ScenarioSettings("fanout", n, 1, 1, rate, payloadBytes, seconds, warmup, 1);
+                    sweep.add(interference.measure(t + " fanout " + n, () -> runOne(s, target)));
+                }
+                sweeps.put(t, sweep);
+                ScenarioSettings seed = new ScenarioSettings("seed", 2_000, 1, 1, 30, 1_024, seconds, seedWarmupSeconds, 1);
+                seeds.put(t, interference.measure(t + " seed", () -> runOne(seed, target)));
+            }
+        }
+        return new CompareReport.Figures(new CompareReport.Kafka(produce, consume, e2e), sweeps, seeds, interference);
     }
 
     private ScenarioResult runOne(ScenarioSettings s, ScenarioTarget target) throws IOException, InterruptedException {

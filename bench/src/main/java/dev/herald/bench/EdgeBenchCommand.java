@@ -5,10 +5,8 @@ import static dev.herald.bench.BenchMain.progress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -106,16 +104,9 @@ final class EdgeBenchCommand implements Callable<Integer> {
         EdgeBenchSettings settings = new EdgeBenchSettings(subscribers, rate, seconds, warmupSeconds, latencyRuns,
                 connections.stream().mapToInt(Integer::intValue).toArray(), throughputSeconds, THROUGHPUT_WARMUP_SECONDS,
                 window, payloadBytes, endToEndRecords, PARTITIONS);
-        MachineInfo machine = MachineInfo.collect();
-        Instant date = Instant.now();
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        BenchRun run;
-        EdgeBenchReport.Figures figures;
-        try (BenchBroker kafka = options.openBroker()) {
-            figures = measure(kafka, settings, runId);
-            run = options.run(machine, date, kafka);
-        }
-        EdgeBenchReport report = new EdgeBenchReport(run, settings, figures);
+        BenchOptions.Measured<EdgeBenchReport.Figures> measured = options.measureOnKafka(
+                (kafka, runId) -> measure(kafka, settings, runId));
+        EdgeBenchReport report = new EdgeBenchReport(measured.run(), settings, measured.figures());
         options.publish("edge", report.console(), report.markdown());
         return 0;
     }
@@ -123,10 +114,8 @@ final class EdgeBenchCommand implements Callable<Integer> {
     private EdgeBenchReport.Figures measure(BenchBroker kafka, EdgeBenchSettings s, String runId)
             throws IOException, InterruptedException {
         RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
-        List<Double> brokerWarmup = raw.warmUpBroker(BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS);
-        progress("raw: EndToEndLatency, %,d records of %d bytes", s.endToEndRecords(), s.payloadBytes());
-        EndToEndResult e2e = interference.measure("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords(), s.payloadBytes()));
-        progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
+        RawKafkaBaseline.Floor floor = raw.warmThenEndToEnd(BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS, s.endToEndRecords(),
+                s.payloadBytes(), interference);
 
         String topic = "bench.edge." + runId;
         try (HeraldCluster cluster = HeraldCluster.start(kafka, topic, s.partitions(), 1, runId)) {
@@ -193,7 +182,7 @@ final class EdgeBenchCommand implements Callable<Integer> {
                     }
                 }
             }
-            return new EdgeBenchReport.Figures(brokerWarmup, e2e, latency, throughput, memory, interference);
+            return new EdgeBenchReport.Figures(floor.brokerWarmup(), floor.endToEnd(), latency, throughput, memory, interference);
         }
     }
 

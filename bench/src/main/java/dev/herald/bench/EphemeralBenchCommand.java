@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.herald.schemas.ephemeral.LaneSettings;
@@ -89,16 +87,9 @@ final class EphemeralBenchCommand implements Callable<Integer> {
         EphemeralBenchSettings settings = new EphemeralBenchSettings(subscribers, rate, seconds, warmupSeconds, burstSeconds,
                 WINDOW, payloadBytes, endToEndRecords, PARTITIONS,
                 overloadRates.stream().mapToInt(Integer::intValue).toArray(), overloadSeconds);
-        MachineInfo machine = MachineInfo.collect();
-        Instant date = Instant.now();
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        BenchRun run;
-        EphemeralBenchReport.Figures figures;
-        try (BenchBroker kafka = options.openBroker()) {
-            figures = measure(kafka, settings, runId);
-            run = options.run(machine, date, kafka);
-        }
-        EphemeralBenchReport report = new EphemeralBenchReport(run, settings, figures);
+        BenchOptions.Measured<EphemeralBenchReport.Figures> measured = options.measureOnKafka(
+                (kafka, runId) -> measure(kafka, settings, runId));
+        EphemeralBenchReport report = new EphemeralBenchReport(measured.run(), settings, measured.figures());
         options.publish("ephemeral", report.console(), report.markdown());
         return 0;
     }
@@ -106,10 +97,8 @@ final class EphemeralBenchCommand implements Callable<Integer> {
     private EphemeralBenchReport.Figures measure(BenchBroker kafka, EphemeralBenchSettings s, String runId)
             throws IOException, InterruptedException {
         RawKafkaBaseline raw = new RawKafkaBaseline(kafka, s.partitions(), runId);
-        List<Double> brokerWarmup = raw.warmUpBroker(BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS);
-        progress("raw: EndToEndLatency, %,d records of %d bytes", s.endToEndRecords(), s.payloadBytes());
-        EndToEndResult e2e = interference.measure("EndToEndLatency", () -> raw.endToEnd(s.endToEndRecords(), s.payloadBytes()));
-        progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
+        RawKafkaBaseline.Floor floor = raw.warmThenEndToEnd(BROKER_WARMUP_ROUNDS, BROKER_WARMUP_RECORDS, s.endToEndRecords(),
+                s.payloadBytes(), interference);
 
         String topic = "bench.ephemeral." + runId;
         Map<String, String> lane = Map.of(LaneSettings.SECRET, LaneSettings.newSecret(), LaneSettings.PORT, Integer.toString(freeUdpPort()));
@@ -144,7 +133,8 @@ final class EphemeralBenchCommand implements Callable<Integer> {
                             result.publishedPerSec(), result.received(), result.expected(), step.lossRatio() * 100,
                             counted.unread(), counted.skippedBacklog(), counted.skippedQueue());
                 }
-                return new EphemeralBenchReport.Figures(brokerWarmup, e2e, durableResult, ephemeralResult, overload, interference);
+                return new EphemeralBenchReport.Figures(floor.brokerWarmup(), floor.endToEnd(), durableResult, ephemeralResult, overload,
+                        interference);
             }
         }
     }

@@ -2,10 +2,8 @@ package dev.herald.bench;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -67,16 +65,9 @@ final class IngestBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         BenchSettings settings = BenchSettings.of(seconds, rate, warmupSeconds, rawRecords, batchEvents, PARTITIONS);
-        MachineInfo machine = MachineInfo.collect();
-        Instant date = Instant.now();
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        BenchRun run;
-        BenchReport.Figures figures;
-        try (BenchBroker kafka = options.openBroker()) {
-            figures = measure(kafka, settings, runId);
-            run = options.run(machine, date, kafka);
-        }
-        BenchReport report = new BenchReport(run, settings, figures);
+        BenchOptions.Measured<BenchReport.Figures> measured = options.measureOnKafka(
+                (kafka, runId) -> measure(kafka, settings, runId));
+        BenchReport report = new BenchReport(measured.run(), settings, measured.figures());
         options.publish("ingest", report.console(), report.markdown());
         return 0;
     }

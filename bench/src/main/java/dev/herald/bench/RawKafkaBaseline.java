@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,27 @@ final class RawKafkaBaseline {
      */
     ProducerPerfResult atRate(long warmupRecords, long records, int rate) {
         return producerPerformance("bench.raw.rate." + runId, warmupRecords, records, rate);
+    }
+
+    /**
+     * How the broker warmed up, and {@code EndToEndLatency} on the warm broker: the floor a fanout
+     * benchmark sets Herald beside.
+     */
+    record Floor(List<Double> brokerWarmup, EndToEndResult endToEnd) {
+    }
+
+    /**
+     * Warms the broker up ({@link #warmUpBroker}), then runs {@code EndToEndLatency} with
+     * {@code records} records of {@code recordBytes} bytes, its other CPU load logged in
+     * {@code interference}.
+     */
+    Floor warmThenEndToEnd(int warmupRounds, long warmupRecords, int records, int recordBytes, InterferenceLog interference)
+            throws IOException, InterruptedException {
+        List<Double> warmup = warmUpBroker(warmupRounds, warmupRecords);
+        BenchMain.progress("raw: EndToEndLatency, %,d records of %d bytes", records, recordBytes);
+        EndToEndResult e2e = interference.measure("EndToEndLatency", () -> endToEnd(records, recordBytes));
+        BenchMain.progress("     p50 %d ms, p99 %d ms, p99.9 %d ms", e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms());
+        return new Floor(warmup, e2e);
     }
 
     /**
