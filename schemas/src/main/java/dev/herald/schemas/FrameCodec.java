@@ -75,10 +75,22 @@ public final class FrameCodec {
         return isSingleJsonValue(payload);
     }
 
-    /** Whether {@code bytes} hold exactly one well-formed JSON value (surrounding white space allowed). */
+    /**
+     * Whether {@code bytes} hold exactly one well-formed JSON value (surrounding white space allowed).
+     *
+     * <p>A control character other than tab, line feed and carriage return is refused before
+     * parsing: RFC 8259 allows none anywhere in JSON text (inside strings they must be escaped),
+     * but Jackson's parser takes a NUL byte next to a top-level value for the end of the input,
+     * so {@code "8\0"} would pass and put a raw NUL into the frame.
+     */
     public static boolean isSingleJsonValue(byte[] bytes) {
         if (bytes.length == 0) {
             return false;
+        }
+        for (byte b : bytes) {
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
         }
         try (JsonParser p = JSON.createParser(bytes)) {
             int depth = 0;

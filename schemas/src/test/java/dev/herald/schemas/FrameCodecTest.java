@@ -59,6 +59,14 @@ class FrameCodecTest {
         assertThat(FrameCodec.isSingleJsonValue(bad)).isFalse();
     }
 
+    @Test
+    void aPayloadWithAControlCharacterOutsideAStringIsNotInlined() {
+        assertThat(FrameCodec.isSingleJsonValue(new byte[] {'8', 0})).isFalse();
+        assertThat(FrameCodec.isSingleJsonValue(new byte[] {0, '0'})).isFalse();
+        assertThat(FrameCodec.isSingleJsonValue(new byte[] {'[', 1, ']'})).isFalse();
+        assertThat(FrameCodec.isSingleJsonValue(" {\"a\":\t1}\r\n".getBytes(StandardCharsets.UTF_8))).isTrue();
+    }
+
     @Property
     void everyFrameIsWellFormedJsonWhateverThePayload(@ForAll byte[] payload, @ForAll boolean json) throws Exception {
         Event e = new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, json ? "application/json" : null, payload);
