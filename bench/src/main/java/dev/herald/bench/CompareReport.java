@@ -122,7 +122,19 @@ final class CompareReport {
                 + "write runs the receiver's TCP too) that is " + fmt(us * subscribers / 1_000.0) + " ms of CPU, so even on all "
                 + cpus + " CPUs with nothing else running, the last subscriber's receipt comes at least "
                 + fmt(FanoutCpu.fanOutFloorMs(us, subscribers, cpus)) + " ms after the first, before the client's own reads, the broker and "
-                + "ingest take their share. The peers pay as much or more per delivery (server CPU column)." + wsSeedNote() + "\n";
+                + "ingest take their share." + peerCpuNote() + wsSeedNote() + "\n";
+    }
+
+    /** The peers' own server CPU per delivery in {@code seed}, for the same arithmetic. */
+    private String peerCpuNote() {
+        StringBuilder note = new StringBuilder();
+        figures.seeds().forEach((name, r) -> {
+            if (!name.equals("herald") && !Double.isNaN(r.serverCpuMicrosPerDelivery())) {
+                note.append(note.length() == 0 ? " The peers' servers per delivery: " : ", ")
+                        .append('`').append(name).append("` ").append(fmt(r.serverCpuMicrosPerDelivery())).append(" µs");
+            }
+        });
+        return note.length() == 0 ? "" : note.append('.').toString();
     }
 
     /** The bare broadcast server's own {@code seed} p99 beside the same bound: the floor without any log. */

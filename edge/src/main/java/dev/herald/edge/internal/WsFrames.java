@@ -33,8 +33,17 @@ final class WsFrames {
      * payload in one heap buffer positioned at its start.
      */
     static ByteBuffer frame(int opcode, byte[] payload) {
-        ByteBuffer frame = ByteBuffer.allocate(headerLength(payload.length) + payload.length);
-        return put(frame, opcode, payload);
+        int length = payload.length;
+        ByteBuffer frame = ByteBuffer.allocate((length < 126 ? 2 : length < 65_536 ? 4 : 10) + length);
+        frame.put((byte) (0x80 | opcode));
+        if (length < 126) {
+            frame.put((byte) length);
+        } else if (length < 65_536) {
+            frame.put((byte) 126).putShort((short) length);
+        } else {
+            frame.put((byte) 127).putLong(length);
+        }
+        return frame.put(payload).flip();
     }
 
     /**
@@ -54,28 +63,10 @@ final class WsFrames {
     static ByteBuffer sharedText(byte[] payload) {
         SharedText last = SHARED.get();
         if (last.payload != payload) {
-            ByteBuffer frame = ByteBuffer.allocate(headerLength(payload.length) + payload.length);
-            last.frame = put(frame, WsFrameParser.TEXT, payload);
+            last.frame = frame(WsFrameParser.TEXT, payload);
             last.payload = payload;
         }
         return last.frame;
-    }
-
-    private static int headerLength(int length) {
-        return length < 126 ? 2 : length < 65_536 ? 4 : 10;
-    }
-
-    private static ByteBuffer put(ByteBuffer frame, int opcode, byte[] payload) {
-        int length = payload.length;
-        frame.put((byte) (0x80 | opcode));
-        if (length < 126) {
-            frame.put((byte) length);
-        } else if (length < 65_536) {
-            frame.put((byte) 126).putShort((short) length);
-        } else {
-            frame.put((byte) 127).putLong(length);
-        }
-        return frame.put(payload).flip();
     }
 
     /** The payload of a close frame: the code, then the reason cut to fit the 125 bytes of a control frame. */
