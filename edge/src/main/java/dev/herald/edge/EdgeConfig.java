@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
 
@@ -43,7 +44,11 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String DEDUP_WINDOW_MS = "dedup.window.ms";
     public static final String DEDUP_MAX_BYTES = "dedup.max.bytes";
     public static final String HISTORY_PER_CHANNEL = "history.per.channel";
-    public static final String REPLAY_MAX_EVENTS = "replay.max.events";
+    public static final String EVENT_MAX_BYTES = "event.max.bytes";
+    public static final String REPLAY_MAX_RECORDS = "replay.max.records";
+    public static final String REPLAY_PAGE_BYTES = "replay.page.bytes";
+    public static final String RESUME_WORKERS = "resume.workers";
+    public static final String RESUME_QUEUE_MAX = "resume.queue.max";
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
     /** The definition of every key. */
@@ -62,9 +67,13 @@ public final class EdgeConfig extends AbstractConfig {
                     "Port of the WebSocket and SSE endpoints; 0 picks a free port.")
             .define(HTTP_IO_THREADS, Type.INT, 2, Range.atLeast(1), Importance.LOW,
                     "Non-blocking I/O threads; about one per core.")
-            .define(QUEUE_MAX_BYTES, Type.INT, 1 << 20, Range.atLeast(1024), Importance.MEDIUM,
+            .define(EVENT_MAX_BYTES, Type.INT, 1_048_576, Range.between(1, 100 * 1_048_576), Importance.MEDIUM,
+                    "Largest event payload, in bytes, this edge must be able to deliver: ingest's publish.max.body.bytes (at least). "
+                            + "queue.max.bytes must hold one frame of such an event (base64 makes it 4/3 as large), which start-up checks.")
+            .define(QUEUE_MAX_BYTES, Type.INT, 2 << 20, Range.atLeast(1024), Importance.MEDIUM,
                     "Most bytes of frames waiting to be written to one connection; past it the connection is closed with 4008. "
-                            + "Ephemeral events use at most half of it and are skipped beyond.")
+                            + "Ephemeral events use at most half of it and are skipped beyond. At least one frame of the largest event "
+                            + "(see event.max.bytes), so that a subscriber always gets it in the end.")
             .define(QUEUE_MAX_EVENTS, Type.INT, 4_096, Range.atLeast(1), Importance.MEDIUM,
                     "Most frames waiting to be written to one connection; past it the connection is closed with 4008. "
                             + "Ephemeral events use at most half of it (at least one) and are skipped beyond.")
@@ -87,13 +96,41 @@ public final class EdgeConfig extends AbstractConfig {
                     "Most disk, in bytes, the dedup index may use; the oldest ids go first.")
             .define(HISTORY_PER_CHANNEL, Type.INT, 1_000, Range.atLeast(0), Importance.MEDIUM,
                     "Recent events kept per channel for fast resume; older resumes read Kafka.")
-            .define(REPLAY_MAX_EVENTS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
-                    "Most missed events one resume replays; a resume missing more answers recovered:false (too-far-behind).")
+            .define(REPLAY_MAX_RECORDS, Type.LONG, 1_000_000L, Range.atLeast(1), Importance.LOW,
+                    "Most records of a channel's partition one resume reads from the Kafka log after its position (all channels of "
+                            + "the partition count, since the read filters them); a resume further behind answers recovered:false "
+                            + "(too-far-behind). Resumes the local history holds are not bounded by it.")
+            .define(REPLAY_PAGE_BYTES, Type.INT, 1_048_576, Range.atLeast(1024), Importance.LOW,
+                    "Most bytes of missed events a resume holds in memory at a time (at least one event): a replay is read and sent "
+                            + "page by page at the subscriber's pace.")
+            .define(RESUME_WORKERS, Type.INT, 4, Range.between(1, 256), Importance.LOW,
+                    "Threads that serve resumes (reading history or the log); also the most Kafka consumers open for resumes.")
+            .define(RESUME_QUEUE_MAX, Type.INT, 1_024, Range.atLeast(1), Importance.LOW,
+                    "Most resumes waiting for a worker; a subscribe past it gets the retryable error resume-busy "
+                            + "(an SSE stream is closed, and its client reconnects with Last-Event-ID).")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
                     "How long, in milliseconds, start-up waits for Kafka and the log topic."));
 
+    /**
+     * Most bytes a queued message adds to an event's frame: a WebSocket frame header (at most 14), or
+     * an SSE event's {@code id:} (a stream cursor of {@code channels} offsets, base64) and its line
+     * syntax.
+     */
+    static long messageOverheadBytes(int channels) {
+        long cursor = 4 * ((29 + 8L * channels + 2) / 3);
+        return Math.max(14, cursor + 32);
+    }
+
     public EdgeConfig(Map<String, ?> values) {
         super(CONFIG_DEF, rejectUnknown(values), false);
+        long eventMax = getInt(EVENT_MAX_BYTES);
+        long largest = FrameCodec.maxFrameBytes(eventMax) + messageOverheadBytes(getInt(MAX_SUBSCRIPTIONS));
+        if (getInt(QUEUE_MAX_BYTES) < largest) {
+            throw new ConfigException(QUEUE_MAX_BYTES + "=" + getInt(QUEUE_MAX_BYTES) + " cannot hold one frame of the largest event: "
+                    + EVENT_MAX_BYTES + "=" + eventMax + " (with " + MAX_SUBSCRIPTIONS + "=" + getInt(MAX_SUBSCRIPTIONS)
+                    + ") makes messages of up to " + largest + " bytes, which would be accepted and then never delivered; raise "
+                    + QUEUE_MAX_BYTES + " to at least " + largest + " or lower " + EVENT_MAX_BYTES);
+        }
     }
 
     /** {@link #EDGE_ID}, or the host name when it is empty. */

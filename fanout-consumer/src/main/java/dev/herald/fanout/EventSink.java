@@ -4,22 +4,30 @@ package dev.herald.fanout;
  * Where the fanout consumer hands each new event: the edge's subscription index.
  *
  * <p>Called on the poll thread only, in offset order within a partition, after the event is in
- * the store and after {@link FanoutConsumer#nextOffset} has moved past it. Must have handed the
- * event on (to memory the edge delivers from) when it returns: offsets are committed once
- * {@code deliver} has returned for every event of a poll. It may block while the edge is behind
- * with earlier events (back-pressure: the backlog then stays in Kafka rather than in memory),
- * but only while the edge makes progress: the poll thread neither polls nor updates its lag
- * gauges meanwhile, and a wait past the consumer's {@code max.poll.interval.ms} costs the edge
- * its partitions.
+ * the store and after {@link FanoutConsumer#nextOffset} has moved past it. {@link #deliver} must
+ * have handed the event on (to memory the edge delivers from) when it returns, and must never
+ * wait: offsets are committed once it has returned for every event of a poll, and the poll loop
+ * has to keep polling, heartbeating, committing and reading lag. Back-pressure goes the other
+ * way: while {@link #behind} says so, the consumer pauses its partitions (the backlog then stays
+ * in Kafka, where it is measured as lag) and hands nothing more until it clears.
  */
-@FunctionalInterface
 public interface EventSink {
 
     /**
+     * Hands an event on without waiting.
+     *
      * @param channel   the event's channel
      * @param partition its partition
      * @param offset    its offset
      * @param frame     its encoded frame, shared by every subscriber; never modify
      */
     void deliver(String channel, int partition, long offset, byte[] frame);
+
+    /**
+     * Whether the sink holds as many undelivered events as it wants to: the consumer pauses
+     * until this turns {@code false}. Called on the poll thread after each poll.
+     */
+    default boolean behind() {
+        return false;
+    }
 }

@@ -6,13 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.schemas.Epoch;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -37,21 +38,32 @@ import org.rocksdb.WriteOptions;
  *   default   "epoch"                      -> topic id (16) | partition count (2)
  *             "next"     | partition (4)   -> next offset to process (8): everything below is stored
  *             "coverage" | partition (4)   -> first offset from which every record is stored (8)
- *   dedup     event id (UTF-8)             -> seen at ms (8) | partition (4) | offset (8)
+ *   dedup     channel | 0x00 | event id    -> seen at ms (8) | partition (4) | offset (8)
  *   history   channel | 0x00 | offset (8)  -> encoded event frame
  *   trim      channel                      -> highest offset trimmed from the channel's history (8)
  * </pre>
  *
  * Offsets are big-endian so byte order is offset order and a prefix seek on {@code channel|0x00}
- * walks a channel's history in order (channel names never contain 0x00). The dedup family uses
+ * walks a channel's history in order (channel names never contain 0x00). An event id is unique
+ * within its channel only (an {@code Idempotency-Key} is scoped to its channel and becomes the
+ * id), so the dedup key is the pair: the same id on two channels is two events. (Stores written
+ * before the pair key hold bare ids, which no lookup matches any more; they age out with the
+ * window.) A record found in the dedup index at its own partition and offset is the same record
+ * read again after a rewind, not a duplicate ({@link Admission#REREAD}). The dedup family uses
  * FIFO compaction with a TTL of the dedup window and a size cap, so the index stays bounded by
  * both without a sweeper; a lookup also checks the stored time, since FIFO drops files lazily.
  * History is bounded per channel: past {@code historyPerChannel} entries the oldest is deleted
- * and its offset recorded in {@code trim}. A channel's history is complete after an offset
+ * and its offset recorded in {@code trim}, in the same atomic write as the events that pushed it
+ * out, so a failed write leaves nothing of a batch behind: a retry of the same records finds
+ * none of them seen. A channel's history is complete after an offset
  * {@code o} when {@code o >= trim(channel)} and {@code o + 1 >= coverage(partition)}; coverage
  * starts where this store began receiving a partition and restarts if the consumer ever skips
  * ahead of {@code next}. A new epoch (topic re-created or re-partitioned) drops history, trim and
  * coverage, whose offsets mean nothing in it.
+ *
+ * <p>The writer keeps each channel's history count and trimmed offset in a cache bounded by
+ * {@link StoreSettings#channelCacheMax()} channels; a channel that fell out of it is read again
+ * from disk (at most {@code historyPerChannel} keys) when it next gets an event.
  *
  * <p>Threading: one writer (the poll thread) calls {@link #batch}, {@link #beginPartition},
  * {@link #useEpoch} and {@link #reopen}; {@link #history} and {@link #firstSeen} may be called
@@ -87,13 +99,26 @@ public final class EventStore implements AutoCloseable {
     private ColumnFamilyHandle trim;
     private final WriteOptions writeOptions = new WriteOptions();
     private final Map<Integer, Long> coverage = new ConcurrentHashMap<>();
-    private final Map<String, Integer> historyCounts = new HashMap<>();
-    /** Each channel's highest trimmed offset, as in the trim family (-1: none); the writer's cache. */
-    private final Map<String, Long> trimmedOffsets = new HashMap<>();
+    /** Each channel's history count and highest trimmed offset, as on disk; the writer's bounded cache. */
+    private final Cache<String, ChannelHistory> channels;
+    /** Every write of the store goes through it; a test puts a fault in front of it. */
+    private final StoreWriter writer;
 
-    private EventStore(Path dir, StoreSettings settings) throws RocksDBException {
+    /** Writes a batch to the database; the seam where a test injects a failing write. */
+    @FunctionalInterface
+    interface StoreWriter {
+        void write(RocksDB db, WriteOptions options, WriteBatch batch) throws RocksDBException;
+    }
+
+    /** What the writer knows of a channel's history: its entry count and highest trimmed offset (-1: none). */
+    private record ChannelHistory(int count, long trimmed) {
+    }
+
+    private EventStore(Path dir, StoreSettings settings, StoreWriter writer) throws RocksDBException {
         this.settings = settings;
         this.dir = dir;
+        this.writer = writer;
+        this.channels = Caffeine.newBuilder().maximumSize(settings.channelCacheMax()).executor(Runnable::run).build();
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         ColumnFamilyOptions plain = track(new ColumnFamilyOptions());
         CompactionOptionsFIFO fifo = new CompactionOptionsFIFO().setMaxTableFilesSize(settings.dedupMaxBytes());
@@ -162,9 +187,14 @@ public final class EventStore implements AutoCloseable {
      * @throws StoreException if RocksDB cannot open it
      */
     public static EventStore open(Path dir, StoreSettings settings) {
+        return open(dir, settings, RocksDB::write);
+    }
+
+    /** {@link #open(Path, StoreSettings)} with every write going through {@code writer}; for fault tests. */
+    static EventStore open(Path dir, StoreSettings settings, StoreWriter writer) {
         try {
             Files.createDirectories(dir);
-            return new EventStore(dir, settings);
+            return new EventStore(dir, settings, writer);
         } catch (Exception e) {
             throw new StoreException("cannot open the edge store in " + dir + ": " + e.getMessage(), e);
         }
@@ -188,11 +218,10 @@ public final class EventStore implements AutoCloseable {
                 batch.deleteRange(meta, NEXT_PREFIX, prefixEnd(NEXT_PREFIX));
                 batch.deleteRange(meta, COVERAGE_PREFIX, prefixEnd(COVERAGE_PREFIX));
                 batch.put(meta, EPOCH_KEY, encoded);
-                db().write(writeOptions, batch);
+                writer.write(db(), writeOptions, batch);
             }
             coverage.clear();
-            historyCounts.clear();
-            trimmedOffsets.clear();
+            channels.invalidateAll();
         } catch (RocksDBException e) {
             throw new StoreException("cannot record the log epoch: " + e.getMessage(), e);
         }
@@ -225,16 +254,21 @@ public final class EventStore implements AutoCloseable {
         return new Batch(nowMs);
     }
 
+    /** Channels whose history count the writer holds in memory now (bounded by {@link StoreSettings#channelCacheMax()}). */
+    public long cachedChannels() {
+        return channels.estimatedSize();
+    }
+
     /**
-     * Where the event {@code id} was first seen within the dedup window, or {@code null} if it
-     * was not. Thread-safe.
+     * Where the event {@code id} of {@code channel} was first seen within the dedup window, or
+     * {@code null} if it was not. Thread-safe.
      *
      * @return {@code long[]{partition, offset}}
      */
-    public long[] firstSeen(String id, long nowMs) {
+    public long[] firstSeen(String channel, String id, long nowMs) {
         lock.readLock().lock();
         try {
-            byte[] v = db().get(dedup, id.getBytes(StandardCharsets.UTF_8));
+            byte[] v = db().get(dedup, dedupKey(channel, id));
             if (v == null) {
                 return null;
             }
@@ -298,40 +332,53 @@ public final class EventStore implements AutoCloseable {
     }
 
     /**
-     * The writes of one poll, applied together by {@link #commit()}: nothing of a batch is
-     * stored unless all of it is, so a failed write can simply be retried from the same records.
+     * The writes of one poll, applied together by {@link #commit()} in one atomic write (events,
+     * dedup entries, history trims and next offsets): nothing of a batch is stored unless all of
+     * it is, so a failed write can simply be retried from the same records.
      */
     public final class Batch implements AutoCloseable {
 
         private final long nowMs;
         private final WriteBatch batch = new WriteBatch();
-        private final Set<String> idsInBatch = new HashSet<>();
-        private final Map<String, Integer> pendingCounts = new HashMap<>();
+        /** Events admitted in this batch, by dedup key: where each was. */
+        private final Map<String, long[]> seenInBatch = new HashMap<>();
+        /** Offsets added to each channel's history by this batch, in order. */
+        private final Map<String, List<Long>> added = new LinkedHashMap<>();
         private final Map<Integer, Long> nextOffsets = new HashMap<>();
+        /** What each channel's history will be once this batch is written. */
+        private final Map<String, ChannelHistory> after = new HashMap<>();
 
         private Batch(long nowMs) {
             this.nowMs = nowMs;
         }
 
         /**
-         * Records a consumed event: remembers its id and adds its frame to the channel's history,
-         * unless the id was already seen within the window.
+         * Records a consumed event: remembers its (channel, id) and adds its frame to the
+         * channel's history, unless that pair was already seen within the window.
          *
-         * @return {@code true} if the event is new and should be delivered; {@code false} for a duplicate
+         * @return {@link Admission#NEW} if the event is new and should be delivered,
+         *         {@link Admission#REREAD} if this very record was stored before (deliver it again,
+         *         nothing is stored twice), {@link Admission#DUPLICATE} for another record with a
+         *         seen id
          */
-        public boolean admit(String id, String channel, int partition, long offset, byte[] frame) {
+        public Admission admit(String id, String channel, int partition, long offset, byte[] frame) {
             nextOffsets.merge(partition, offset + 1, Math::max);
+            String key = channel + '\u0000' + id;
+            long[] first = seenInBatch.get(key);
+            if (first == null) {
+                first = firstSeen(channel, id, nowMs);
+            }
+            if (first != null) {
+                return first[0] == partition && first[1] == offset ? Admission.REREAD : Admission.DUPLICATE;
+            }
             try {
-                if (!idsInBatch.add(id) || firstSeen(id, nowMs) != null) {
-                    return false;
-                }
-                batch.put(dedup, id.getBytes(StandardCharsets.UTF_8),
-                        ByteBuffer.allocate(20).putLong(nowMs).putInt(partition).putLong(offset).array());
+                seenInBatch.put(key, new long[] {partition, offset});
+                batch.put(dedup, dedupKey(channel, id), ByteBuffer.allocate(20).putLong(nowMs).putInt(partition).putLong(offset).array());
                 if (settings.historyPerChannel() > 0) {
                     batch.put(history, historyKey(channelPrefix(channel), offset), frame);
-                    pendingCounts.merge(channel, 1, Integer::sum);
+                    added.computeIfAbsent(channel, c -> new ArrayList<>()).add(offset);
                 }
-                return true;
+                return Admission.NEW;
             } catch (RocksDBException e) {
                 throw new StoreException("cannot stage an event: " + e.getMessage(), e);
             }
@@ -343,22 +390,23 @@ public final class EventStore implements AutoCloseable {
         }
 
         /**
-         * Writes the batch, then trims channels over their history bound.
+         * Adds the history trims and next offsets to the batch and writes it, all in one.
          *
          * @throws StoreException if RocksDB fails; nothing of the batch is stored then
          */
         public void commit() {
             try {
+                for (Map.Entry<String, List<Long>> e : added.entrySet()) {
+                    after.put(e.getKey(), stageTrim(batch, e.getKey(), e.getValue()));
+                }
                 for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
                     batch.put(meta, partitionKey(NEXT_PREFIX, e.getKey()), longBytes(e.getValue()));
                 }
-                db().write(writeOptions, batch);
-                for (Map.Entry<String, Integer> e : pendingCounts.entrySet()) {
-                    trimHistory(e.getKey(), e.getValue());
-                }
+                writer.write(db(), writeOptions, batch);
             } catch (RocksDBException e) {
                 throw new StoreException("cannot write to the edge store: " + e.getMessage(), e);
             }
+            channels.putAll(after);
         }
 
         @Override
@@ -368,47 +416,46 @@ public final class EventStore implements AutoCloseable {
     }
 
     /**
-     * Deletes the channel's oldest entries past {@code historyPerChannel}. Every walk of a channel's
-     * history starts after its trimmed offset: the deleted entries stay as tombstones until a
-     * compaction, and a walk from the channel's first key would step over all of them, a cost that
-     * grows with every event until the memtable is flushed.
+     * Stages in {@code batch} the deletion of the channel's oldest entries past
+     * {@code historyPerChannel}, counting the {@code added} offsets the batch puts, and returns
+     * what the channel's history is once the batch is written. The oldest entries are on disk
+     * first, then among {@code added} (a put and a later delete of one key in one batch leave it
+     * deleted). Every walk of a channel's history starts after its trimmed offset: the deleted
+     * entries stay as tombstones until a compaction, and a walk from the channel's first key would
+     * step over all of them, a cost that grows with every event until the memtable is flushed.
      */
-    private void trimHistory(String channel, int added) throws RocksDBException {
-        long trimmed = trimmedOffset(channel);
-        Integer known = historyCounts.get(channel);
-        int count = known != null ? known + added : countHistory(channel, trimmed);
-        byte[] prefix = channelPrefix(channel);
-        if (count > settings.historyPerChannel()) {
-            int excess = count - settings.historyPerChannel();
-            long lastTrimmed = trimmed;
-            try (WriteBatch deletes = new WriteBatch();
-                 Slice upper = new Slice(prefixEnd(prefix));
-                 ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-                 RocksIterator it = db().newIterator(history, ro)) {
-                it.seek(historyKey(prefix, trimmed + 1));
-                for (int i = 0; i < excess && it.isValid(); i++, it.next()) {
-                    deletes.delete(history, it.key());
-                    lastTrimmed = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
-                }
-                deletes.put(trim, channel.getBytes(StandardCharsets.UTF_8), longBytes(lastTrimmed));
-                db().write(writeOptions, deletes);
-            }
-            trimmedOffsets.put(channel, lastTrimmed);
-            count -= excess;
+    private ChannelHistory stageTrim(WriteBatch batch, String channel, List<Long> added) throws RocksDBException {
+        ChannelHistory known = channels.getIfPresent(channel);
+        long trimmed = known != null ? known.trimmed() : trimmedOffset(channel);
+        int stored = known != null ? known.count() : countHistory(channel, trimmed);
+        int excess = stored + added.size() - settings.historyPerChannel();
+        if (excess <= 0) {
+            return new ChannelHistory(stored + added.size(), trimmed);
         }
-        historyCounts.put(channel, count);
+        byte[] prefix = channelPrefix(channel);
+        long lastTrimmed = trimmed;
+        int deleted = 0;
+        try (Slice upper = new Slice(prefixEnd(prefix));
+             ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db().newIterator(history, ro)) {
+            for (it.seek(historyKey(prefix, trimmed + 1)); deleted < excess && it.isValid(); it.next(), deleted++) {
+                batch.delete(history, it.key());
+                lastTrimmed = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
+            }
+            it.status();
+        }
+        for (int i = 0; deleted < excess && i < added.size(); i++, deleted++) {
+            batch.delete(history, historyKey(prefix, added.get(i)));
+            lastTrimmed = added.get(i);
+        }
+        batch.put(trim, channel.getBytes(StandardCharsets.UTF_8), longBytes(lastTrimmed));
+        return new ChannelHistory(settings.historyPerChannel(), lastTrimmed);
     }
 
-    /** The channel's highest trimmed offset, or -1 if none was trimmed. */
+    /** The channel's highest trimmed offset on disk, or -1 if none was trimmed. */
     private long trimmedOffset(String channel) throws RocksDBException {
-        Long known = trimmedOffsets.get(channel);
-        if (known != null) {
-            return known;
-        }
         byte[] stored = db().get(trim, channel.getBytes(StandardCharsets.UTF_8));
-        long trimmed = stored == null ? -1 : ByteBuffer.wrap(stored).getLong();
-        trimmedOffsets.put(channel, trimmed);
-        return trimmed;
+        return stored == null ? -1 : ByteBuffer.wrap(stored).getLong();
     }
 
     private int countHistory(String channel, long trimmed) {
@@ -427,6 +474,13 @@ public final class EventStore implements AutoCloseable {
     private ColumnFamilyOptions track(ColumnFamilyOptions options) {
         cfOptions.add(options);
         return options;
+    }
+
+    /** The dedup key of {@code id} in {@code channel}: {@code channel | 0x00 | id}. */
+    private static byte[] dedupKey(String channel, String id) {
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(name.length + 1 + idBytes.length).put(name).put((byte) 0).put(idBytes).array();
     }
 
     private static byte[] channelPrefix(String channel) {

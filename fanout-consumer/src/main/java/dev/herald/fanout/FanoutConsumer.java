@@ -33,7 +33,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,45 +55,81 @@ import org.slf4j.LoggerFactory;
  * group uses static membership (the group id is also the instance id), so a restart after a crash
  * does not wait for the dead member's session to expire.
  *
- * <p>If the store fails, the consumer stops committing, rewinds to the first record of the
- * failed poll, reports not-ready, and every second reopens the store and retries, until the
- * store works again; nothing is lost, since nothing of the failed poll was handed off or
- * committed.
+ * <pre>
+ * How the poll thread never dies and never stalls:
+ *  - back-pressure: the sink never blocks; while it says it is {@link EventSink#behind behind},
+ *    every assigned partition is paused, and the loop goes on polling (heartbeats), committing
+ *    and reading lag until it catches up. Waiting inside the hand-off instead would stop all of
+ *    that, and a wait past max.poll.interval.ms would cost the edge its partitions.
+ *  - a store failure: no commit, a rewind to the first record of the failed poll, not ready,
+ *    and every second a reopen of the store and a retry, until it works again.
+ *  - any other failure (the sink, a codec, the consumer itself, a fenced instance id): logged and
+ *    counted, the edge not ready; the handed-off offsets are committed if possible, the Kafka
+ *    consumer is closed and a new one joins after a back-off (1 s, doubling to 30 s) and reads on
+ *    from the committed offsets.
+ *  - a failed offset commit: logged and counted, retried with the next commit (which carries
+ *    every offset handed off so far); not ready once commits fail for 10 s.
+ * A record read again after any rewind is found in the dedup index at its own partition and
+ * offset: it is handed off again ({@link Admission#REREAD}), never taken for a duplicate, so a
+ * rewind can repeat an event on a connection (which drops it by offset) but never lose one.
+ * </pre>
  */
 public final class FanoutConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanoutConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final long STORE_RETRY_MS = 1_000;
+    private static final long FIRST_RESTART_BACKOFF_MS = 1_000;
+    private static final long MAX_RESTART_BACKOFF_MS = 30_000;
+    /** At most one commit-failure warning per this long; every failure is counted. */
+    private static final long COMMIT_WARN_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     /**
      * Offsets are committed at most this often (and on rebalance and close). Committing after every
      * poll cost the group coordinator one write per poll, most of the broker's work at a steady
-     * trickle of events, and bought nothing: a restart re-reads at most this much, which the dedup
-     * index drops and the history still holds.
+     * trickle of events, and bought nothing: a restart re-reads at most this much, which the
+     * connections drop by offset and the history still holds.
      */
     private static final long COMMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** While paused, the lag is read from the log's end offsets at most this often. */
+    private static final long PAUSED_LAG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final FanoutSettings settings;
     private final EventStore store;
     private final EventSink sink;
     private final Clock clock;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Object> consumerProps;
     private final Epoch epoch;
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    /** Subscribers' view: the offset after the last event of each partition handed (or being handed) to the sink. */
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
+    /** What a commit says: the offset after the last record of each partition fully handed off. Poll thread only. */
+    private final Map<Integer, Long> handedOff = new HashMap<>();
     /** Records of each partition in the log and not yet handed off, as of the last poll; read by the metrics. */
     private final Map<Integer, Long> lags = new ConcurrentHashMap<>();
+    private final ConsumerHealth health = new ConsumerHealth();
     private final Counter delivered;
+    private final Counter rereads;
     private final Counter duplicates;
     private final Counter malformed;
     private final Counter storeFailures;
+    private final Counter consumerFailures;
+    private final Counter commitFailures;
+    private final Counter assignments;
+    private final Counter pauses;
     private final Timer publishToEnqueue;
-    private volatile String notReadyReason = "starting";
+    /** Replaced after a failure; the poll thread's own, but {@link #close} wakes the current one. */
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running = true;
+    private volatile boolean paused;
     /** Handed-off offsets not yet committed; poll thread only. */
     private boolean uncommitted;
     private long lastCommitNanos = System.nanoTime();
+    private long lastCommitWarnNanos;
+    private long lastPausedLagNanos;
+    /** Set by a commit callback when another consumer took this edge's instance id; fails the poll loop. Poll thread only. */
+    private FencedInstanceIdException fenced;
 
     /**
      * Reads the log's epoch, prepares the store for it and starts consuming.
@@ -117,14 +155,29 @@ public final class FanoutConsumer implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        delivered = Counter.builder("herald.edge.consumed").tag("result", "delivered").description("Records consumed by result").register(registry);
-        duplicates = Counter.builder("herald.edge.consumed").tag("result", "duplicate").register(registry);
-        malformed = Counter.builder("herald.edge.consumed").tag("result", "malformed").register(registry);
+        this.consumerProps = Map.copyOf(props);
+        consumer = newConsumer();
+        delivered = consumed("delivered", registry);
+        rereads = consumed("reread", registry);
+        duplicates = consumed("duplicate", registry);
+        malformed = consumed("malformed", registry);
         storeFailures = Counter.builder("herald.edge.store.failures").description("Polls the store could not write").register(registry);
+        consumerFailures = Counter.builder("herald.edge.consumer.failures")
+                .description("Unexpected failures of the poll loop; each replaces the Kafka consumer").register(registry);
+        commitFailures = Counter.builder("herald.edge.commit.failures").description("Offset commits that failed (retried by the next one)")
+                .register(registry);
+        assignments = Counter.builder("herald.edge.consumer.assignments")
+                .description("Partition assignments this edge's consumer received (one per rebalance)").register(registry);
+        pauses = Counter.builder("herald.edge.consumer.pauses")
+                .description("Times the consumer paused its partitions because the connections were behind").register(registry);
         publishToEnqueue = Timer.builder("herald.edge.publish.to.enqueue").description("From an event's time to its hand-off to the connections")
                 .publishPercentileHistogram().register(registry);
-        registry.gauge("herald.edge.consumer.ready", this, c -> c.isReady() ? 1 : 0);
+        Gauge.builder("herald.edge.consumer.ready", this, c -> c.isReady() ? 1 : 0)
+                .description("1 while every partition is assigned and the store, the consumer and its commits work").register(registry);
+        Gauge.builder("herald.edge.consumer.paused", this, c -> c.paused ? 1 : 0)
+                .description("1 while consumption is paused because the connections are behind").register(registry);
+        Gauge.builder("herald.edge.store.cached.channels", store, EventStore::cachedChannels)
+                .description("Channels whose history count the store keeps in memory (bounded)").register(registry);
         for (int p = 0; p < epoch.partitionCount(); p++) {
             int partition = p;
             Gauge.builder("herald.edge.consumer.lag", lags, m -> m.getOrDefault(partition, -1L))
@@ -135,6 +188,14 @@ public final class FanoutConsumer implements AutoCloseable {
         }
         thread = new Thread(this::run, "herald-edge-poll");
         thread.start();
+    }
+
+    private static Counter consumed(String result, MeterRegistry registry) {
+        return Counter.builder("herald.edge.consumed").tag("result", result).description("Records consumed by result").register(registry);
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        return new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The log's epoch. */
@@ -155,14 +216,14 @@ public final class FanoutConsumer implements AutoCloseable {
         return nextOffsets.getOrDefault(partition, -1L);
     }
 
-    /** Whether every partition is assigned and the last poll was stored. */
+    /** Whether every partition is assigned and the store, the consumer and its commits work. */
     public boolean isReady() {
-        return notReadyReason == null;
+        return notReadyReason() == null;
     }
 
     /** Why the consumer is not ready, or {@code null}. */
     public String notReadyReason() {
-        return notReadyReason;
+        return health.notReadyReason(System.nanoTime());
     }
 
     /** Waits until the consumer has its partitions; for start-up and tests. */
@@ -171,32 +232,83 @@ public final class FanoutConsumer implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            consumer.subscribe(List.of(settings.topic()), new Rebalance());
-            while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-                if (!records.isEmpty()) {
-                    process(records);
-                }
-                commitIfDue();
-                updateLags();
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("edge consumer stopped", e);
-            notReadyReason = "consumer stopped: " + e;
-        } finally {
+        long backoffMs = FIRST_RESTART_BACKOFF_MS;
+        while (running) {
             try {
-                commitSync();
+                consume();
+            } catch (WakeupException e) {
+                // closing
             } catch (RuntimeException e) {
-                LOG.warn("final offset commit failed: {}", e.toString());
+                if (!running) {
+                    break;
+                }
+                consumerFailures.increment();
+                health.consumerFailed("consumer failed, rejoining: " + e);
+                LOG.error("edge consumer failed; a new one rejoins from the committed offsets in {} ms", backoffMs, e);
+                closeConsumer();
+                if (await(backoffMs)) {
+                    break;
+                }
+                backoffMs = Math.min(MAX_RESTART_BACKOFF_MS, backoffMs * 2);
+                consumer = newConsumer();
+                continue;
             }
-            consumer.close(Duration.ofSeconds(5));
+            break;
+        }
+        closeConsumer();
+    }
+
+    /** Polls until closed; throws on any failure but a store's (which it retries itself). */
+    private void consume() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        c.subscribe(List.of(settings.topic()), new Rebalance(c));
+        while (running) {
+            ConsumerRecords<byte[], byte[]> records = c.poll(POLL_TIMEOUT);
+            if (!records.isEmpty()) {
+                process(c, records);
+            }
+            applyBackPressure(c);
+            commitIfDue(c);
+            if (fenced != null) {
+                FencedInstanceIdException e = fenced;
+                fenced = null;
+                throw e;
+            }
+            updateLags(c);
+            if (!records.isEmpty() || !c.assignment().isEmpty()) {
+                health.consumerWorking();
+            }
         }
     }
 
-    private void process(ConsumerRecords<byte[], byte[]> records) {
+    /** Waits up to {@code ms} unless closed meanwhile; returns whether the consumer is closing. */
+    private boolean await(long ms) {
+        try {
+            return stopping.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return true;
+        }
+    }
+
+    /** Commits what was handed off (if it can) and closes the current Kafka consumer. */
+    private void closeConsumer() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        try {
+            commitSync(c);
+        } catch (RuntimeException e) {
+            LOG.warn("offset commit on closing the consumer failed: {}", e.toString());
+        }
+        try {
+            c.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the edge consumer failed: {}", e.toString());
+        }
+        paused = false;
+    }
+
+    private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
         long now = clock.millis();
         List<HandOff> handOff = new ArrayList<>(records.count());
         try (EventStore.Batch batch = store.batch(now)) {
@@ -211,55 +323,90 @@ public final class FanoutConsumer implements AutoCloseable {
                     continue;
                 }
                 byte[] frame = FrameCodec.eventFrame(event, PositionCodec.encode(new Position(epoch, rec.partition(), rec.offset())));
-                if (batch.admit(event.id(), event.channel(), rec.partition(), rec.offset(), frame)) {
-                    handOff.add(new HandOff(event, rec.partition(), rec.offset(), frame));
-                } else {
-                    duplicates.increment();
+                switch (batch.admit(event.id(), event.channel(), rec.partition(), rec.offset(), frame)) {
+                    case NEW -> handOff.add(new HandOff(event, rec.partition(), rec.offset(), frame));
+                    case REREAD -> {
+                        rereads.increment();
+                        handOff.add(new HandOff(event, rec.partition(), rec.offset(), frame));
+                    }
+                    case DUPLICATE -> duplicates.increment();
                 }
             }
             batch.commit();
         } catch (StoreException e) {
-            storeFailed(records, e);
+            storeFailed(c, records, e);
             return;
         }
+        health.storeWorking();
         for (HandOff h : handOff) {
             // Moved first: a subscriber added while this event is on its way reads a position at or
             // past it, so that if it misses the event, its position says it has nothing to miss.
             nextOffsets.put(h.partition(), h.offset() + 1);
             sink.deliver(h.event().channel(), h.partition(), h.offset(), h.frame());
+            handedOff.put(h.partition(), h.offset() + 1);
             publishToEnqueue.record(Math.max(0, now - h.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
             delivered.increment();
         }
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> of = records.records(tp);
-            nextOffsets.put(tp.partition(), of.get(of.size() - 1).offset() + 1);
+            long next = of.get(of.size() - 1).offset() + 1;
+            nextOffsets.put(tp.partition(), next);
+            handedOff.put(tp.partition(), next);
         }
         uncommitted = true;
-        notReadyReason = null;
     }
 
-    /** Reads each assigned partition's lag from the consumer's last fetch, for {@code herald.edge.consumer.lag}. */
-    private void updateLags() {
-        for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong lag = consumer.currentLag(tp);
+    /** Pauses every assigned partition while the sink is behind, and resumes them once it is not. */
+    private void applyBackPressure(KafkaConsumer<byte[], byte[]> c) {
+        if (sink.behind()) {
+            if (!paused) {
+                pauses.increment();
+                paused = true;
+            }
+            c.pause(c.assignment()); // again each time: a partition assigned meanwhile starts unpaused
+        } else if (paused) {
+            c.resume(c.paused());
+            paused = false;
+        }
+    }
+
+    /**
+     * Reads each assigned partition's lag, for {@code herald.edge.consumer.lag}: from the consumer's
+     * last fetch, or, while paused (nothing is fetched then), from the log's end offsets, asked at
+     * most once per {@link #PAUSED_LAG_INTERVAL_NS}, so that the backlog a pause leaves in Kafka
+     * shows.
+     */
+    private void updateLags(KafkaConsumer<byte[], byte[]> c) {
+        Set<TopicPartition> assignment = c.assignment();
+        if (paused) {
+            long now = System.nanoTime();
+            if (now - lastPausedLagNanos < PAUSED_LAG_INTERVAL_NS || assignment.isEmpty()) {
+                return;
+            }
+            lastPausedLagNanos = now;
+            try {
+                c.endOffsets(assignment, Duration.ofSeconds(1)).forEach((tp, end) -> lags.put(tp.partition(), Math.max(0, end - c.position(tp))));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.debug("reading end offsets for the lag while paused timed out");
+            }
+            return;
+        }
+        for (TopicPartition tp : assignment) {
+            OptionalLong lag = c.currentLag(tp);
             if (lag.isPresent()) {
                 lags.put(tp.partition(), lag.getAsLong());
             }
         }
     }
 
-    private void storeFailed(ConsumerRecords<byte[], byte[]> records, StoreException e) {
+    private void storeFailed(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records, StoreException e) {
         storeFailures.increment();
-        notReadyReason = "store failing: " + e.getMessage();
+        health.storeFailing("store failing: " + e.getMessage());
         LOG.warn("edge store write failed; not committing, retrying in {} ms: {}", STORE_RETRY_MS, e.getMessage());
         for (TopicPartition tp : records.partitions()) {
-            consumer.seek(tp, records.records(tp).get(0).offset());
+            c.seek(tp, records.records(tp).get(0).offset());
         }
-        try {
-            Thread.sleep(STORE_RETRY_MS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            running = false;
+        if (await(STORE_RETRY_MS)) {
             return;
         }
         try {
@@ -269,32 +416,61 @@ public final class FanoutConsumer implements AutoCloseable {
         }
     }
 
-    /** The next offset of each partition after what was handed to the connections: what a commit says. */
-    private Map<TopicPartition, OffsetAndMetadata> handedOff() {
+    /** The offset after the last record of each partition fully handed to the sink: what a commit says. */
+    private Map<TopicPartition, OffsetAndMetadata> commitOffsets() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        nextOffsets.forEach((p, next) -> {
-            if (next >= 0) {
-                offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next));
-            }
-        });
+        handedOff.forEach((p, next) -> offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next)));
         return offsets;
     }
 
     /** Commits the handed-off offsets if some are new and the last commit is {@link #COMMIT_INTERVAL_NS} old. */
-    private void commitIfDue() {
+    private void commitIfDue(KafkaConsumer<byte[], byte[]> c) {
         long now = System.nanoTime();
         if (!uncommitted || now - lastCommitNanos < COMMIT_INTERVAL_NS) {
             return;
         }
-        consumer.commitAsync(handedOff(), null);
+        c.commitAsync(commitOffsets(), (offsets, error) -> {
+            if (error == null) {
+                health.commitSucceeded();
+            } else {
+                commitFailed(error);
+            }
+        });
         uncommitted = false;
         lastCommitNanos = now;
     }
 
-    private void commitSync() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = handedOff();
+    /**
+     * A commit failed (called on the poll thread): counted, logged at most every 10 s, and retried
+     * by the next commit. A fenced instance id (another consumer joined under this edge's id) is
+     * not retried: it fails the poll loop, which replaces the consumer.
+     */
+    private void commitFailed(Exception error) {
+        long now = System.nanoTime();
+        commitFailures.increment();
+        health.commitFailed(error.toString(), now);
+        uncommitted = true;
+        if (now - lastCommitWarnNanos > COMMIT_WARN_INTERVAL_NS) {
+            lastCommitWarnNanos = now;
+            LOG.warn("offset commit failed; the next commit retries it: {}", error.toString());
+        }
+        if (error instanceof FencedInstanceIdException fenced) {
+            this.fenced = fenced;
+        }
+    }
+
+    private void commitSync(KafkaConsumer<byte[], byte[]> c) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets();
+        offsets.keySet().retainAll(c.assignment());
         if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets, Duration.ofSeconds(5));
+            try {
+                c.commitSync(offsets, Duration.ofSeconds(5));
+                health.commitSucceeded();
+            } catch (KafkaException e) {
+                commitFailures.increment();
+                health.commitFailed(e.toString(), System.nanoTime());
+                throw e;
+            }
         }
     }
 
@@ -339,6 +515,7 @@ public final class FanoutConsumer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        stopping.countDown();
         consumer.wakeup();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(15));
@@ -353,15 +530,23 @@ public final class FanoutConsumer implements AutoCloseable {
 
     private final class Rebalance implements ConsumerRebalanceListener {
 
+        private final KafkaConsumer<byte[], byte[]> consumer;
+
+        Rebalance(KafkaConsumer<byte[], byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignments.increment();
             for (TopicPartition tp : partitions) {
                 long position = consumer.position(tp);
                 store.beginPartition(tp.partition(), position);
                 nextOffsets.put(tp.partition(), position);
+                handedOff.put(tp.partition(), position);
             }
             if (consumer.assignment().size() == epoch.partitionCount()) {
-                notReadyReason = null;
+                health.assigned();
                 assigned.countDown();
             }
         }
@@ -371,7 +556,22 @@ public final class FanoutConsumer implements AutoCloseable {
             for (TopicPartition tp : partitions) {
                 lags.remove(tp.partition());
             }
-            commitSync();
+            try {
+                commitSync(consumer);
+            } catch (KafkaException e) {
+                LOG.warn("offset commit on revocation failed: {}", e.toString());
+            }
+            for (TopicPartition tp : partitions) {
+                handedOff.remove(tp.partition());
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                lags.remove(tp.partition());
+                handedOff.remove(tp.partition());
+            }
         }
     }
 }

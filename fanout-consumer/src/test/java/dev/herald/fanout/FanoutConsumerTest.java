@@ -12,17 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.schemas.PositionCodec;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,11 +161,162 @@ class FanoutConsumerTest {
     }
 
     private static FanoutConsumer start(String topic, String edgeId, EventStore store, List<Delivered> got) throws Exception {
-        FanoutConsumer consumer = new FanoutConsumer(new FanoutSettings(broker.bootstrapServers(), topic, edgeId + "-" + topic, Map.of()),
-                store, (channel, partition, offset, frame) -> got.add(new Delivered(channel, partition, offset, parse(frame))),
-                new SimpleMeterRegistry(), Clock.systemUTC(), Duration.ofSeconds(30));
+        return start(topic, edgeId, store, (channel, partition, offset, frame) -> got.add(new Delivered(channel, partition, offset,
+                parse(frame))), new SimpleMeterRegistry(), Map.of());
+    }
+
+    private static FanoutConsumer start(String topic, String edgeId, EventStore store, EventSink sink, MeterRegistry registry,
+                                        Map<String, Object> kafka) throws Exception {
+        FanoutConsumer consumer = new FanoutConsumer(new FanoutSettings(broker.bootstrapServers(), topic, edgeId + "-" + topic, kafka),
+                store, sink, registry, Clock.systemUTC(), Duration.ofSeconds(30));
         assertThat(consumer.awaitAssignment(Duration.ofSeconds(30))).isTrue();
         return consumer;
+    }
+
+    /** A sink that records what it gets, can throw once for an event, and says it is behind while told to. */
+    private static final class TestSink implements EventSink {
+        final List<Delivered> got = new CopyOnWriteArrayList<>();
+        final AtomicBoolean behind = new AtomicBoolean();
+        volatile String throwOnceFor;
+        volatile boolean behindAfterFirst;
+
+        @Override
+        public void deliver(String channel, int partition, long offset, byte[] frame) {
+            JsonNode parsed = parse(frame);
+            if (parsed.path("data").asText().equals(throwOnceFor)) {
+                throwOnceFor = null;
+                throw new IllegalStateException("a bug while handing " + parsed.path("data").asText() + " off");
+            }
+            got.add(new Delivered(channel, partition, offset, parsed));
+            if (behindAfterFirst) {
+                behind.set(true);
+            }
+        }
+
+        @Override
+        public boolean behind() {
+            return behind.get();
+        }
+
+        List<String> data() {
+            return got.stream().map(d -> d.frame().path("data").asText()).toList();
+        }
+    }
+
+    private static double count(MeterRegistry registry, String name) {
+        return registry.get(name).counter().count();
+    }
+
+    /**
+     * Regression: an exception anywhere but the store (here the sink's) ended the poll thread for
+     * good while the edge still said ready; nothing more was delivered.
+     */
+    @Test
+    void aPollLoopFailureIsCountedTurnsTheEdgeNotReadyAndANewConsumerHandsTheEventOffAgain() throws Exception {
+        String topic = topic(1);
+        TestSink sink = new TestSink();
+        sink.throwOnceFor = "2";
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e5", store, sink, registry, Map.of())) {
+            send(topic, "c", "1", "id-1");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() == 1);
+            send(topic, "c", "2", "id-2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(registry, "herald.edge.consumer.failures") == 1);
+            assertThat(consumer.notReadyReason()).contains("consumer failed").contains("a bug while handing 2 off");
+            send(topic, "c", "3", "id-3");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() >= 3);
+            assertThat(sink.data()).containsExactly("1", "2", "3");
+            assertThat(registry.get("herald.edge.consumed").tag("result", "reread").counter().count())
+                    .as("read again from the committed offset, found stored, handed off again").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(consumer::isReady);
+        }
+    }
+
+    /**
+     * Regression: while the connections were behind, the poll thread waited inside the hand-off, so
+     * it stopped polling, heartbeating and reporting lag, and a wait past max.poll.interval.ms cost
+     * the edge its partitions (a rebalance). Now the partitions are paused and the loop goes on.
+     */
+    @Test
+    void aSinkThatIsBehindPausesTheLogPastMaxPollIntervalWithoutARebalanceThenCatchesUpInOrder() throws Exception {
+        String topic = topic(1);
+        TestSink sink = new TestSink();
+        sink.behindAfterFirst = true;
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e6", store, sink, registry, Map.of("max.poll.interval.ms", 1_500))) {
+            send(topic, "c", "0", "id-0");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.behind.get());
+            sink.behindAfterFirst = false;
+            for (int i = 1; i <= 20; i++) {
+                send(topic, "c", Integer.toString(i), "id-" + i);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("herald.edge.consumer.paused").gauge().value() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("herald.edge.consumer.lag").tag("partition", "0").gauge().value() == 20);
+            // paused for twice max.poll.interval.ms: nothing handed off, and the group keeps its member
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> sink.got.size() == 1);
+            assertThat(consumer.isReady()).isTrue();
+
+            sink.behind.set(false);
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() == 21);
+            assertThat(sink.data()).containsExactlyElementsOf(IntStream.rangeClosed(0, 20).mapToObj(Integer::toString).toList());
+            assertThat(count(registry, "herald.edge.consumer.assignments")).as("no rebalance").isEqualTo(1);
+            assertThat(count(registry, "herald.edge.consumer.pauses")).isEqualTo(1);
+            assertThat(registry.get("herald.edge.consumer.paused").gauge().value()).isZero();
+        }
+    }
+
+    /**
+     * Another consumer joining under this edge's static instance id fences it (a misconfiguration:
+     * two edges with one id). The fenced consumer's commits and polls fail; the edge counts it,
+     * says it is not ready, and rejoins, and delivers on.
+     */
+    @Test
+    void aConsumerFencedByAnotherUnderItsIdIsCountedAndRejoinsAndDeliversOn() throws Exception {
+        String topic = topic(1);
+        TestSink sink = new TestSink();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String edgeId = "e7";
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, edgeId, store, sink, registry, Map.of())) {
+            send(topic, "c", "1", "id-1");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() == 1);
+            String group = new FanoutSettings(broker.bootstrapServers(), topic, edgeId + "-" + topic, Map.of()).groupId();
+            try (KafkaConsumer<byte[], byte[]> intruder = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                    "group.id", group, "group.instance.id", group, "enable.auto.commit", false),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                intruder.subscribe(List.of(topic));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    try {
+                        intruder.poll(Duration.ofMillis(100));
+                    } catch (RuntimeException fencedInTurn) {
+                        // the edge took its id back
+                    }
+                    return count(registry, "herald.edge.consumer.failures") >= 1;
+                });
+            } catch (RuntimeException closingAFencedConsumer) {
+                // closing it may fail too
+            }
+            send(topic, "c", "2", "id-2");
+            await().atMost(Duration.ofSeconds(60)).until(() -> sink.got.size() >= 2 && consumer.isReady());
+            assertThat(sink.data()).containsSubsequence("1", "2");
+            assertThat(sink.data().stream().filter("2"::equals).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void commitsFailingForTenSecondsMakeTheConsumerNotReadyUntilOneSucceeds() {
+        ConsumerHealth health = new ConsumerHealth();
+        health.assigned();
+        long t = 1_000_000_000L;
+        health.commitFailed("CoordinatorNotAvailableException", t);
+        assertThat(health.notReadyReason(t + ConsumerHealth.COMMIT_FAILING_NOT_READY_NS)).isNull();
+        health.commitFailed("CoordinatorNotAvailableException", t + 5_000_000_000L);
+        assertThat(health.notReadyReason(t + ConsumerHealth.COMMIT_FAILING_NOT_READY_NS + 1))
+                .startsWith("offset commits failing for 10 s").endsWith("CoordinatorNotAvailableException");
+        health.commitSucceeded();
+        assertThat(health.notReadyReason(t + 60_000_000_000L)).isNull();
     }
 
     private static JsonNode parse(byte[] frame) {

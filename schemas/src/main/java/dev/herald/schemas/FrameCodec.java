@@ -27,7 +27,26 @@ public final class FrameCodec {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
+    /**
+     * Most bytes of a frame besides its {@code data}: the field names, a channel name of
+     * {@value ChannelName#MAX_LENGTH} characters (never escaped), an id of
+     * {@value EventId#MAX_LENGTH} characters each escaped to two ({@code "} and {@code \} are
+     * visible ASCII), a position, a 20-digit time and {@code "encoding":"base64"}, rounded up.
+     */
+    public static final int MAX_ENVELOPE_BYTES = 1_024;
+
     private FrameCodec() {
+    }
+
+    /**
+     * The largest frame an event with a payload of at most {@code maxPayloadBytes} can have: its
+     * envelope, and its payload inlined as JSON (as many bytes) or as base64 (4 for every 3).
+     */
+    public static long maxFrameBytes(long maxPayloadBytes) {
+        if (maxPayloadBytes < 0) {
+            throw new IllegalArgumentException("maxPayloadBytes must be >= 0, was " + maxPayloadBytes);
+        }
+        return MAX_ENVELOPE_BYTES + 4 * ((maxPayloadBytes + 2) / 3);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import dev.herald.edge.EdgeConfig;
+import dev.herald.fanout.Admission;
 import dev.herald.fanout.EventStore;
 import dev.herald.fanout.StoreSettings;
 import dev.herald.schemas.FrameCodec;
@@ -91,8 +92,8 @@ public class DedupStoreBenchmark {
         private long nowMs;
         private byte[] frame;
         private String[] channels;
-        private String[] present;
-        private String[] absent;
+        private Key[] present;
+        private Key[] absent;
         private int nextPresent;
         private int nextAbsent;
         /** The {@code n} of the next new id, also its offset. */
@@ -120,9 +121,9 @@ public class DedupStoreBenchmark {
                     throw new IllegalStateException("the store took a new id for a duplicate");
                 }
             }
-            present = LongStream.range(0, storedIds).mapToObj(n -> SampleEvents.id(nowMs, n)).toArray(String[]::new);
+            present = LongStream.range(0, storedIds).mapToObj(this::key).toArray(Key[]::new);
             Collections.shuffle(Arrays.asList(present), new Random(1));
-            absent = LongStream.range(ABSENT_BASE, ABSENT_BASE + ABSENT_IDS).mapToObj(n -> SampleEvents.id(nowMs, n)).toArray(String[]::new);
+            absent = LongStream.range(ABSENT_BASE, ABSENT_BASE + ABSENT_IDS).mapToObj(this::key).toArray(Key[]::new);
         }
 
         @TearDown
@@ -134,18 +135,23 @@ public class DedupStoreBenchmark {
             Files.deleteIfExists(dir);
         }
 
-        long[] firstSeen(String id) {
-            return store.firstSeen(id, nowMs);
+        /** The dedup key of event {@code n}: its channel (as {@link #admit} picks it) and id. */
+        private Key key(long n) {
+            return new Key(channels[(int) (n % CHANNELS)], SampleEvents.id(nowMs, n));
+        }
+
+        long[] firstSeen(Key key) {
+            return store.firstSeen(key.channel(), key.id(), nowMs);
         }
 
         /** The next stored id, in a random order. */
-        String nextPresent() {
-            String id = present[nextPresent];
+        Key nextPresent() {
+            Key id = present[nextPresent];
             nextPresent = nextPresent + 1 == present.length ? 0 : nextPresent + 1;
             return id;
         }
 
-        String nextAbsent() {
+        Key nextAbsent() {
             return absent[nextAbsent++ & (ABSENT_IDS - 1)];
         }
 
@@ -156,7 +162,8 @@ public class DedupStoreBenchmark {
                 for (int i = 0; i < events; i++) {
                     long n = nextNew++;
                     int channel = (int) (n % CHANNELS);
-                    if (batch.admit(SampleEvents.id(nowMs, n), channels[channel], channel % SampleEvents.PARTITIONS, n, frame)) {
+                    if (batch.admit(SampleEvents.id(nowMs, n), channels[channel], channel % SampleEvents.PARTITIONS, n, frame)
+                            == Admission.NEW) {
                         admitted++;
                     }
                 }
@@ -178,5 +185,9 @@ public class DedupStoreBenchmark {
         int historyPerChannel(EdgeConfig defaults) {
             return historyPerChannel;
         }
+    }
+
+    /** One event's dedup key. */
+    record Key(String channel, String id) {
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.herald.bench.jmh.SampleEvents;
 import dev.herald.edge.EdgeConfig;
@@ -32,8 +33,8 @@ import org.xnio.XnioWorker;
  * XNIO worker; a subscriber only counts its events. {@code subscribedChannel} delivers to one of
  * those channels, picked in random order: the lookup and one hand-off per I/O thread (the I/O
  * threads run the cursors meanwhile, and on a 2-core machine they share the CPU with the measured
- * thread; a hand-off waits when a thread has {@link IoThreadTasks#MAX_HANDOFFS} events to run, as
- * in production). {@code unsubscribedChannel} delivers to a channel nobody here follows, the
+ * thread; while a thread has {@link IoThreadTasks#MAX_HANDOFFS} events to run, the measured
+ * thread waits for it before the next delivery, as the edge's poll thread pauses the log then). {@code unsubscribedChannel} delivers to a channel nobody here follows, the
  * common case for an edge that consumes every channel and serves some: the lookup alone.
  *
  * <p>In the edge's package because cursors, lanes and {@code add} are package-private.
@@ -52,8 +53,9 @@ public class SubscriptionIndexBenchmark {
     @Param("100000")
     int subscribers;
 
-    private final SubscriptionIndex index = new SubscriptionIndex();
     private final IoThreadTasks tasks = new IoThreadTasks();
+    private final SubscriptionIndex index = new SubscriptionIndex(tasks);
+    private final LongAdder replayBuffer = new LongAdder();
     private XnioWorker worker;
     private CountingSubscriber[] counting;
     private String[] subscribed;
@@ -75,7 +77,8 @@ public class SubscriptionIndexBenchmark {
         counting = new CountingSubscriber[subscribers];
         for (int i = 0; i < subscribers; i++) {
             counting[i] = new CountingSubscriber(lanes[(i / channels) % ioThreads]);
-            ChannelCursor cursor = new ChannelCursor(channel(i % channels), 0, counting[i], defaults.getInt(EdgeConfig.QUEUE_MAX_EVENTS));
+            ChannelCursor cursor = new ChannelCursor(channel(i % channels), 0, counting[i], defaults.getInt(EdgeConfig.QUEUE_MAX_EVENTS),
+                    defaults.getInt(EdgeConfig.QUEUE_MAX_BYTES), replayBuffer);
             index.add(cursor);
             cursor.finishReplay(new byte[0], -1, List.of());
         }
@@ -107,6 +110,9 @@ public class SubscriptionIndexBenchmark {
     @Benchmark
     public void subscribedChannel() {
         subscribedDeliveries++;
+        while (index.behind()) {
+            Thread.onSpinWait();
+        }
         index.deliver(subscribed[next++ & (LOOKUPS - 1)], 0, offset++, frame);
     }
 

@@ -2,6 +2,7 @@ package dev.herald.edge.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.herald.fanout.StoredFrame;
 
@@ -13,31 +14,46 @@ import dev.herald.fanout.StoredFrame;
  *  1. the cursor is registered in the index while REPLAYING: live events are buffered;
  *  2. missed events are read (history or Kafka) after the cursor was registered, so every event
  *     handed to the index before registration is in what is read, and every one after is buffered;
- *  3. finishReplay sends the subscribed frame, then the replayed events, then the buffer, each
- *     only if its offset is above the last one sent, and turns LIVE.
+ *  3. startReplay sends the subscribed frame; replay sends the missed events page by page, each
+ *     only if its offset is above the last one sent; goLive sends the buffer the same way and
+ *     turns LIVE.
  * Live events then go out only if their offset is above the last one sent, so an event that is
  * both replayed and buffered (or consumed twice after an edge restart) goes out once.
  * </pre>
  *
- * Thread-safe: the connection's I/O thread calls {@link #onLive}, a resume worker {@link #finishReplay}.
- * Until the cursor is live, {@link #onLive} only buffers, so the replay may send without the lock.
+ * The buffer of live events during a replay is bounded by count and by bytes (a connection's
+ * queue bounds); live events past either bound are dropped and the replay ends as too slow, so
+ * the client reconnects and resumes from what it got.
+ *
+ * <p>Thread-safe: the connection's I/O thread calls {@link #onLive}, a resume worker
+ * {@link #startReplay}, {@link #replay} and {@link #goLive}, in that order. Until the cursor is
+ * live, {@link #onLive} only buffers, so the replay may send without the lock.
  */
 final class ChannelCursor {
 
     private final String channel;
     private final int partition;
     private final Subscriber subscriber;
-    private final int maxBuffered;
+    private final int maxBufferedEvents;
+    private final long maxBufferedBytes;
+    /** Bytes buffered by every cursor of the edge, for its metrics. */
+    private final LongAdder allBuffered;
     private List<StoredFrame> buffered = new ArrayList<>();
+    private long bufferedBytes;
     private long lastOffset;
+    /** The last offset the replay sent; the resume worker's own until {@link #goLive}. */
+    private long replayedTo;
     private boolean live;
     private boolean overflowed;
 
-    ChannelCursor(String channel, int partition, Subscriber subscriber, int maxBuffered) {
+    ChannelCursor(String channel, int partition, Subscriber subscriber, int maxBufferedEvents, long maxBufferedBytes,
+                  LongAdder allBuffered) {
+        this.allBuffered = allBuffered;
         this.channel = channel;
         this.partition = partition;
         this.subscriber = subscriber;
-        this.maxBuffered = maxBuffered;
+        this.maxBufferedEvents = maxBufferedEvents;
+        this.maxBufferedBytes = maxBufferedBytes;
     }
 
     String channel() {
@@ -53,14 +69,34 @@ final class ChannelCursor {
         return subscriber.lane();
     }
 
+    /** Bytes of live events buffered while the replay runs. */
+    synchronized long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /** Drops the buffer of a cursor that will never go live (its connection closed, or it was unsubscribed). */
+    synchronized void discard() {
+        buffered = List.of();
+        allBuffered.add(-bufferedBytes);
+        bufferedBytes = 0;
+        overflowed = true;
+    }
+
     /** A live event of this cursor's channel, in offset order. */
     synchronized void onLive(long offset, byte[] frame) {
         if (!live) {
-            if (buffered.size() >= maxBuffered) {
+            if (overflowed) {
+                return;
+            }
+            if (buffered.size() >= maxBufferedEvents || bufferedBytes + frame.length > maxBufferedBytes) {
                 overflowed = true;
                 buffered.clear();
-            } else if (!overflowed) {
+                allBuffered.add(-bufferedBytes);
+                bufferedBytes = 0;
+            } else {
                 buffered.add(new StoredFrame(partition, offset, frame));
+                bufferedBytes += frame.length;
+                allBuffered.add(frame.length);
             }
             return;
         }
@@ -80,45 +116,59 @@ final class ChannelCursor {
         }
     }
 
-    /**
-     * Ends the replay: sends {@code subscribed}, then {@code missed} and the buffered live events
-     * above {@code afterOffset}, and turns live. The missed events go out without holding the
-     * cursor's lock, at the pace the connection's queue takes them (see {@link Subscriber#replayed});
-     * live events meanwhile wait in the bounded buffer.
-     *
-     * @return {@code false} if live events overflowed the buffer meanwhile, or the client did not
-     *         take the replay in time (it is too slow to catch up and should reconnect)
-     */
-    boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
-        long last;
+    /** Starts the replay: sends {@code subscribed}; the events that follow are those after {@code afterOffset}. */
+    void startReplay(byte[] subscribed, long afterOffset) {
         synchronized (this) {
             lastOffset = afterOffset;
             subscriber.subscribed(channel, afterOffset, subscribed);
-            last = afterOffset;
         }
-        for (StoredFrame f : missed) {
-            if (f.offset() > last) {
-                last = f.offset();
+        replayedTo = afterOffset;
+    }
+
+    /**
+     * Sends one page of missed events, those above the last one sent, at the pace the
+     * connection's queue takes them (see {@link Subscriber#replayed}), without holding the lock.
+     *
+     * @return {@code false} if live events overflowed the buffer meanwhile, or the client did not
+     *         take the replay in time: it is too slow to catch up and should reconnect
+     */
+    boolean replay(List<StoredFrame> page) {
+        for (StoredFrame f : page) {
+            if (f.offset() > replayedTo) {
+                replayedTo = f.offset();
                 if (!subscriber.replayed(channel, f.offset(), f.frame())) {
                     return false;
                 }
             }
         }
         synchronized (this) {
-            lastOffset = Math.max(lastOffset, last);
-            for (StoredFrame f : buffered) {
-                sendIfNew(f);
-            }
-            buffered = List.of();
-            live = true;
             return !overflowed;
         }
     }
 
-    private void sendIfNew(StoredFrame f) {
-        if (f.offset() > lastOffset) {
-            lastOffset = f.offset();
-            subscriber.event(channel, f.offset(), f.frame());
+    /**
+     * Ends the replay: sends the buffered live events above the last one sent and turns live.
+     *
+     * @return {@code false} if live events overflowed the buffer during the replay
+     */
+    synchronized boolean goLive() {
+        lastOffset = Math.max(lastOffset, replayedTo);
+        for (StoredFrame f : buffered) {
+            if (f.offset() > lastOffset) {
+                lastOffset = f.offset();
+                subscriber.event(channel, f.offset(), f.frame());
+            }
         }
+        buffered = List.of();
+        allBuffered.add(-bufferedBytes);
+        bufferedBytes = 0;
+        live = true;
+        return !overflowed;
+    }
+
+    /** {@link #startReplay}, {@link #replay} of {@code missed}, then {@link #goLive}: a replay that fits in one page. */
+    boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
+        startReplay(subscribed, afterOffset);
+        return replay(missed) && goLive();
     }
 }

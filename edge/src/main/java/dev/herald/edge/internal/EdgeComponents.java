@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,10 +46,11 @@ public final class EdgeComponents implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final EventStore store;
     private final FanoutConsumer consumer;
-    private final SubscriptionIndex index = new SubscriptionIndex();
     private final IoThreadTasks ioTasks = new IoThreadTasks();
+    private final SubscriptionIndex index = new SubscriptionIndex(ioTasks);
     private final EdgeMetrics metrics;
-    private final ExecutorService resumeWorkers;
+    private final ThreadPoolExecutor resumeWorkers;
+    private final ResumeReader reader;
     private final HttpHandler routes;
     /** The ephemeral lane, or {@code null} for both without {@code ephemeral.secret}. */
     private MulticastSender laneSender;
@@ -80,13 +81,18 @@ public final class EdgeComponents implements AutoCloseable {
             throw e;
         }
         AtomicInteger n = new AtomicInteger();
-        resumeWorkers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "herald-edge-resume-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        ResumeReader reader = new ResumeReader(store, config.getString(EdgeConfig.BOOTSTRAP_SERVERS), config.kafkaOverrides(),
-                config.getString(EdgeConfig.TOPIC), consumer.epoch(), clock, config.getInt(EdgeConfig.REPLAY_MAX_EVENTS));
+        int workers = config.getInt(EdgeConfig.RESUME_WORKERS);
+        // bounded: a resume that finds the queue full is refused (resume-busy), never queued without limit
+        resumeWorkers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.getInt(EdgeConfig.RESUME_QUEUE_MAX)), r -> {
+                    Thread t = new Thread(r, "herald-edge-resume-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        reader = new ResumeReader(store, config.getString(EdgeConfig.BOOTSTRAP_SERVERS), config.kafkaOverrides(),
+                config.getString(EdgeConfig.TOPIC), consumer.epoch(), clock, workers, config.getLong(EdgeConfig.REPLAY_MAX_RECORDS),
+                config.getInt(EdgeConfig.REPLAY_PAGE_BYTES));
+        metrics.bindResumes(resumeWorkers, reader);
         LaneSettings lane = config.laneSettings();
         try {
             laneSender = lane == null ? null : MulticastSender.open(lane);
@@ -166,7 +172,6 @@ public final class EdgeComponents implements AutoCloseable {
 
     @Override
     public void close() {
-        ioTasks.stop(); // the poll thread must not wait for I/O threads that are shutting down
         for (AutoCloseable c : new AutoCloseable[] {laneReceiver, laneSender}) {
             try {
                 if (c != null) {
@@ -182,6 +187,7 @@ public final class EdgeComponents implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reader.close();
         consumer.close();
         store.close();
         registry.close();

@@ -2,6 +2,8 @@ package dev.herald.edge.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.herald.schemas.ephemeral.DropReason;
 import dev.herald.schemas.ephemeral.MulticastReceiver;
@@ -18,7 +20,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * over half full, or its I/O thread {@link IoThreadTasks behind}), {@code herald_edge_handoff_backlog} (events handed to I/O
  * threads, not yet offered to connections), {@code herald_edge_queue_bytes} (frames waiting, all
  * connections), {@code herald_edge_slow_consumer_closes_total}, {@code herald_edge_idle_closes_total},
- * {@code herald_edge_resumes_total{result}}.
+ * {@code herald_edge_resumes_total{result="recovered"|"not_recovered"|"refused"|"failed"}} (refused: the resume
+ * queue was full; failed: the missed events could not be read, logged; a replay that fails part-way was counted
+ * recovered first), {@code herald_edge_resume_queue} (resumes
+ * waiting for a worker), {@code herald_edge_resume_log_readers} (Kafka consumers open for resumes),
+ * {@code herald_edge_replay_buffer_bytes} (live events held while their subscribers' replays run),
+ * {@code herald_edge_task_failures_total} (I/O thread tasks that threw; the others went on).
  * Thread-safe.
  */
 public final class EdgeMetrics {
@@ -33,6 +40,9 @@ public final class EdgeMetrics {
     private final Counter idleCloses;
     private final Counter resumesRecovered;
     private final Counter resumesNotRecovered;
+    private final Counter resumesRefused;
+    private final Counter resumesFailed;
+    private final LongAdder replayBuffer = new LongAdder();
 
     public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index, IoThreadTasks ioTasks) {
         for (String protocol : new String[] {"ws", "sse"}) {
@@ -52,8 +62,40 @@ public final class EdgeMetrics {
         slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
         idleCloses = Counter.builder("herald.edge.idle.closes").description("WebSockets dropped as silent past ws.idle.timeout.ms")
                 .register(registry);
-        resumesRecovered = Counter.builder("herald.edge.resumes").tag("result", "recovered").register(registry);
-        resumesNotRecovered = Counter.builder("herald.edge.resumes").tag("result", "not_recovered").register(registry);
+        resumesRecovered = resumes("recovered", registry);
+        resumesNotRecovered = resumes("not_recovered", registry);
+        resumesRefused = resumes("refused", registry);
+        resumesFailed = resumes("failed", registry);
+        Gauge.builder("herald.edge.replay.buffer", replayBuffer, LongAdder::sum).baseUnit("bytes")
+                .description("Live events held while their subscribers' replays run").register(registry);
+        FunctionCounter.builder("herald.edge.task.failures", ioTasks, IoThreadTasks::taskFailures)
+                .description("I/O thread tasks (or one connection's part of one) that threw; the tasks after them ran").register(registry);
+    }
+
+    private static Counter resumes(String result, MeterRegistry registry) {
+        return Counter.builder("herald.edge.resumes").tag("result", result)
+                .description("Subscribes with a resume position, by outcome").register(registry);
+    }
+
+    /** Exports the resume workers' queue and the log readers. */
+    void bindResumes(ThreadPoolExecutor workers, ResumeReader reader) {
+        Gauge.builder("herald.edge.resume.queue", workers, w -> w.getQueue().size())
+                .description("Resumes waiting for a worker").register(registry);
+        Gauge.builder("herald.edge.resume.log.readers", reader, ResumeReader::openLogReaders)
+                .description("Kafka consumers open for resumes (at most resume.workers)").register(registry);
+    }
+
+    /** Bytes of live events buffered by every cursor during replays; cursors add and subtract. */
+    LongAdder replayBuffer() {
+        return replayBuffer;
+    }
+
+    void resumeRefused() {
+        resumesRefused.increment();
+    }
+
+    void resumeFailed() {
+        resumesFailed.increment();
     }
 
     private static Counter ephemeralSkips(String reason, MeterRegistry registry) {
@@ -107,6 +149,8 @@ public final class EdgeMetrics {
             FunctionCounter.builder("herald.ephemeral.dropped", receiver, r -> r.dropped(reason))
                     .description("Datagrams dropped, by reason").tag("reason", reason.tag()).register(registry);
         }
+        FunctionCounter.builder("herald.ephemeral.receiver.failures", receiver, MulticastReceiver::failures)
+                .description("Lane receives or hand-offs that failed (logged); the receiver went on").register(registry);
         FunctionCounter.builder("herald.ephemeral.lost", receiver, MulticastReceiver::lost)
                 .description("Datagrams never received, from gaps in the senders' sequences").register(registry);
     }

@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,30 +21,32 @@ import org.xnio.XnioIoThread;
  * for one thread gather in a queue, and only the first one after the thread last emptied it wakes
  * the thread.
  *
- * <p>Events handed to a thread ({@link Lane#handOff}, {@link Lane#tryHandOff}) are bounded: at
- * most {@link #MAX_HANDOFFS} per thread wait at a time. The queue a connection offers to is
- * bounded, but an event waiting here has not been offered yet; without this bound, I/O threads
- * short of CPU would let events pile up here without limit. A durable event waits for room (the
- * poll thread slows down, and the lag stays in Kafka, where it is measured); an ephemeral one is
- * skipped once half the bound is taken, so durable events always have the other half.
+ * <p>Events handed to a thread ({@link Lane#handOff}, {@link Lane#tryHandOff}) are bounded. The
+ * queue a connection offers to is bounded, but an event waiting here has not been offered yet;
+ * without a bound, I/O threads short of CPU would let events pile up here without limit. A
+ * durable event is never refused and never waits (the poll thread must keep polling): once a
+ * thread has {@link #MAX_HANDOFFS} waiting, {@link #behind} says so and the fanout consumer pauses
+ * the log until it drains, so a thread holds at most that many plus one poll's events, and the
+ * lag stays in Kafka, where it is measured. An ephemeral event is skipped once half the bound is
+ * taken, so durable events always have the other half.
  *
- * <p>Once {@link #stop} is called, nothing waits for room any more; and a hand-off to a thread
- * that has shut down is dropped (its connections are gone with it).
+ * <p>A task that throws is logged and counted ({@link #taskFailures}), and the tasks after it run
+ * as if it had not: one connection's bug must not cost the others on its thread their events. A
+ * hand-off to a thread that has shut down is dropped (its connections are gone with it).
  *
  * <p>Thread-safe. Tasks of one thread run in the order they were added.
  */
 final class IoThreadTasks {
 
-    /** Most events waiting for one I/O thread; ephemeral ones are skipped at half of it. */
+    /** Events waiting for one I/O thread at which the log is paused; ephemeral ones are skipped at half of it. */
     static final int MAX_HANDOFFS = 1_024;
-    private static final long MIN_ROOM_WAIT_NS = 50_000;
-    private static final long MAX_ROOM_WAIT_NS = 1_000_000;
-    /** A wait for room longer than this is logged: the I/O threads are badly behind, or stuck. */
-    private static final long LONG_WAIT_NS = 10_000_000_000L;
+    /** At most one task-failure log line per this long (every failure is counted). */
+    private static final long FAILURE_LOG_INTERVAL_NS = 10_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(IoThreadTasks.class);
 
     private final Map<XnioIoThread, Lane> lanes = new ConcurrentHashMap<>();
-    private volatile boolean stopped;
+    private final LongAdder taskFailures = new LongAdder();
+    private final AtomicLong lastFailureLogNanos = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NS);
 
     /** The queue of {@code thread}; a connection looks it up once and keeps it. */
     Lane lane(XnioIoThread thread) {
@@ -55,9 +58,29 @@ final class IoThreadTasks {
         return lanes.values().stream().mapToInt(l -> l.handOffs.get()).sum();
     }
 
-    /** From now on hand-offs never wait for room: the edge is shutting down. */
-    void stop() {
-        stopped = true;
+    /** Whether some thread has {@link #MAX_HANDOFFS} events or more still to deliver: time to pause the log. */
+    boolean behind() {
+        for (Lane lane : lanes.values()) {
+            if (lane.handOffs.get() >= MAX_HANDOFFS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tasks that threw, all threads together, since start. */
+    long taskFailures() {
+        return taskFailures.sum();
+    }
+
+    /** Counts and logs (at most every 10 s) a task, or one cursor's part of one, that threw on {@code lane}'s thread. */
+    void failed(Lane lane, RuntimeException e) {
+        taskFailures.increment();
+        long now = System.nanoTime();
+        long last = lastFailureLogNanos.get();
+        if (now - last >= FAILURE_LOG_INTERVAL_NS && lastFailureLogNanos.compareAndSet(last, now)) {
+            LOG.error("a task on {} failed; the tasks after it run on ({} failures so far)", lane.thread.getName(), taskFailures.sum(), e);
+        }
     }
 
     /** One I/O thread's queue. */
@@ -89,32 +112,11 @@ final class IoThreadTasks {
         }
 
         /**
-         * Hands an event's task to the thread, first waiting while {@link #MAX_HANDOFFS} wait
-         * already: the back-pressure of the durable path. Never call it on an I/O thread (it could
-         * wait for itself). Does not wait once {@link #stop} is called or the caller is interrupted
-         * (its interrupt flag kept).
+         * Hands an event's task to the thread, never waiting: the durable path's back-pressure is
+         * {@link #behind}, which the fanout consumer reads after each poll.
          */
         void handOff(Runnable task) {
-            assert Thread.currentThread() != thread : "handOff on the I/O thread it waits for";
-            long waitNs = MIN_ROOM_WAIT_NS;
-            long waitingSince = 0;
-            boolean logged = false;
-            while (!reserve(MAX_HANDOFFS)) {
-                if (stopped || Thread.currentThread().isInterrupted()) {
-                    handOffs.incrementAndGet();
-                    break;
-                }
-                long now = System.nanoTime();
-                if (waitingSince == 0) {
-                    waitingSince = now;
-                } else if (!logged && now - waitingSince > LONG_WAIT_NS) {
-                    LOG.warn("{} has had {} events to deliver for {} s; delivery waits for it", thread.getName(), handOffs.get(),
-                            (now - waitingSince) / 1_000_000_000L);
-                    logged = true;
-                }
-                LockSupport.parkNanos(waitNs);
-                waitNs = Math.min(MAX_ROOM_WAIT_NS, waitNs * 2);
-            }
+            handOffs.incrementAndGet();
             submit(task);
         }
 
@@ -160,7 +162,11 @@ final class IoThreadTasks {
         private void runAll() {
             scheduled.set(false);
             for (Runnable task; (task = tasks.poll()) != null; ) {
-                task.run();
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    failed(this, e);
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,90 +25,242 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads what a subscriber missed in one channel after an offset: from the local history when it
- * holds all of it, otherwise from the Kafka log by seeking the channel's partition. Blocking;
- * runs on resume workers, never on an I/O or the poll thread.
+ * Reads what a subscriber missed in one channel after an offset, page by page: from the local
+ * history when it holds all of it, otherwise from the Kafka log by seeking the channel's
+ * partition with one of a bounded set of reused consumers ({@link LogReaders}). Blocking; runs
+ * on resume workers, never on an I/O or the poll thread.
+ *
+ * <p>Bounds: a page holds at most {@value #PAGE_EVENTS} events and, past its first event,
+ * {@link #pageBytes} bytes, so a replay holds one page in memory however long it is; a log read
+ * is refused up front ({@value #TOO_FAR_BEHIND}) when the partition holds more than
+ * {@code maxRecords} records after the position, since it would have to scan them all; and a
+ * page that takes over {@value #PAGE_TIMEOUT_MS} ms to read fails the replay.
+ *
+ * <p>A replay ends at the head of the partition when it was opened: the events after it reach
+ * the subscriber as live events, buffered by its cursor meanwhile (see {@link ChannelCursor}).
  */
-final class ResumeReader {
+final class ResumeReader implements AutoCloseable {
 
     /** Why a resume could not recover, as told to the client. */
     static final String OFFSET_OUT_OF_RANGE = "offset-out-of-range";
     static final String TOO_FAR_BEHIND = "too-far-behind";
+    static final int PAGE_EVENTS = 256;
+    static final long PAGE_TIMEOUT_MS = 30_000;
 
-    /**
-     * What was read.
-     *
-     * @param frames the missed events in offset order, or empty
-     * @param reason why they are not all of them, or {@code null} when they are
-     */
-    record Missed(List<StoredFrame> frames, String reason) {
+    /** The missed events of one resume, read a page at a time. Used by one thread. */
+    interface Replay extends AutoCloseable {
+
+        /** Why the missed events cannot all be replayed (nothing is), or {@code null} when they follow. */
+        String reason();
+
+        /**
+         * The next missed events in offset order, or an empty list when there are no more.
+         *
+         * @throws IllegalStateException if they cannot be read now (the replay must be abandoned)
+         */
+        List<StoredFrame> next();
+
+        @Override
+        void close();
     }
 
     private final EventStore store;
-    private final Map<String, Object> consumerProps;
+    private final LogReaders readers;
     private final String topic;
     private final Epoch epoch;
     private final Clock clock;
-    private final int maxEvents;
+    private final long maxRecords;
+    private final long pageBytes;
 
+    /**
+     * @param readers    most log readers open at a time (one per resume worker)
+     * @param maxRecords most records of a partition a resume reads from the log
+     * @param pageBytes  most bytes of a page past its first event
+     */
     ResumeReader(EventStore store, String bootstrapServers, Map<String, Object> kafkaOverrides, String topic, Epoch epoch,
-                 Clock clock, int maxEvents) {
+                 Clock clock, int readers, long maxRecords, long pageBytes) {
         this.store = store;
         this.topic = topic;
         this.epoch = epoch;
         this.clock = clock;
-        this.maxEvents = maxEvents;
-        this.consumerProps = new HashMap<>(kafkaOverrides);
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        this.maxRecords = maxRecords;
+        this.pageBytes = pageBytes;
+        Map<String, Object> props = new HashMap<>(kafkaOverrides);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, PAGE_EVENTS);
+        // a fetch holds at most this much per reader (more only for a single larger record batch)
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(pageBytes, 1 << 20)));
+        this.readers = new LogReaders(props, readers);
     }
 
-    /** The events of {@code channel} after {@code afterOffset} up to the log's end now. */
-    Missed read(String channel, int partition, long afterOffset) {
-        HistoryRead local = store.history(channel, partition, afterOffset, maxEvents + 1);
-        if (local.complete()) {
-            return local.frames().size() > maxEvents ? new Missed(List.of(), TOO_FAR_BEHIND) : new Missed(local.frames(), null);
+    /** Log readers open now. */
+    int openLogReaders() {
+        return readers.open();
+    }
+
+    /**
+     * Opens the replay of the events of {@code channel} after {@code afterOffset} up to the
+     * partition's head now ({@code headOffset}: the last offset the edge has handed off, or -1).
+     */
+    Replay open(String channel, int partition, long afterOffset, long headOffset) {
+        HistoryRead first = store.history(channel, partition, afterOffset, PAGE_EVENTS);
+        if (first.complete()) {
+            return new HistoryReplay(channel, partition, afterOffset, headOffset);
         }
-        return readLog(channel, partition, afterOffset);
+        return new LogReplay(channel, partition, afterOffset);
     }
 
-    private Missed readLog(String channel, int partition, long afterOffset) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        byte[] key = channel.getBytes(StandardCharsets.UTF_8);
-        List<StoredFrame> frames = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(List.of(tp));
-            long begin = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            if (afterOffset + 1 < begin) {
-                return new Missed(List.of(), OFFSET_OUT_OF_RANGE);
+    @Override
+    public void close() {
+        readers.close();
+    }
+
+    /** Cuts {@code frames} to a page: all of {@link #PAGE_EVENTS} at most, and no more bytes than {@link #pageBytes} past the first. */
+    private List<StoredFrame> page(List<StoredFrame> frames) {
+        long bytes = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            bytes += frames.get(i).frame().length;
+            if (i > 0 && bytes > pageBytes) {
+                return frames.subList(0, i);
             }
-            consumer.seek(tp, afterOffset + 1);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(tp) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading partition " + partition + " to offset " + end + " took over 30 s");
+        }
+        return frames;
+    }
+
+    /** A replay from the local history; if a page finds the history trimmed past it meanwhile, it goes on from the log. */
+    private final class HistoryReplay implements Replay {
+        private final String channel;
+        private final int partition;
+        private final long headOffset;
+        private long after;
+        private LogReplay log;
+
+        HistoryReplay(String channel, int partition, long afterOffset, long headOffset) {
+            this.channel = channel;
+            this.partition = partition;
+            this.after = afterOffset;
+            this.headOffset = headOffset;
+        }
+
+        @Override
+        public String reason() {
+            return null;
+        }
+
+        @Override
+        public List<StoredFrame> next() {
+            if (log != null) {
+                return log.next();
+            }
+            if (after >= headOffset) {
+                return List.of();
+            }
+            HistoryRead read = store.history(channel, partition, after, PAGE_EVENTS);
+            if (!read.complete()) {
+                log = new LogReplay(channel, partition, after);
+                if (log.reason() != null) {
+                    throw new IllegalStateException("the history of " + channel + " was trimmed during its replay and the log cannot "
+                            + "serve the rest: " + log.reason());
                 }
-                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                    if (rec.offset() >= end || !java.util.Arrays.equals(key, rec.key())) {
-                        continue;
+                return log.next();
+            }
+            List<StoredFrame> page = page(read.frames());
+            if (!page.isEmpty()) {
+                after = page.get(page.size() - 1).offset();
+            }
+            return page;
+        }
+
+        @Override
+        public void close() {
+            if (log != null) {
+                log.close();
+            }
+        }
+    }
+
+    /** A replay read from the channel's partition in the log, filtered by key, with a borrowed consumer. */
+    private final class LogReplay implements Replay {
+        private final byte[] key;
+        private final TopicPartition tp;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final String reason;
+        private long end;
+        private boolean healthy = true;
+
+        LogReplay(String channel, int partition, long afterOffset) {
+            this.key = channel.getBytes(StandardCharsets.UTF_8);
+            this.tp = new TopicPartition(topic, partition);
+            this.consumer = readers.borrow();
+            String why;
+            try {
+                consumer.assign(List.of(tp));
+                long begin = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+                end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+                if (afterOffset + 1 < begin) {
+                    why = OFFSET_OUT_OF_RANGE;
+                } else if (end - (afterOffset + 1) > maxRecords) {
+                    why = TOO_FAR_BEHIND;
+                } else {
+                    why = null;
+                    consumer.seek(tp, afterOffset + 1);
+                }
+            } catch (RuntimeException e) {
+                healthy = false;
+                close();
+                throw e;
+            }
+            this.reason = why;
+        }
+
+        @Override
+        public String reason() {
+            return reason;
+        }
+
+        @Override
+        public List<StoredFrame> next() {
+            if (reason != null) {
+                return List.of();
+            }
+            List<StoredFrame> frames = new ArrayList<>();
+            long bytes = 0;
+            long deadline = System.nanoTime() + PAGE_TIMEOUT_MS * 1_000_000L;
+            try {
+                while (frames.isEmpty() && consumer.position(tp) < end) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("reading partition " + tp.partition() + " towards offset " + end + " took over "
+                                + PAGE_TIMEOUT_MS + " ms for one page");
                     }
-                    StoredFrame f = frame(rec);
-                    if (f != null) {
-                        if (frames.size() == maxEvents) {
-                            return new Missed(List.of(), TOO_FAR_BEHIND);
+                    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                        if (rec.offset() >= end || !Arrays.equals(key, rec.key())) {
+                            continue;
                         }
-                        frames.add(f);
+                        StoredFrame f = frame(rec);
+                        if (f != null) {
+                            frames.add(f);
+                            bytes += f.frame().length;
+                        }
+                    }
+                    if (bytes > pageBytes) {
+                        break;
                     }
                 }
+            } catch (RuntimeException e) {
+                healthy = false;
+                throw e;
             }
+            return frames;
         }
-        return new Missed(frames, null);
+
+        @Override
+        public void close() {
+            readers.giveBack(consumer, healthy);
+        }
     }
 
     /** The frame of a replayed record, or {@code null} if it is malformed or a duplicate the live path dropped. */
@@ -122,7 +275,7 @@ final class ResumeReader {
         } catch (MalformedRecordException e) {
             return null;
         }
-        long[] first = store.firstSeen(event.id(), clock.millis());
+        long[] first = store.firstSeen(event.channel(), event.id(), clock.millis());
         if (first != null && (first[0] != rec.partition() || first[1] != rec.offset())) {
             return null;
         }

@@ -189,6 +189,31 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         ioThread.execute(() -> IoUtils.safeClose(connection));
     }
 
+    /** Sends the error, then ends the stream: the client reconnects with its {@code Last-Event-ID}, which retries the resume. */
+    @Override
+    public void resumeRefused(Object ref, String channel, String message) {
+        error(ref, Subscriptions.RESUME_BUSY, message + " (" + channel + "); this stream ends, reconnect with its Last-Event-ID");
+        end();
+    }
+
+    @Override
+    public void resumeFailed() {
+        end();
+    }
+
+    /**
+     * Ends the stream after what is queued now (on the I/O thread's lane the queue's drain runs
+     * first), or after a grace period: the client reconnects and resumes.
+     */
+    private void end() {
+        subscriptions.clear();
+        ioTasks.execute(() -> {
+            queue.close();
+            connection.shutdown();
+        });
+        ioThread.executeAfter(() -> IoUtils.safeClose(connection), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
     @Override
     public void goAway() {
         queue.close();

@@ -24,15 +24,22 @@ import dev.herald.fanout.EventSink;
  * above every event handed here before; a resume reads the missed events after it is added, and
  * skips what it sees twice).
  *
- * <p>Thread-safe: {@link #deliver} on the poll thread (it may wait for room, see
- * {@link IoThreadTasks}; it hands off thread by thread, so one I/O thread far behind holds up
- * the others too), {@link #deliverEphemeral} on the lane's receiver thread (never waits), changes
- * from connection threads.
+ * <p>A cursor that throws is counted and logged as a failed task ({@link IoThreadTasks#failed})
+ * and the other cursors still get the event.
+ *
+ * <p>Thread-safe: {@link #deliver} and {@link #behind} on the poll thread (never waits, see
+ * {@link IoThreadTasks}), {@link #deliverEphemeral} on the lane's receiver thread (never waits),
+ * changes from connection threads.
  */
 public final class SubscriptionIndex implements EventSink {
 
+    private final IoThreadTasks ioTasks;
     private final ConcurrentHashMap<String, Map<IoThreadTasks.Lane, Set<ChannelCursor>>> byChannel = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
+
+    SubscriptionIndex(IoThreadTasks ioTasks) {
+        this.ioTasks = ioTasks;
+    }
 
     void add(ChannelCursor cursor) {
         byChannel.compute(cursor.channel(), (c, lanes) -> {
@@ -64,15 +71,28 @@ public final class SubscriptionIndex implements EventSink {
 
     /**
      * Hands the event to each I/O thread with cursors of {@code channel}; returns without waiting
-     * for them to deliver it, but waits while a thread has {@link IoThreadTasks#MAX_HANDOFFS}
-     * events still to deliver.
+     * for them to deliver it, and never waits for room (see {@link #behind}).
      */
     @Override
     public void deliver(String channel, int partition, long offset, byte[] frame) {
         Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
         if (lanes != null) {
-            lanes.forEach((lane, cursors) -> lane.handOff(() -> cursors.forEach(c -> c.onLive(offset, frame))));
+            lanes.forEach((lane, cursors) -> lane.handOff(() -> {
+                for (ChannelCursor c : cursors) {
+                    try {
+                        c.onLive(offset, frame);
+                    } catch (RuntimeException e) {
+                        ioTasks.failed(lane, e);
+                    }
+                }
+            }));
         }
+    }
+
+    /** Whether an I/O thread has {@link IoThreadTasks#MAX_HANDOFFS} events or more still to deliver. */
+    @Override
+    public boolean behind() {
+        return ioTasks.behind();
     }
 
     /**
@@ -91,7 +111,16 @@ public final class SubscriptionIndex implements EventSink {
         int skipped = 0;
         for (Map.Entry<IoThreadTasks.Lane, Set<ChannelCursor>> e : lanes.entrySet()) {
             Set<ChannelCursor> cursors = e.getValue();
-            if (!e.getKey().tryHandOff(() -> cursors.forEach(c -> c.onEphemeral(frame)))) {
+            IoThreadTasks.Lane lane = e.getKey();
+            if (!lane.tryHandOff(() -> {
+                for (ChannelCursor c : cursors) {
+                    try {
+                        c.onEphemeral(frame);
+                    } catch (RuntimeException failure) {
+                        ioTasks.failed(lane, failure);
+                    }
+                }
+            })) {
                 skipped += cursors.size();
             }
         }

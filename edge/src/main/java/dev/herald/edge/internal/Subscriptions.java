@@ -3,12 +3,15 @@ package dev.herald.edge.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.fanout.StoredFrame;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection's channels, whatever its protocol (WebSocket or SSE): subscribes each with or
@@ -17,11 +20,24 @@ import dev.herald.schemas.PositionCodec;
  * <p>A subscribe answers, through the owner, with the channel's {@code subscribed} frame, then
  * the missed events in order, then live events; or with an error and no subscription. A resume
  * runs on a resume worker (it may read Kafka), so its answer comes later; live events of the
- * channel are buffered meanwhile.
+ * channel are buffered meanwhile. The resume workers' queue is bounded: a resume that finds it
+ * full is refused with the retryable error {@value #RESUME_BUSY} and no subscription.
+ *
+ * <p>A resume that fails before its {@code subscribed} frame answers {@code recovered:false}
+ * ({@value #HISTORY_UNAVAILABLE}); one that fails during its replay, when part of it is sent,
+ * ends the connection ({@link Owner#resumeFailed}) so that the client resumes from what it got.
+ * Either is logged and counted.
  *
  * <p>Thread-safe.
  */
 final class Subscriptions {
+
+    /** Error code of a resume refused because the edge has too many waiting: subscribe again shortly. */
+    static final String RESUME_BUSY = "resume-busy";
+    /** Reason of {@code recovered:false} when the missed events could not be read. */
+    static final String HISTORY_UNAVAILABLE = "history-unavailable";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
     /** The connection behind the subscriptions. */
     interface Owner extends Subscriber {
@@ -31,6 +47,16 @@ final class Subscriptions {
 
         /** Live events overflowed a channel's buffer during its replay: the connection must close as too slow. */
         void tooSlow();
+
+        /**
+         * A subscribe's resume was refused for now ({@value #RESUME_BUSY}); nothing changed. A
+         * WebSocket answers an error frame; an SSE stream, which cannot subscribe again, closes so
+         * that its client reconnects with its {@code Last-Event-ID}.
+         */
+        void resumeRefused(Object ref, String channel, String message);
+
+        /** A replay failed after part of it was sent: the connection must close so that the client resumes. */
+        void resumeFailed();
     }
 
     private final EdgeContext edge;
@@ -79,7 +105,8 @@ final class Subscriptions {
             owner.error(ref, "invalid-position", "position belongs to another channel's partition");
             return;
         }
-        ChannelCursor cursor = new ChannelCursor(channel, partition, owner, edge.maxQueuedEvents());
+        ChannelCursor cursor = new ChannelCursor(channel, partition, owner, edge.maxQueuedEvents(), edge.maxQueuedBytes(),
+                edge.metrics().replayBuffer());
         cursors.put(channel, cursor);
         edge.index().add(cursor);
         long head = Math.max(-1, consumer.nextOffset(partition) - 1);
@@ -90,18 +117,50 @@ final class Subscriptions {
         } else if (since == null) {
             finish(cursor, Frames.subscribed(ref, channel, now, true, null), head, List.of());
         } else {
-            edge.resumeWorkers().execute(() -> {
-                ResumeReader.Missed missed;
-                try {
-                    missed = edge.resumeReader().read(channel, partition, since.offset());
-                } catch (RuntimeException e) {
-                    missed = new ResumeReader.Missed(List.of(), "history-unavailable");
+            try {
+                edge.resumeWorkers().execute(() -> resume(ref, cursor, since.offset(), head, now));
+            } catch (RejectedExecutionException e) {
+                cursors.remove(channel, cursor);
+                edge.index().remove(cursor);
+                edge.metrics().resumeRefused();
+                owner.resumeRefused(ref, channel, "the edge has too many resumes waiting; subscribe again in a moment");
+            }
+        }
+    }
+
+    /** On a resume worker: replays what the cursor missed after {@code afterOffset}, page by page, then turns it live. */
+    private void resume(Object ref, ChannelCursor cursor, long afterOffset, long head, String now) {
+        String channel = cursor.channel();
+        ResumeReader.Replay replay;
+        try {
+            replay = edge.resumeReader().open(channel, cursor.partition(), afterOffset, head);
+        } catch (RuntimeException e) {
+            LOG.warn("resume of {} after offset {} of partition {} cannot read the missed events; answering {}", channel, afterOffset,
+                    cursor.partition(), HISTORY_UNAVAILABLE, e);
+            edge.metrics().resumeFailed();
+            finish(cursor, Frames.subscribed(ref, channel, now, false, HISTORY_UNAVAILABLE), head, List.of());
+            return;
+        }
+        try (replay) {
+            boolean recovered = replay.reason() == null;
+            edge.metrics().resumed(recovered);
+            cursor.startReplay(Frames.subscribed(ref, channel, now, recovered, replay.reason()), recovered ? afterOffset : head);
+            if (recovered) {
+                for (List<StoredFrame> page = replay.next(); !page.isEmpty(); page = replay.next()) {
+                    if (!cursor.replay(page)) {
+                        owner.tooSlow();
+                        return;
+                    }
                 }
-                boolean recovered = missed.reason() == null;
-                edge.metrics().resumed(recovered);
-                byte[] subscribed = Frames.subscribed(ref, channel, now, recovered, missed.reason());
-                finish(cursor, subscribed, recovered ? since.offset() : head, missed.frames());
-            });
+            }
+            if (!cursor.goLive()) {
+                owner.tooSlow();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("resume of {} after offset {} of partition {} failed during its replay; closing the connection so that "
+                    + "the client resumes from what it got", channel, afterOffset, cursor.partition(), e);
+            edge.metrics().resumeFailed();
+            owner.resumeFailed();
         }
     }
 
@@ -113,12 +172,14 @@ final class Subscriptions {
             return;
         }
         edge.index().remove(cursor);
+        cursor.discard();
     }
 
     /** Unsubscribes every channel (the connection is closing). */
     void clear() {
         for (ChannelCursor c : cursors.values()) {
             edge.index().remove(c);
+            c.discard();
         }
         cursors.clear();
     }

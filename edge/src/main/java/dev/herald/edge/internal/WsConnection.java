@@ -39,6 +39,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     public static final int SLOW_CONSUMER = 4008;
     /** Close code of a normal close. */
     static final int NORMAL = 1000;
+    /** Close code when the edge cannot go on with a connection (a replay that failed part-way): reconnect and resume. */
+    static final int INTERNAL_ERROR = 1011;
 
     private static final long CLOSE_GRACE_SECONDS = 5;
     private static final int READ_BUFFER = 16 * 1024;
@@ -184,6 +186,16 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void tooSlow() {
         closeSlow();
+    }
+
+    @Override
+    public void resumeRefused(Object ref, String channel, String message) {
+        error(ref, Subscriptions.RESUME_BUSY, message);
+    }
+
+    @Override
+    public void resumeFailed() {
+        closeWith(INTERNAL_ERROR, "resume failed: reconnect and resume from your last position");
     }
 
     /**

@@ -25,9 +25,19 @@ import java.util.function.Consumer;
  * {@link SenderWindow} unseen is lost. Senders silent for twice the lane's maximum age are
  * forgotten (anything they sent before is stale by then).
  *
+ * <p>The thread never dies of a failure and never spins: a consumer that throws is counted
+ * ({@link #failures}) and logged, and the next datagram goes on; a receive that fails (a broken
+ * socket) is counted and logged too, and the thread waits before the next try, 10 ms doubling
+ * to 1 s while the failures go on. Logs are at most one line per 10 s.
+ *
  * <p>Thread-safe: counters may be read from any thread.
  */
 public final class MulticastReceiver implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(MulticastReceiver.class.getName());
+    private static final long FAILURE_LOG_INTERVAL_NS = 10_000_000_000L;
+    private static final long FIRST_RETRY_MS = 10;
+    private static final long MAX_RETRY_MS = 1_000;
 
     private final LaneSettings settings;
     private final DatagramCodec codec;
@@ -39,7 +49,9 @@ public final class MulticastReceiver implements AutoCloseable {
     private final LongAdder received = new LongAdder();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
     private final LongAdder lost = new LongAdder();
+    private final LongAdder failures = new LongAdder();
     private long lastSweepMs;
+    private long lastFailureLogNanos = System.nanoTime() - FAILURE_LOG_INTERVAL_NS;
     private volatile boolean running = true;
 
     private MulticastReceiver(LaneSettings settings, DatagramChannel channel, Consumer<EphemeralDatagram> consumer, Clock clock) {
@@ -80,16 +92,49 @@ public final class MulticastReceiver implements AutoCloseable {
     private void run() {
         // one byte over the largest accepted datagram: a datagram that fills it is oversized
         ByteBuffer buffer = ByteBuffer.allocate(LaneSettings.LARGEST_DATAGRAM_BYTES + 1);
+        long retryMs = FIRST_RETRY_MS;
         while (running) {
             buffer.clear();
             try {
                 channel.receive(buffer);
+                retryMs = FIRST_RETRY_MS;
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
-                continue; // a datagram that could not be read is not counted: nothing is known of it
+            } catch (IOException | RuntimeException e) {
+                // nothing is known of a datagram that could not be read; the failure is
+                failed("receiving a datagram failed; retrying in " + retryMs + " ms", e);
+                if (!pause(retryMs)) {
+                    return;
+                }
+                retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+                continue;
             }
-            handle(buffer.array(), buffer.position());
+            try {
+                handle(buffer.array(), buffer.position());
+            } catch (RuntimeException e) {
+                failed("handling a datagram failed; going on with the next", e);
+            }
+        }
+    }
+
+    /** Counts a failure and logs it, at most once per {@link #FAILURE_LOG_INTERVAL_NS}. */
+    private void failed(String what, Exception e) {
+        failures.increment();
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NS) {
+            lastFailureLogNanos = now;
+            LOG.log(System.Logger.Level.WARNING, what + " (" + failures.sum() + " failures so far)", e);
+        }
+    }
+
+    /** Waits {@code ms}; {@code false} if interrupted (the receiver is closing). */
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -144,6 +189,11 @@ public final class MulticastReceiver implements AutoCloseable {
     /** Datagrams dropped for {@code reason}. */
     public long dropped(DropReason reason) {
         return dropped.get(reason).sum();
+    }
+
+    /** Receives and hand-offs that failed (each logged, at most once per 10 s); the receiver went on after each. */
+    public long failures() {
+        return failures.sum();
     }
 
     /** Datagrams lost, by the senders' sequence gaps, as of the last datagram received. */

@@ -1,0 +1,217 @@
+package dev.herald.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.herald.schemas.Epoch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.RocksDBException;
+
+/** The edge's RocksDB store on a real database: dedup by (channel, id), atomic batches, trims, coverage, epochs, bounded caches. */
+class EventStoreTest {
+
+    private static final long WINDOW_MS = 60_000;
+    private static final Epoch EPOCH = new Epoch(UUID.fromString("00000000-0000-0000-0000-000000000001"), 3);
+    private static final long T0 = 1_800_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private static byte[] frame(long offset) {
+        return ("{\"n\":" + offset + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static EventStore open(Path dir, int historyPerChannel) {
+        EventStore store = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, historyPerChannel));
+        store.useEpoch(EPOCH);
+        store.beginPartition(0, 0);
+        return store;
+    }
+
+    private static Admission admitOne(EventStore store, String id, String channel, long offset, long nowMs) {
+        try (EventStore.Batch batch = store.batch(nowMs)) {
+            Admission a = batch.admit(id, channel, 0, offset, frame(offset));
+            batch.commit();
+            return a;
+        }
+    }
+
+    private static List<Long> offsets(HistoryRead read) {
+        return read.frames().stream().map(StoredFrame::offset).toList();
+    }
+
+    /** Regression: the index was keyed by id alone, so the same Idempotency-Key on a second channel dropped that channel's event. */
+    @Test
+    void theSameIdOnTwoChannelsIsTwoEvents() {
+        try (EventStore store = open(dir, 10)) {
+            assertThat(admitOne(store, "order-42", "a", 0, T0)).isEqualTo(Admission.NEW);
+            assertThat(admitOne(store, "order-42", "b", 1, T0)).isEqualTo(Admission.NEW);
+            assertThat(admitOne(store, "order-42", "b", 2, T0)).as("a real repeat on b").isEqualTo(Admission.DUPLICATE);
+            assertThat(store.firstSeen("a", "order-42", T0)).containsExactly(0, 0);
+            assertThat(store.firstSeen("b", "order-42", T0)).containsExactly(0, 1);
+            assertThat(offsets(store.history("b", 0, -1, 10))).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void theSameIdTwiceInOneBatchIsADuplicateOnlyWithinItsChannel() {
+        try (EventStore store = open(dir, 10); EventStore.Batch batch = store.batch(T0)) {
+            assertThat(batch.admit("k", "a", 0, 0, frame(0))).isEqualTo(Admission.NEW);
+            assertThat(batch.admit("k", "b", 0, 1, frame(1))).isEqualTo(Admission.NEW);
+            assertThat(batch.admit("k", "a", 0, 2, frame(2))).isEqualTo(Admission.DUPLICATE);
+            batch.commit();
+        }
+    }
+
+    @Test
+    void aRecordReadAgainAtItsOwnOffsetIsARereadNotADuplicate() {
+        try (EventStore store = open(dir, 10)) {
+            assertThat(admitOne(store, "e1", "a", 5, T0)).isEqualTo(Admission.NEW);
+            assertThat(admitOne(store, "e1", "a", 5, T0 + 1)).isEqualTo(Admission.REREAD);
+            assertThat(admitOne(store, "e1", "a", 6, T0 + 1)).isEqualTo(Admission.DUPLICATE);
+            assertThat(offsets(store.history("a", 0, -1, 10))).as("a reread stores nothing twice").containsExactly(5L);
+        }
+    }
+
+    @Test
+    void anIdIsForgottenOnceTheWindowHasPassed() {
+        try (EventStore store = open(dir, 10)) {
+            admitOne(store, "e1", "a", 0, T0);
+            assertThat(store.firstSeen("a", "e1", T0 + WINDOW_MS)).isNotNull();
+            assertThat(store.firstSeen("a", "e1", T0 + WINDOW_MS + 1)).isNull();
+            assertThat(admitOne(store, "e1", "a", 9, T0 + WINDOW_MS + 1)).isEqualTo(Admission.NEW);
+        }
+    }
+
+    /**
+     * Regression: trimming was a second write after the batch. When it failed (a full disk) the
+     * consumer rewound, and the re-read records were in the dedup index already: dropped as
+     * duplicates, a silent gap. Whichever write fails now, nothing of the batch is stored.
+     */
+    @Test
+    void aFailedWriteLeavesNothingOfTheBatchSoARetryAdmitsEveryEventAsNew() {
+        for (int failing = 1; failing <= 2; failing++) {
+            Path storeDir = dir.resolve("fail-" + failing);
+            AtomicInteger writes = new AtomicInteger();
+            AtomicInteger failOn = new AtomicInteger(Integer.MAX_VALUE);
+            EventStore.StoreWriter faulty = (db, options, batch) -> {
+                if (writes.incrementAndGet() == failOn.get()) {
+                    throw new RocksDBException("No space left on device (injected)");
+                }
+                db.write(options, batch);
+            };
+            try (EventStore store = EventStore.open(storeDir, new StoreSettings(WINDOW_MS, 64L << 20, 2), faulty)) {
+                store.useEpoch(EPOCH);
+                store.beginPartition(0, 0);
+                for (long o = 0; o < 2; o++) {
+                    admitOne(store, "old-" + o, "a", o, T0); // fills the history: the next batch trims
+                }
+                failOn.set(writes.get() + failing); // the first, then the second write of the next commit
+                try (EventStore.Batch batch = store.batch(T0)) {
+                    assertThat(batch.admit("new-2", "a", 0, 2, frame(2))).isEqualTo(Admission.NEW);
+                    assertThat(batch.admit("new-3", "a", 0, 3, frame(3))).isEqualTo(Admission.NEW);
+                    if (failing == 1) {
+                        assertThatThrownBy(batch::commit).isInstanceOf(StoreException.class).hasMessageContaining("No space left");
+                    } else {
+                        batch.commit(); // one write: there is no second write to fail
+                    }
+                }
+                if (failing == 1) {
+                    try (EventStore.Batch retry = store.batch(T0)) {
+                        assertThat(retry.admit("new-2", "a", 0, 2, frame(2))).as("retry after failed write").isEqualTo(Admission.NEW);
+                        assertThat(retry.admit("new-3", "a", 0, 3, frame(3))).isEqualTo(Admission.NEW);
+                        retry.commit();
+                    }
+                }
+                assertThat(offsets(store.history("a", 0, -1, 10))).containsExactly(2L, 3L);
+                assertThat(store.history("a", 0, 1, 10).complete()).isTrue();
+                assertThat(store.history("a", 0, 0, 10).complete()).as("offset 1 was trimmed").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void historyKeepsTheNewestEntriesPerChannelEvenWhenOneBatchAddsMoreThanTheBound() {
+        try (EventStore store = open(dir, 3)) {
+            try (EventStore.Batch batch = store.batch(T0)) {
+                for (long o = 0; o < 5; o++) {
+                    batch.admit("e" + o, "a", 0, o, frame(o));
+                }
+                batch.admit("x", "b", 0, 5, frame(5));
+                batch.commit();
+            }
+            assertThat(offsets(store.history("a", 0, -1, 10))).containsExactly(2L, 3L, 4L);
+            assertThat(store.history("a", 0, -1, 10).complete()).isFalse();
+            assertThat(store.history("a", 0, 1, 10).complete()).isTrue();
+            assertThat(offsets(store.history("b", 0, -1, 10))).containsExactly(5L);
+            admitOne(store, "e6", "a", 6, T0);
+            assertThat(offsets(store.history("a", 0, -1, 10))).containsExactly(3L, 4L, 6L);
+        }
+    }
+
+    @Test
+    void historyIsCompleteOnlyFromWhereThisStoreBeganReceivingThePartition() {
+        try (EventStore store = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, 10))) {
+            store.useEpoch(EPOCH);
+            store.beginPartition(0, 100);
+            admitOne(store, "e", "a", 100, T0);
+            assertThat(store.history("a", 0, 99, 10).complete()).isTrue();
+            assertThat(store.history("a", 0, 98, 10).complete()).as("offset 99 was never received here").isFalse();
+            // a consumer that skips ahead of what the store processed restarts coverage there
+            store.beginPartition(0, 200);
+            assertThat(store.history("a", 0, 150, 10).complete()).isFalse();
+            assertThat(store.history("a", 0, 199, 10).complete()).isTrue();
+        }
+    }
+
+    @Test
+    void aNewEpochDropsHistoryAndCoverageOfTheOldOne() {
+        try (EventStore store = open(dir, 10)) {
+            admitOne(store, "e", "a", 0, T0);
+            store.useEpoch(new Epoch(UUID.fromString("00000000-0000-0000-0000-000000000002"), 3));
+            assertThat(store.history("a", 0, -1, 10).frames()).isEmpty();
+            assertThat(store.history("a", 0, -1, 10).complete()).isFalse();
+        }
+    }
+
+    @Test
+    void theChannelCacheIsBoundedAndAnEvictedChannelIsCountedAgainFromDisk() {
+        try (EventStore store = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, 2, 10))) {
+            store.useEpoch(EPOCH);
+            store.beginPartition(0, 0);
+            long offset = 0;
+            admitOne(store, "first", "kept", offset++, T0);
+            admitOne(store, "second", "kept", offset++, T0);
+            for (int c = 0; c < 1_000; c++) {
+                admitOne(store, "e", "channel-" + c, offset++, T0);
+            }
+            assertThat(store.cachedChannels()).isLessThanOrEqualTo(10);
+            admitOne(store, "third", "kept", offset, T0);
+            assertThat(offsets(store.history("kept", 0, -1, 10))).as("counted from disk: still trimmed to 2").containsExactly(1L, offset);
+        }
+    }
+
+    @Test
+    void aStoreReopenedFromDiskRemembersIdsHistoryAndTrims() {
+        try (EventStore store = open(dir, 2)) {
+            for (long o = 0; o < 3; o++) {
+                admitOne(store, "e" + o, "a", o, T0);
+            }
+        }
+        try (EventStore store = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, 2))) {
+            store.useEpoch(EPOCH);
+            store.beginPartition(0, 3);
+            assertThat(store.firstSeen("a", "e0", T0)).containsExactly(0, 0);
+            assertThat(offsets(store.history("a", 0, -1, 10))).containsExactly(1L, 2L);
+            admitOne(store, "e3", "a", 3, T0);
+            assertThat(offsets(store.history("a", 0, -1, 10))).containsExactly(2L, 3L);
+        }
+    }
+}
