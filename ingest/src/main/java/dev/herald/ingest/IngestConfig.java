@@ -73,7 +73,8 @@ public final class IngestConfig extends AbstractConfig {
             .define(HTTP_WORKER_THREADS, Type.INT, 32, Range.atLeast(1), Importance.LOW,
                     "Worker threads that hand events to the Kafka producer.")
             .define(PUBLISH_MAX_BODY_BYTES, Type.INT, 1_048_576, Range.between(1, 100 * 1_048_576), Importance.MEDIUM,
-                    "Largest payload of one event, in bytes; a larger body is refused with 413. Keep it under the topic's max.message.bytes.")
+                    "Largest payload of one event, in bytes; a larger body is refused with 413. The log topic's max.message.bytes is set "
+                            + "(or raised) to hold it, and every edge's event.max.bytes must be at least this.")
             .define(PUBLISH_BATCH_MAX_BYTES, Type.INT, 64 * 1_048_576, Range.atLeast(1), Importance.MEDIUM,
                     "Largest NDJSON batch body, in bytes; a larger batch is refused with 413.")
             .define(PUBLISH_BATCH_MAX_LINES, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,

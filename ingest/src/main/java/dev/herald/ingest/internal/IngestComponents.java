@@ -65,8 +65,8 @@ public final class IngestComponents implements AutoCloseable {
         adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
         admin = Admin.create(adminProps);
         TopicProvisioner topics = new TopicProvisioner(admin, topic);
-        Epoch epoch = topics.ensure(config.getInt(IngestConfig.TOPIC_PARTITIONS),
-                config.getShort(IngestConfig.TOPIC_REPLICATION_FACTOR), config.getLong(IngestConfig.STARTUP_TIMEOUT_MS));
+        Epoch epoch = topics.ensure(config.getInt(IngestConfig.TOPIC_PARTITIONS), config.getShort(IngestConfig.TOPIC_REPLICATION_FACTOR),
+                TopicProvisioner.recordBytes(config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES)), config.getLong(IngestConfig.STARTUP_TIMEOUT_MS));
         monitor = new LogMonitor(topics, epoch, config.getLong(IngestConfig.READINESS_INTERVAL_MS));
 
         producer = new KafkaProducer<>(producerProperties(config, id), new ByteArraySerializer(), new ByteArraySerializer());
@@ -126,6 +126,9 @@ public final class IngestComponents implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, timeoutMs - lingerMs));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        // a request must carry a record of the largest event this ingest accepts
+        int record = TopicProvisioner.recordBytes(config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES));
+        p.merge(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, record, (set, needed) -> Math.max(Integer.parseInt(set.toString()), (Integer) needed));
         return p;
     }
 

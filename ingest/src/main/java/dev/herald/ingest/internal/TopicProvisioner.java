@@ -1,21 +1,43 @@
 package dev.herald.ingest.internal;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.herald.schemas.Epoch;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the log topic when it is missing and reads the log's {@link Epoch}. */
+/**
+ * Creates the log topic when it is missing and reads the log's {@link Epoch}.
+ *
+ * <p>The topic must take a record of the largest event ingest accepts: its
+ * {@code max.message.bytes} is set to {@link #recordBytes} of {@code publish.max.body.bytes}
+ * when the topic is created, and raised to it on start-up if an existing topic has less (a
+ * record Kafka refuses is an event that was never acknowledged, but one ingest promised to take).
+ */
 final class TopicProvisioner {
+
+    /** Room a record needs besides its payload: key, CloudEvents headers and batch framing, generously. */
+    static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /** The largest record an event of {@code maxBodyBytes} makes, as Kafka counts it (a batch of one). */
+    static int recordBytes(int maxBodyBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxBodyBytes + RECORD_OVERHEAD_BYTES);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
@@ -34,13 +56,15 @@ final class TopicProvisioner {
      * @return the epoch of the topic as it now is
      * @throws IllegalStateException if Kafka cannot be reached in time
      */
-    Epoch ensure(int partitions, short replicationFactor, long timeoutMs) {
+    Epoch ensure(int partitions, short replicationFactor, int maxRecordBytes, long timeoutMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try {
                 if (!admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic)) {
-                    create(partitions, replicationFactor);
+                    create(partitions, replicationFactor, maxRecordBytes);
+                } else {
+                    ensureRecordSize(maxRecordBytes, timeoutMs);
                 }
                 Epoch epoch = describe(timeoutMs);
                 if (epoch.partitionCount() != partitions) {
@@ -67,9 +91,35 @@ final class TopicProvisioner {
         return new Epoch(new java.util.UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()), d.partitions().size());
     }
 
-    private void create(int partitions, short replicationFactor) throws InterruptedException, ExecutionException {
+    /**
+     * Raises the topic's {@code max.message.bytes} to {@code maxRecordBytes} if it is lower.
+     *
+     * @throws IllegalStateException if it is lower and cannot be raised (no permission, say), naming both values
+     */
+    private void ensureRecordSize(int maxRecordBytes, long timeoutMs) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(Set.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS).get(resource);
+        ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        int current = entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
+        if (current >= maxRecordBytes) {
+            return;
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> raise = Map.of(resource, List.of(new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)), AlterConfigOp.OpType.SET)));
         try {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get();
+            admin.incrementalAlterConfigs(raise).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("log topic " + topic + " has max.message.bytes=" + current + ", too small for the largest "
+                    + "event publish.max.body.bytes allows (records of up to " + maxRecordBytes + " bytes), and raising it failed: "
+                    + e.getCause() + "; raise the topic's max.message.bytes or lower publish.max.body.bytes", e);
+        }
+        LOG.info("raised max.message.bytes of log topic {} from {} to {} for publish.max.body.bytes", topic, current, maxRecordBytes);
+    }
+
+    private void create(int partitions, short replicationFactor, int maxRecordBytes) throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes))))).all().get();
             LOG.info("created log topic {} with {} partitions, replication factor {}", topic, partitions, replicationFactor);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
