@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.herald.audit.AuditConfig;
+import dev.herald.audit.DeliveryAuditor;
 import dev.herald.edge.EdgeConfig;
 import dev.herald.edge.EdgeServer;
 import dev.herald.ingest.IngestConfig;
@@ -19,10 +21,11 @@ import picocli.CommandLine.Option;
  * {@code herald dev}: a real single-node Kafka broker, ingest and one edge in one process, on
  * loopback, with all data under one folder that the next start reuses. {@code --config} and
  * {@code --set} configure ingest, {@code --edge-set} the edge; both follow ingest's
- * {@code bootstrap.servers} and {@code topic}.
+ * {@code bootstrap.servers} and {@code topic}. A delivery auditor publishes a canary a second
+ * through that ingest and edge, its meters in the edge's {@code /metrics}, unless {@code --no-audit}.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = "Run Herald for development: an embedded Kafka broker, ingest and one edge, on loopback.")
+        description = "Run Herald for development: an embedded Kafka broker, ingest, one edge and a delivery auditor, on loopback.")
 final class DevCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".herald-dev", description = "Folder for all dev data, reused on the next start (default: ${DEFAULT-VALUE}).")
@@ -43,8 +46,14 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--edge-set", paramLabel = "KEY=VALUE", description = "One edge setting (herald config edge). Repeatable.")
     Map<String, String> edgeOverrides = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--no-audit", description = "Run without the delivery auditor (a canary event a second through ingest and the edge).")
+    boolean noAudit;
+
     @Mixin
     Settings settings;
+
+    /** The channel of dev mode's canaries. */
+    static final String AUDIT_CHANNEL = "herald.audit.dev";
 
     @Override
     public Integer call() throws InterruptedException {
@@ -82,12 +91,28 @@ final class DevCommand implements Callable<Integer> {
             broker.stop();
             throw e;
         }
-        System.out.println(banner(broker, ingest, edge));
-        Lifecycle.runUntilStopped(broker, ingest, edge);
+        DeliveryAuditor auditor = null;
+        if (!noAudit) {
+            try {
+                auditor = DeliveryAuditor.start(new AuditConfig(Map.of(AuditConfig.INGEST_URL, ingest.baseUrl(),
+                        AuditConfig.EDGE_URLS, edge.webSocketUrl(), AuditConfig.CHANNEL, AUDIT_CHANNEL)), edge.registry());
+            } catch (RuntimeException e) {
+                edge.close();
+                ingest.close();
+                broker.stop();
+                throw e;
+            }
+        }
+        System.out.println(banner(broker, ingest, edge, auditor));
+        if (auditor == null) {
+            Lifecycle.runUntilStopped(broker, ingest, edge);
+        } else {
+            Lifecycle.runUntilStopped(broker, ingest, edge, auditor);
+        }
         return 0;
     }
 
-    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge) {
+    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor) {
         String url = ingest.baseUrl();
         return String.join(System.lineSeparator(),
                 "",
@@ -95,6 +120,9 @@ final class DevCommand implements Callable<Integer> {
                 "  Kafka    " + broker.bootstrapServers() + "   (KRaft, data in " + dataDir.toAbsolutePath().normalize() + ")",
                 "  Ingest   " + url + "   (health " + url + "/healthz, metrics " + url + "/metrics)",
                 "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
+                auditor == null ? "  Auditor  off (--no-audit)"
+                        : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge   (herald_audit_* in "
+                                + edge.baseUrl() + "/metrics; --no-audit turns it off)",
                 "",
                 "Follow a channel (in another terminal):",
                 "  curl -sS -N '" + edge.baseUrl() + "/v1/sse?channel=demo'",

@@ -1,6 +1,7 @@
 package dev.herald.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,9 +44,10 @@ class DevModeTest {
     @Test
     void thePrintedExamplesPublishAnEventThatTheEdgeDeliversAndAPlainKafkaConsumerReadsAndItSurvivesARestart() throws Exception {
         int kafkaPort = freePort();
+        int edgePort = freePort();
         String[] args = {"dev", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--controller-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort()),
-                "--edge-port", Integer.toString(freePort()), "--set", "ephemeral.port=" + freePort()};
+                "--edge-port", Integer.toString(edgePort), "--set", "ephemeral.port=" + freePort()};
         JsonNode published;
         try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args)) {
             Matcher follow = Pattern.compile("curl -sS -N '([^']+)'").matcher(dev.output());
@@ -84,6 +86,14 @@ class DevModeTest {
             assertThat(lane.get("durability").asText()).isEqualTo("ephemeral");
             assertThat(lane.get("data").toString()).isEqualTo(ephemeral.group(3));
             stream.body().close();
+
+            // the delivery auditor runs too: its canaries arrive, none is lost, and the edge's /metrics says so
+            URI edgeMetrics = URI.create("http://127.0.0.1:" + edgePort + "/metrics");
+            await().atMost(Duration.ofSeconds(30)).until(() -> metric(edgeMetrics, "herald_audit_received_events_total") >= 3);
+            assertThat(metric(edgeMetrics, "herald_audit_lost_events_total")).isZero();
+            assertThat(metric(edgeMetrics, "herald_audit_duplicated_events_total")).isZero();
+            assertThat(metric(edgeMetrics, "herald_audit_out_of_order_events_total")).isZero();
+            assertThat(metric(edgeMetrics, "herald_audit_latency_seconds_count")).isPositive();
             // 143 = 128 + SIGTERM: the JVM's status after an orderly, signal-initiated shutdown.
             assertThat(dev.stop(Duration.ofSeconds(60))).isEqualTo(143);
             assertThat(dev.output()).contains("herald: stopped");
@@ -115,6 +125,15 @@ class DevModeTest {
             assertThat(got).as("record at %d/%d", partition, offset).isNotEmpty();
             return got.get(0);
         }
+    }
+
+    /** The value of the one series of {@code name} in the Prometheus text at {@code url}. */
+    private static double metric(URI url, String name) throws IOException, InterruptedException {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} (\\S+)$").matcher(text);
+        assertThat(m.find()).as("%s in %s", name, text).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private static int freePort() throws IOException {
