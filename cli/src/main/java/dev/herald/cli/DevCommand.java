@@ -81,6 +81,11 @@ final class DevCommand implements Callable<Integer> {
                 for (String key : LaneConfig.KEYS) { // the edge takes the lane's settings from ingest's: both on one lane
                     edgeValues.put(key, String.valueOf(values.containsKey(key) ? values.get(key) : ingestConfig.values().get(key)));
                 }
+                // the edge must deliver the largest event ingest accepts: its queue holds one frame of it at least
+                int maxBody = ingestConfig.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
+                edgeValues.put(EdgeConfig.EVENT_MAX_BYTES, Integer.toString(maxBody));
+                edgeValues.put(EdgeConfig.QUEUE_MAX_BYTES, Long.toString(Math.max(EdgeConfig.QUEUE_MAX_BYTES_DEFAULT,
+                        EdgeConfig.smallestQueueBytes(maxBody, EdgeConfig.MAX_SUBSCRIPTIONS_DEFAULT))));
                 edgeValues.putAll(edgeOverrides);
                 edge = EdgeServer.start(new EdgeConfig(edgeValues));
             } catch (RuntimeException e) {

@@ -51,6 +51,11 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String RESUME_QUEUE_MAX = "resume.queue.max";
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
+    /** The default of {@link #QUEUE_MAX_BYTES}. */
+    public static final int QUEUE_MAX_BYTES_DEFAULT = 2 << 20;
+    /** The default of {@link #MAX_SUBSCRIPTIONS}. */
+    public static final int MAX_SUBSCRIPTIONS_DEFAULT = 256;
+
     /** The definition of every key. */
     public static final ConfigDef CONFIG_DEF = LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -70,7 +75,7 @@ public final class EdgeConfig extends AbstractConfig {
             .define(EVENT_MAX_BYTES, Type.INT, 1_048_576, Range.between(1, 100 * 1_048_576), Importance.MEDIUM,
                     "Largest event payload, in bytes, this edge must be able to deliver: ingest's publish.max.body.bytes (at least). "
                             + "queue.max.bytes must hold one frame of such an event (base64 makes it 4/3 as large), which start-up checks.")
-            .define(QUEUE_MAX_BYTES, Type.INT, 2 << 20, Range.atLeast(1024), Importance.MEDIUM,
+            .define(QUEUE_MAX_BYTES, Type.INT, QUEUE_MAX_BYTES_DEFAULT, Range.atLeast(1024), Importance.MEDIUM,
                     "Most bytes of frames waiting to be written to one connection; past it the connection is closed with 4008. "
                             + "Ephemeral events use at most half of it and are skipped beyond. At least one frame of the largest event "
                             + "(see event.max.bytes), so that a subscriber always gets it in the end.")
@@ -88,7 +93,7 @@ public final class EdgeConfig extends AbstractConfig {
             .define(SSE_KEEPALIVE_MS, Type.LONG, 15_000L, Range.atLeast(1_000), Importance.LOW,
                     "An SSE stream with nothing to send for this long, in milliseconds, gets a comment line, so that "
                             + "proxies keep it open and a dead client is noticed.")
-            .define(MAX_SUBSCRIPTIONS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+            .define(MAX_SUBSCRIPTIONS, Type.INT, MAX_SUBSCRIPTIONS_DEFAULT, Range.atLeast(1), Importance.LOW,
                     "Most channels one connection (WebSocket or SSE stream) may subscribe to.")
             .define(DEDUP_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM,
                     "How long, in milliseconds, an event id is remembered to drop duplicates.")
@@ -112,6 +117,15 @@ public final class EdgeConfig extends AbstractConfig {
                     "How long, in milliseconds, start-up waits for Kafka and the log topic."));
 
     /**
+     * The smallest {@link #QUEUE_MAX_BYTES} that holds one message of the largest event: a frame of
+     * a payload of {@code eventMaxBytes} (see {@link FrameCodec#maxFrameBytes}) and its
+     * {@linkplain #messageOverheadBytes overhead} on a connection of {@code maxSubscriptions} channels.
+     */
+    public static long smallestQueueBytes(long eventMaxBytes, int maxSubscriptions) {
+        return FrameCodec.maxFrameBytes(eventMaxBytes) + messageOverheadBytes(maxSubscriptions);
+    }
+
+    /**
      * Most bytes a queued message adds to an event's frame: a WebSocket frame header (at most 14), or
      * an SSE event's {@code id:} (a stream cursor of {@code channels} offsets, base64) and its line
      * syntax.
@@ -124,7 +138,7 @@ public final class EdgeConfig extends AbstractConfig {
     public EdgeConfig(Map<String, ?> values) {
         super(CONFIG_DEF, rejectUnknown(values), false);
         long eventMax = getInt(EVENT_MAX_BYTES);
-        long largest = FrameCodec.maxFrameBytes(eventMax) + messageOverheadBytes(getInt(MAX_SUBSCRIPTIONS));
+        long largest = smallestQueueBytes(eventMax, getInt(MAX_SUBSCRIPTIONS));
         if (getInt(QUEUE_MAX_BYTES) < largest) {
             throw new ConfigException(QUEUE_MAX_BYTES + "=" + getInt(QUEUE_MAX_BYTES) + " cannot hold one frame of the largest event: "
                     + EVENT_MAX_BYTES + "=" + eventMax + " (with " + MAX_SUBSCRIPTIONS + "=" + getInt(MAX_SUBSCRIPTIONS)

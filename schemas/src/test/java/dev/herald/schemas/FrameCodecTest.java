@@ -83,4 +83,21 @@ class FrameCodecTest {
                 payload.getBytes(StandardCharsets.UTF_8));
         return MAPPER.readTree(FrameCodec.eventFrame(e, position));
     }
+
+    /** The bound that edges size their queues by: no event frame is larger, however its channel, id and payload are made. */
+    @Test
+    void theWorstEventFrameFitsMaxFrameBytes() {
+        String channel = "c".repeat(ChannelName.MAX_LENGTH);
+        String id = "\"\\".repeat(EventId.MAX_LENGTH / 2) + "\"";
+        for (int payload : new int[] {0, 1, 2, 3, 1_000, 1_048_576}) {
+            Event binary = new Event(EventId.requireValid(id), ChannelName.requireValid(channel), Event.DEFAULT_TYPE, "test",
+                    Instant.ofEpochMilli(Long.MAX_VALUE / 1_000), "application/octet-stream", new byte[payload]);
+            String position = PositionCodec.encode(new Position(new Epoch(UUID.randomUUID(), 65_535), 65_534, Long.MAX_VALUE));
+            assertThat((long) FrameCodec.eventFrame(binary, position).length).as("payload of %d bytes", payload)
+                    .isLessThanOrEqualTo(FrameCodec.maxFrameBytes(payload));
+            byte[] json = ("\"" + "x".repeat(Math.max(0, payload - 2)) + "\"").getBytes(StandardCharsets.UTF_8);
+            Event inline = new Event(id, channel, Event.DEFAULT_TYPE, "test", Instant.ofEpochMilli(Long.MAX_VALUE / 1_000), null, json);
+            assertThat((long) FrameCodec.eventFrame(inline, position).length).isLessThanOrEqualTo(FrameCodec.maxFrameBytes(json.length));
+        }
+    }
 }

@@ -73,6 +73,27 @@ class MulticastLaneTest {
         }
     }
 
+    /** Regression: an exception from the consumer ended the receiver's thread in silence; every later datagram was lost. */
+    @Test
+    void aConsumerThatThrowsIsCountedAndTheReceiverGoesOnWithTheNextDatagram() throws Exception {
+        LaneSettings settings = settings(freePort());
+        List<String> got = new CopyOnWriteArrayList<>();
+        try (MulticastReceiver receiver = MulticastReceiver.start(settings, d -> {
+                 if (d.event().id().equals("boom")) {
+                     throw new IllegalStateException("a bug in the hand-off");
+                 }
+                 got.add(d.event().id());
+             }, Clock.systemUTC());
+             MulticastSender sender = MulticastSender.open(settings)) {
+            sender.send(event("first", Instant.now()));
+            sender.send(event("boom", Instant.now()));
+            sender.send(event("after", Instant.now()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 2);
+            assertThat(got).containsExactly("first", "after");
+            assertThat(receiver.failures()).isEqualTo(1);
+        }
+    }
+
     @Test
     void anEventThatDoesNotFitADatagramIsNotSent() throws Exception {
         LaneSettings settings = settings(freePort());
