@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
+
+import dev.herald.edge.EdgeConfig;
+import dev.herald.schemas.FrameCodec;
 
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +81,49 @@ class OutboundQueueTest {
         OutboundQueue<String> queue = new OutboundQueue<>(1, 1_000, String::length, transport);
         assertThat(queue.offerSpare("e1")).isEqualTo(OutboundQueue.Offer.QUEUED);
         assertThat(queue.offerSpare("e2")).isEqualTo(OutboundQueue.Offer.SKIPPED);
+    }
+
+    @Test
+    void aDurableOfferPastTheCountClosesTheQueueAndDropsWhatWaited() {
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(3, 1_000, String::length, transport);
+        for (String m : List.of("a", "b", "c")) {
+            assertThat(queue.offer(m)).isEqualTo(OutboundQueue.Offer.QUEUED);
+        }
+        assertThat(queue.offer("d")).isEqualTo(OutboundQueue.Offer.FULL);
+        assertThat(queue.offer("e")).as("closed for good").isEqualTo(OutboundQueue.Offer.CLOSED);
+        transport.runTasks();
+        assertThat(transport.written).as("a closed queue writes nothing more").isEmpty();
+    }
+
+    @Test
+    void aDurableOfferPastTheBytesClosesTheQueueButWrittenMessagesMakeRoom() {
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(100, 10, String::length, transport);
+        assertThat(queue.offer("123456")).isEqualTo(OutboundQueue.Offer.QUEUED);
+        transport.runTasks();
+        assertThat(queue.bytes()).as("counted until written").isEqualTo(6);
+        transport.complete();
+        assertThat(queue.offer("1234")).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.offer("123456")).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.offer("1")).as("11 bytes past a bound of 10").isEqualTo(OutboundQueue.Offer.FULL);
+    }
+
+    /** The edge's rule: a queue at its configured bound holds one frame of the largest event, even when it is all there is. */
+    @Test
+    void aQueueSizedByTheEdgeConfigTakesOneFrameOfTheLargestEventAndAReplayWaitsForRoomForIt() {
+        EdgeConfig defaults = new EdgeConfig(Map.of());
+        String largest = "x".repeat((int) EdgeConfig.smallestQueueBytes(defaults.getInt(EdgeConfig.EVENT_MAX_BYTES),
+                defaults.getInt(EdgeConfig.MAX_SUBSCRIPTIONS)));
+        assertThat((long) largest.length()).isGreaterThan(FrameCodec.maxFrameBytes(defaults.getInt(EdgeConfig.EVENT_MAX_BYTES)));
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(defaults.getInt(EdgeConfig.QUEUE_MAX_EVENTS),
+                defaults.getInt(EdgeConfig.QUEUE_MAX_BYTES), String::length, transport);
+        assertThat(queue.offer(largest)).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.awaitRoom(largest.length(), 10)).as("a second one waits until the first is written").isFalse();
+        transport.runTasks();
+        transport.complete();
+        assertThat(queue.awaitRoom(largest.length(), 10)).isTrue();
+        assertThat(queue.offer(largest)).isEqualTo(OutboundQueue.Offer.QUEUED);
     }
 }
