@@ -51,7 +51,10 @@ final class WsFrameParser {
         /** A close frame; {@code code} is {@link #NO_STATUS} when it carried none. */
         void close(int code, String reason);
 
-        /** A data message longer than the limit was skipped. */
+        /**
+         * A data message longer than the limit was skipped; {@code bytes} is its length, or
+         * {@link Long#MAX_VALUE} when its frames declare more than that in all.
+         */
         void tooLarge(long bytes);
 
         /** The client broke the protocol; nothing more is read. */
@@ -109,6 +112,14 @@ final class WsFrameParser {
                 endFrame();
             }
         }
+    }
+
+    /**
+     * The payload bytes held now: the room taken for the message being assembled and the last
+     * control frame's. At most {@code maxMessageBytes} + 125, whatever was fed.
+     */
+    int bufferedBytes() {
+        return (message == null ? 0 : message.length) + (control == null ? 0 : control.length);
     }
 
     private int extendedLengthBytes() {
@@ -186,10 +197,10 @@ final class WsFrameParser {
     /** Makes room for {@code more} payload bytes of the message, or skips the message once it is too long. */
     private void room(long more) {
         if (skipped >= 0) {
-            skipped += more;
+            skipped = sum(skipped, more);
             return;
         }
-        long total = messageLength + more;
+        long total = sum(messageLength, more);
         if (total > maxMessageBytes) {
             skipped = total;
             message = null;
@@ -199,6 +210,14 @@ final class WsFrameParser {
             long grown = message == null ? total : Math.min(maxMessageBytes, Math.max(total, message.length * 2L));
             message = Arrays.copyOf(message == null ? new byte[0] : message, (int) grown);
         }
+    }
+
+    /**
+     * {@code a + b} for lengths, or {@link Long#MAX_VALUE} when that is larger: a frame may declare
+     * up to 2^63 - 1 bytes, and a sum that wrapped to a negative length would look like room.
+     */
+    private static long sum(long a, long b) {
+        return b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;
     }
 
     private void payload(ByteBuffer in, int n) {
