@@ -16,9 +16,9 @@ import java.util.Arrays;
  * a connection keeps at most one message of at most {@code maxMessageBytes}. A text or binary
  * message longer than that is skipped to its end and reported with {@link Handler#tooLarge}; the
  * connection lives on. Violations of the protocol (an unmasked frame, reserved bits or opcodes,
- * a fragmented or long control frame, a continuation out of place, a close frame of one byte) are
- * reported with {@link Handler#protocolError} and the parser reads nothing more; text that is not
- * UTF-8 likewise, with close code 1007.
+ * a fragmented or long control frame, a continuation out of place, a close frame of one byte or
+ * with a code no endpoint may send) are reported with {@link Handler#protocolError} and the
+ * parser reads nothing more; text that is not UTF-8 likewise, with close code 1007.
  *
  * <p>Not thread-safe: one connection's I/O thread feeds it.
  */
@@ -48,7 +48,10 @@ final class WsFrameParser {
 
         void pong(byte[] payload);
 
-        /** A close frame; {@code code} is {@link #NO_STATUS} when it carried none. */
+        /**
+         * A close frame; {@code code} is {@link #NO_STATUS} when it carried none, and otherwise one
+         * an endpoint may send, so it may be echoed.
+         */
         void close(int code, String reason);
 
         /**
@@ -283,10 +286,23 @@ final class WsFrameParser {
             return;
         }
         int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+        if (!isSendable(code)) {
+            fail(PROTOCOL_ERROR, "close code " + code + " is not one an endpoint may send");
+            return;
+        }
         String reason = utf8(Arrays.copyOfRange(control, 2, controlLength), controlLength - 2);
         if (reason != null) {
             handler.close(code, reason);
         }
+    }
+
+    /**
+     * Whether an endpoint may put {@code code} in a close frame (RFC 6455 7.4): 1004 to 1006 and
+     * 1015 are reserved, 1016 to 2999 are for the protocol's own extensions, and nothing outside
+     * 1000 to 4999 is in use; IANA has since registered 1012 to 1014.
+     */
+    private static boolean isSendable(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     /** Strictly decoded UTF-8, or null after reporting the error. */

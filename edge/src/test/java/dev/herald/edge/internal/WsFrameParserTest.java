@@ -105,6 +105,19 @@ class WsFrameParserTest {
         assertThat(parser.bufferedBytes()).isZero();
     }
 
+    @Test
+    void aCloseCodeNoEndpointMaySendIsAProtocolErrorNotACloseToEcho() {
+        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65_535}) {
+            assertThat(violation(frame(true, WsFrameParser.CLOSE, WsFrames.closePayload(code, "bye"))))
+                    .isEqualTo("error 1002 close code " + code + " is not one an endpoint may send");
+        }
+        for (int code : new int[] {1000, 1003, 1007, 1011, 1014, 3000, 4999}) {
+            Recorder r = new Recorder();
+            new WsFrameParser(100, r).feed(ByteBuffer.wrap(frame(true, WsFrameParser.CLOSE, WsFrames.closePayload(code, "bye"))));
+            assertThat(r.events).containsExactly("close " + code + " bye");
+        }
+    }
+
     private static String violation(byte[] bad) {
         Recorder r = new Recorder();
         WsFrameParser parser = new WsFrameParser(100, r);
