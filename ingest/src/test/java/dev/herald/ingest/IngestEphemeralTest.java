@@ -73,9 +73,24 @@ class IngestEphemeralTest {
             assertThat(new String(heard.get(1).event().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"typing\":true}");
             assertThat(heard.get(1).sequence()).isEqualTo(heard.get(0).sequence() + 1);
 
+            // a content type no datagram can carry fails its own line (it was a worker's uncaught exception, and no answer)
+            String longType = "application/" + "x".repeat(250);
+            HttpResponse<String> mixed = Http.post(base + "/v1/events",
+                    "{\"channel\":\"doc.1\",\"data\":1,\"durability\":\"ephemeral\",\"contentType\":\"" + longType + "\"}\n"
+                            + "{\"channel\":\"doc.1\",\"data\":2,\"durability\":\"ephemeral\"}\n",
+                    "Content-Type", "application/x-ndjson");
+            assertThat(mixed.statusCode()).isEqualTo(200);
+            List<String> results = mixed.body().lines().toList();
+            assertThat(Http.jsonLine(results.get(0)).get("status").asInt()).isEqualTo(413);
+            assertThat(Http.jsonLine(results.get(0)).at("/problem/detail").asText()).contains("content type is 262 bytes");
+            assertThat(Http.jsonLine(results.get(1)).get("status").asInt()).isEqualTo(202);
+            HttpResponse<String> single = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{}",
+                    "Content-Type", longType);
+            assertThat(single.statusCode()).as(single.body()).isEqualTo(413);
+
             String metrics = Http.get(base + "/metrics").body();
-            assertThat(metrics).contains("herald_ephemeral_sent_total{result=\"sent\"} 2.0")
-                    .contains("herald_ephemeral_sent_total{result=\"too_large\"} 1.0")
+            assertThat(metrics).contains("herald_ephemeral_sent_total{result=\"sent\"} 3.0")
+                    .contains("herald_ephemeral_sent_total{result=\"too_large\"} 3.0")
                     .contains("herald_ingest_publish_total{api=\"single\",result=\"accepted\"} 1.0");
         } finally {
             broker.stop();

@@ -16,9 +16,9 @@ import java.util.Arrays;
  * a connection keeps at most one message of at most {@code maxMessageBytes}. A text or binary
  * message longer than that is skipped to its end and reported with {@link Handler#tooLarge}; the
  * connection lives on. Violations of the protocol (an unmasked frame, reserved bits or opcodes,
- * a fragmented or long control frame, a continuation out of place, a close frame of one byte) are
- * reported with {@link Handler#protocolError} and the parser reads nothing more; text that is not
- * UTF-8 likewise, with close code 1007.
+ * a fragmented or long control frame, a continuation out of place, a close frame of one byte or
+ * with a code no endpoint may send) are reported with {@link Handler#protocolError} and the
+ * parser reads nothing more; text that is not UTF-8 likewise, with close code 1007.
  *
  * <p>Not thread-safe: one connection's I/O thread feeds it.
  */
@@ -48,10 +48,16 @@ final class WsFrameParser {
 
         void pong(byte[] payload);
 
-        /** A close frame; {@code code} is {@link #NO_STATUS} when it carried none. */
+        /**
+         * A close frame; {@code code} is {@link #NO_STATUS} when it carried none, and otherwise one
+         * an endpoint may send, so it may be echoed.
+         */
         void close(int code, String reason);
 
-        /** A data message longer than the limit was skipped. */
+        /**
+         * A data message longer than the limit was skipped; {@code bytes} is its length, or
+         * {@link Long#MAX_VALUE} when its frames declare more than that in all.
+         */
         void tooLarge(long bytes);
 
         /** The client broke the protocol; nothing more is read. */
@@ -109,6 +115,14 @@ final class WsFrameParser {
                 endFrame();
             }
         }
+    }
+
+    /**
+     * The payload bytes held now: the room taken for the message being assembled and the last
+     * control frame's. At most {@code maxMessageBytes} + 125, whatever was fed.
+     */
+    int bufferedBytes() {
+        return (message == null ? 0 : message.length) + (control == null ? 0 : control.length);
     }
 
     private int extendedLengthBytes() {
@@ -186,10 +200,10 @@ final class WsFrameParser {
     /** Makes room for {@code more} payload bytes of the message, or skips the message once it is too long. */
     private void room(long more) {
         if (skipped >= 0) {
-            skipped += more;
+            skipped = sum(skipped, more);
             return;
         }
-        long total = messageLength + more;
+        long total = sum(messageLength, more);
         if (total > maxMessageBytes) {
             skipped = total;
             message = null;
@@ -199,6 +213,14 @@ final class WsFrameParser {
             long grown = message == null ? total : Math.min(maxMessageBytes, Math.max(total, message.length * 2L));
             message = Arrays.copyOf(message == null ? new byte[0] : message, (int) grown);
         }
+    }
+
+    /**
+     * {@code a + b} for lengths, or {@link Long#MAX_VALUE} when that is larger: a frame may declare
+     * up to 2^63 - 1 bytes, and a sum that wrapped to a negative length would look like room.
+     */
+    private static long sum(long a, long b) {
+        return b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;
     }
 
     private void payload(ByteBuffer in, int n) {
@@ -264,10 +286,23 @@ final class WsFrameParser {
             return;
         }
         int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+        if (!isSendable(code)) {
+            fail(PROTOCOL_ERROR, "close code " + code + " is not one an endpoint may send");
+            return;
+        }
         String reason = utf8(Arrays.copyOfRange(control, 2, controlLength), controlLength - 2);
         if (reason != null) {
             handler.close(code, reason);
         }
+    }
+
+    /**
+     * Whether an endpoint may put {@code code} in a close frame (RFC 6455 7.4): 1004 to 1006 and
+     * 1015 are reserved, 1016 to 2999 are for the protocol's own extensions, and nothing outside
+     * 1000 to 4999 is in use; IANA has since registered 1012 to 1014.
+     */
+    private static boolean isSendable(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     /** Strictly decoded UTF-8, or null after reporting the error. */

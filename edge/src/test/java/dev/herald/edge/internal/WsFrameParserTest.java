@@ -85,6 +85,39 @@ class WsFrameParserTest {
                 .isEqualTo("error 1007 text is not UTF-8");
     }
 
+    @Test
+    void aContinuationDeclaringNearly2To63BytesSkipsTheMessageInsteadOfWritingPastItsBuffer() {
+        // 10 bytes held, then 2^63 - 6 more declared: the sum wrapped to a negative length, which
+        // passed for room in the 10-byte buffer, and the next payload byte was written past its end
+        Recorder r = new Recorder();
+        WsFrameParser parser = new WsFrameParser(100, r);
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        in.writeBytes(frame(false, WsFrameParser.TEXT, "0123456789".getBytes(StandardCharsets.US_ASCII)));
+        in.write(0x80 | WsFrameParser.CONTINUATION);
+        in.write(0x80 | 127);
+        in.writeBytes(ByteBuffer.allocate(8).putLong(Long.MAX_VALUE - 5).array());
+        in.writeBytes(MASK);
+        in.writeBytes(new byte[1000]);
+
+        parser.feed(ByteBuffer.wrap(in.toByteArray()));
+
+        assertThat(r.events).isEmpty();
+        assertThat(parser.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void aCloseCodeNoEndpointMaySendIsAProtocolErrorNotACloseToEcho() {
+        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65_535}) {
+            assertThat(violation(frame(true, WsFrameParser.CLOSE, WsFrames.closePayload(code, "bye"))))
+                    .isEqualTo("error 1002 close code " + code + " is not one an endpoint may send");
+        }
+        for (int code : new int[] {1000, 1003, 1007, 1011, 1014, 3000, 4999}) {
+            Recorder r = new Recorder();
+            new WsFrameParser(100, r).feed(ByteBuffer.wrap(frame(true, WsFrameParser.CLOSE, WsFrames.closePayload(code, "bye"))));
+            assertThat(r.events).containsExactly("close " + code + " bye");
+        }
+    }
+
     private static String violation(byte[] bad) {
         Recorder r = new Recorder();
         WsFrameParser parser = new WsFrameParser(100, r);

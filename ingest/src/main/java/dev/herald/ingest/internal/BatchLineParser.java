@@ -6,7 +6,10 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
@@ -17,12 +20,22 @@ import dev.herald.schemas.InvalidInputException;
  * <pre>{"channel":"c","id"?:"...","data":&lt;any JSON&gt;,"encoding"?:"base64","contentType"?:"...","type"?:"...","durability"?:"durable"|"ephemeral"}</pre>
  * {@code data} is stored as its JSON text ({@code application/json}) unless {@code encoding} is
  * {@code base64}, when it is a base64 string of the raw payload ({@code application/octet-stream}
- * unless {@code contentType} says otherwise). Unknown fields are refused so that a misspelt field
- * is not silently dropped. Stateless and thread-safe.
+ * unless {@code contentType} says otherwise). JSON text keeps each number's exact value (never
+ * rounded through a {@code double}). A line is one JSON object and nothing after it. Unknown
+ * fields are refused so that a misspelt field is not silently dropped. Stateless and thread-safe.
  */
 final class BatchLineParser {
 
     private static final Set<String> FIELDS = Set.of("channel", "id", "data", "encoding", "contentType", "type", "durability");
+    /**
+     * Fails on anything after the line's value (by default Jackson stops reading after it), and
+     * reads numbers with a fraction or exponent as decimals kept as written, so that {@code 1e400}
+     * is not written back as the string {@code "Infinity"} nor {@code 0.1000000000000000000001}
+     * as {@code 0.1}.
+     */
+    private static final ObjectReader LINE_READER = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private final int maxPayloadBytes;
 
@@ -36,8 +49,8 @@ final class BatchLineParser {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(body, from, to - from);
-        } catch (IOException e) {
+            node = LINE_READER.readTree(body, from, to - from);
+        } catch (IOException | NumberFormatException e) { // the latter: an exponent past a decimal's, as in 1e2147483648
             return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + " is not JSON: " + firstLine(e.getMessage())));
         }
         if (node == null || !node.isObject()) {
@@ -79,7 +92,7 @@ final class BatchLineParser {
                 if (!data.isTextual()) {
                     throw new InvalidInputException("'data' must be a base64 string when encoding is base64");
                 }
-                payload = Base64.getDecoder().decode(data.textValue());
+                payload = base64(data.textValue());
                 contentType = contentType != null ? contentType : "application/octet-stream";
             } else {
                 throw new InvalidInputException("encoding must be 'base64' when given, was '" + encoding + "'");
@@ -92,6 +105,14 @@ final class BatchLineParser {
                     "ephemeral".equals(durability), null);
         } catch (IllegalArgumentException | IOException e) {
             return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + ": " + e.getMessage()));
+        }
+    }
+
+    private static byte[] base64(String data) {
+        try {
+            return Base64.getDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("'data' is not base64: " + e.getMessage());
         }
     }
 

@@ -43,6 +43,8 @@ public final class DatagramCodec {
 
     /** HMAC-SHA256's output. */
     public static final int SIGNATURE_BYTES = 32;
+    /** The longest channel, event id or content type a datagram carries, in bytes. */
+    public static final int MAX_FIELD_BYTES = 255;
     static final byte[] MAGIC = "HRLD".getBytes(StandardCharsets.US_ASCII);
     static final byte VERSION = 1;
     private static final String ALGORITHM = "HmacSHA256";
@@ -70,21 +72,43 @@ public final class DatagramCodec {
         });
     }
 
+    /**
+     * Why no datagram can carry {@code event} (its channel, id or content type is over
+     * {@value #MAX_FIELD_BYTES} bytes), or {@code null} if one can. A valid channel and id always
+     * fit; a content type comes from the publisher and may not.
+     */
+    public static String fieldViolation(Event event) {
+        String violation = fieldViolation("channel", ascii(event.channel()).length);
+        if (violation == null) {
+            violation = fieldViolation("id", ascii(event.id()).length);
+        }
+        return violation != null ? violation : fieldViolation("content type", contentType(event).length);
+    }
+
+    private static String fieldViolation(String field, int bytes) {
+        return bytes <= MAX_FIELD_BYTES ? null : "the " + field + " is " + bytes + " bytes; a datagram carries at most " + MAX_FIELD_BYTES;
+    }
+
     /** The size of {@code event}'s datagram, signature included, without encoding it. */
     public static int sizeOf(Event event) {
         return FIXED_BYTES + ascii(event.channel()).length + ascii(event.id()).length
                 + contentType(event).length + event.payload().length;
     }
 
-    /** The signed datagram of {@code datagram}. */
+    /**
+     * The signed datagram of {@code datagram}.
+     *
+     * @throws IllegalArgumentException if its event has a {@link #fieldViolation}
+     */
     public byte[] encode(EphemeralDatagram datagram) {
         Event event = datagram.event();
+        String violation = fieldViolation(event);
+        if (violation != null) {
+            throw new IllegalArgumentException("no datagram can carry this event: " + violation);
+        }
         byte[] channel = ascii(event.channel());
         byte[] id = ascii(event.id());
         byte[] type = contentType(event);
-        if (channel.length > 255 || id.length > 255 || type.length > 255) {
-            throw new IllegalArgumentException("channel, id and content type must each fit in 255 bytes");
-        }
         ByteBuffer out = ByteBuffer.allocate(sizeOf(event));
         out.put(MAGIC).put(VERSION)
                 .putLong(datagram.sender().getMostSignificantBits()).putLong(datagram.sender().getLeastSignificantBits())

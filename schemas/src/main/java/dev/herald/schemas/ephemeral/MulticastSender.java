@@ -25,7 +25,7 @@ public final class MulticastSender implements AutoCloseable {
     public enum Sent {
         /** Handed to the network. Not a promise that anyone receives it. */
         SENT,
-        /** Its datagram would be over the lane's largest; nothing was sent. */
+        /** Its datagram would be over the lane's largest, or no datagram can carry it; nothing was sent. */
         TOO_LARGE,
         /** The socket refused it (see the log of the caller); nothing was sent. */
         FAILED
@@ -64,11 +64,15 @@ public final class MulticastSender implements AutoCloseable {
 
     /** Whether {@code event} fits in one datagram of the lane. */
     public boolean fits(Event event) {
-        return DatagramCodec.sizeOf(event) <= settings.maxDatagramBytes();
+        return DatagramCodec.fieldViolation(event) == null && DatagramCodec.sizeOf(event) <= settings.maxDatagramBytes();
     }
 
     /** Why {@code event} is {@link Sent#TOO_LARGE}, for the publisher's error. */
     public String tooLargeReason(Event event) {
+        String violation = DatagramCodec.fieldViolation(event);
+        if (violation != null) {
+            return "an ephemeral event must fit one datagram: " + violation;
+        }
         return "an ephemeral event must fit one datagram of at most " + settings.maxDatagramBytes()
                 + " bytes (ephemeral.max.datagram.bytes); this one needs " + DatagramCodec.sizeOf(event);
     }

@@ -107,6 +107,20 @@ class MulticastLaneTest {
     }
 
     @Test
+    void anEventWithAContentTypeOver255BytesIsRefusedAsTooLargeInsteadOfThrowing() throws Exception {
+        // it fitted the datagram's size, so the sender called the codec, which threw: ingest answered 500, or never for a batch
+        LaneSettings settings = settings(freePort());
+        try (MulticastSender sender = MulticastSender.open(settings)) {
+            Event event = new Event("e1", "room", Event.DEFAULT_TYPE, "herald://test", Instant.now(), "application/" + "x".repeat(250),
+                    new byte[1]);
+            assertThat(sender.send(event)).isEqualTo(MulticastSender.Sent.TOO_LARGE);
+            assertThat(sender.tooLargeReason(event)).isEqualTo(
+                    "an ephemeral event must fit one datagram: the content type is 262 bytes; a datagram carries at most 255");
+            assertThat(sender.sent()).isZero();
+        }
+    }
+
+    @Test
     void theDefaultSocketSendsOnlyThroughTheLoopbackInterfaceAndStaysOnThisHost() throws Exception {
         LaneSettings defaults = LaneSettings.of(LaneSettings.DEFAULT_GROUP, LaneSettings.DEFAULT_PORT, LaneSettings.DEFAULT_INTERFACE,
                 LaneSettings.DEFAULT_TTL, SECRET, LaneSettings.DEFAULT_MAX_DATAGRAM_BYTES, LaneSettings.DEFAULT_MAX_AGE_MS);
