@@ -112,7 +112,8 @@ class EdgeResumeBoundsTest extends LogBackedTest {
             List<String> positions = publish(topic, "big", 0, 8_000, 1_000);
             awaitConsumed(edge, 8_000);
             String recent = positions.get(7_997);
-            try (WsClient stalled = WsClient.connectNotReading(edge.webSocketUrl())) {
+            WsClient stalled = WsClient.connectNotReading(edge.webSocketUrl());
+            try {
                 stalled.send(subscribe("big", positions.get(0)));
                 await().atMost(Duration.ofSeconds(30)).until(() -> edge.registry().get("herald.edge.resume.queue").gauge().value() == 0
                         && resumes(edge, "recovered") == 1);
@@ -134,6 +135,8 @@ class EdgeResumeBoundsTest extends LogBackedTest {
                     assertThat(refused.next().get("recovered").asBoolean()).as("the retry succeeds").isTrue();
                     assertThat(refused.next(2)).extracting(e -> e.at("/data/n").asInt()).containsExactly(7_998, 7_999);
                 }
+            } finally {
+                stalled.close();
             }
         }
     }

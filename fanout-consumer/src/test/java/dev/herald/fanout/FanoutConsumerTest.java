@@ -96,6 +96,7 @@ class FanoutConsumerTest {
             send(topic, "c", "1", "same-id");
             send(topic, "c", "2", "other-id");
             await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 2);
+            assertThat(consumer.isReady()).isTrue();
             assertThat(got).extracting(d -> d.frame().get("id").asText()).containsExactly("same-id", "other-id");
         }
     }
@@ -110,6 +111,7 @@ class FanoutConsumerTest {
                 send(topic, "ch-" + (i % 3), Integer.toString(i), "before-" + i);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> first.size() == 10);
+            assertThat(consumer.isReady()).isTrue();
         }
         for (int i = 0; i < 10; i++) {
             send(topic, "ch-" + (i % 3), Integer.toString(i), "while-down-" + i);
@@ -118,6 +120,7 @@ class FanoutConsumerTest {
         try (EventStore store = EventStore.open(storeDir, STORE);
              FanoutConsumer consumer = start(topic, "e3", store, second)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> second.size() == 10);
+            assertThat(consumer.isReady()).isTrue();
             assertThat(second).extracting(d -> d.frame().get("id").asText()).allMatch(id -> id.startsWith("while-down-"));
         }
     }
@@ -132,6 +135,7 @@ class FanoutConsumerTest {
                 send(topic, "room", Integer.toString(i), null);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 8);
+            assertThat(consumer.isReady()).isTrue();
 
             HistoryRead recent = store.history("room", 0, 4, 100);
             assertThat(recent.complete()).isTrue();
@@ -153,6 +157,7 @@ class FanoutConsumerTest {
                 send(topic, "room", Integer.toString(i), null);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 11);
+            assertThat(consumer.isReady()).isTrue();
             assertThat(store.history("room", 0, 5, 100).complete()).isTrue();
             HistoryRead old = store.history("room", 0, 1, 100);
             assertThat(old.complete()).isFalse();

@@ -44,7 +44,7 @@ public final class IngestServer implements AutoCloseable {
                 .addHttpListener(config.getInt(IngestConfig.HTTP_PORT), config.getString(IngestConfig.HTTP_HOST))
                 .setIoThreads(config.getInt(IngestConfig.HTTP_IO_THREADS))
                 .setWorkerThreads(2)
-                .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, true)
+                .setServerOption(UndertowOptions.DECODE_SLASH, true)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setHandler(graceful)
                 .build();

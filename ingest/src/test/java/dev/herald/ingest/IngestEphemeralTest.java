@@ -70,6 +70,7 @@ class IngestEphemeralTest {
             assertThat(Http.jsonLine(answers.get(0)).get("durability").asText()).isEqualTo("ephemeral");
             assertThat(Http.jsonLine(answers.get(1)).get("status").asInt()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
+            assertThat(receiver.received()).isEqualTo(2);
             assertThat(new String(heard.get(1).event().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"typing\":true}");
             assertThat(heard.get(1).sequence()).isEqualTo(heard.get(0).sequence() + 1);
 
