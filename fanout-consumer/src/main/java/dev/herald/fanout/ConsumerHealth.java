@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Why an edge's consumer is or is not ready, from what its poll thread reports: the first full
- * assignment, a failing store, a failed consumer being replaced, and offset commits that keep
- * failing. A commit failure alone is retried with the next commit (a commit carries every offset
+ * assignment, a failing store, a failed consumer being replaced, a poll loop that stopped turning,
+ * and offset commits that keep failing. A commit failure alone is retried with the next commit (a commit carries every offset
  * handed off so far); only commits failing for longer than {@link #COMMIT_FAILING_NOT_READY_NS}
  * make the edge not ready, since then a restart would re-read more and more of the log.
  *
@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConsumerHealth {
 
+    /** A poll loop that has not turned for this long makes the edge not ready. */
+    static final long STALLED_NS = TimeUnit.SECONDS.toNanos(30);
     /** Commits failing this long make the edge not ready. */
     static final long COMMIT_FAILING_NOT_READY_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -22,6 +24,12 @@ final class ConsumerHealth {
     /** {@link System#nanoTime()} of the first failure of the current run of failed commits; 0 while commits succeed. */
     private volatile long commitsFailingSinceNs;
     private volatile String lastCommitError;
+    /** {@link System#nanoTime()} of the poll loop's last turn; 0 before the first. */
+    private volatile long lastPollNs;
+
+    void polled(long nowNs) {
+        lastPollNs = nowNs;
+    }
 
     void assigned() {
         assigned = true;
@@ -62,6 +70,10 @@ final class ConsumerHealth {
         String consumer = consumerProblem;
         if (consumer != null) {
             return consumer;
+        }
+        long polled = lastPollNs;
+        if (polled != 0 && nowNs - polled > STALLED_NS) {
+            return "poll loop stalled for " + TimeUnit.NANOSECONDS.toSeconds(nowNs - polled) + " s";
         }
         String store = storeProblem;
         if (store != null) {

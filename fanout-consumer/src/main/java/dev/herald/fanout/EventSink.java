@@ -30,4 +30,12 @@ public interface EventSink {
     default boolean behind() {
         return false;
     }
+
+    /**
+     * The consumer's position in {@code partition} was outside the log and it read on from
+     * elsewhere: events of the partition's channels were skipped. Subscribers of those channels
+     * must be told (they reconnect and resume, and learn what is gone). Called on the poll thread.
+     */
+    default void positionLost(int partition) {
+    }
 }

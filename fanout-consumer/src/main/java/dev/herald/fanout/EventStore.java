@@ -26,6 +26,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -290,27 +291,52 @@ public final class EventStore implements AutoCloseable {
      * whether they are all of them. Thread-safe.
      */
     public HistoryRead history(String channel, int partition, long afterOffset, int limit) {
+        return history(channel, partition, afterOffset, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * The stored events of {@code channel} after {@code afterOffset}, at most {@code limit} and,
+     * past the first, at most {@code maxBytes} of frames, and whether the history holds every
+     * event after {@code afterOffset} (the frames returned being the first of them). Thread-safe.
+     *
+     * <p>The trimmed offset and the entries are read from one snapshot of the database, so a
+     * trim committed meanwhile cannot make a read skip entries and still call itself complete;
+     * coverage (changed only when a partition is assigned) is read before and after, and a
+     * change makes the read incomplete.
+     */
+    public HistoryRead history(String channel, int partition, long afterOffset, int limit, long maxBytes) {
         Long covered = coverage.get(partition);
         byte[] prefix = channelPrefix(channel);
         List<StoredFrame> frames = new ArrayList<>();
         lock.readLock().lock();
         try {
-            byte[] trimmed = db().get(trim, channel.getBytes(StandardCharsets.UTF_8));
-            boolean complete = covered != null && afterOffset + 1 >= covered
-                    && (trimmed == null || afterOffset >= ByteBuffer.wrap(trimmed).getLong());
-            // never below the trimmed part: seeking there would walk the trim's tombstones
-            long from = Math.max(afterOffset, trimmed == null ? -1 : ByteBuffer.wrap(trimmed).getLong()) + 1;
-            byte[] start = historyKey(prefix, Math.max(0, from));
-            try (Slice upper = new Slice(prefixEnd(prefix));
-                 ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-                 RocksIterator it = db().newIterator(history, ro)) {
-                for (it.seek(start); it.isValid() && frames.size() < limit; it.next()) {
-                    long offset = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
-                    frames.add(new StoredFrame(partition, offset, it.value()));
+            RocksDB current = db();
+            Snapshot snapshot = current.getSnapshot();
+            try (ReadOptions at = new ReadOptions().setSnapshot(snapshot)) {
+                byte[] trimmed = current.get(trim, at, channel.getBytes(StandardCharsets.UTF_8));
+                long trimmedOffset = trimmed == null ? -1 : ByteBuffer.wrap(trimmed).getLong();
+                // never below the trimmed part: seeking there would walk the trim's tombstones
+                long from = Math.max(afterOffset, trimmedOffset) + 1;
+                long bytes = 0;
+                try (Slice upper = new Slice(prefixEnd(prefix));
+                     ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
+                     RocksIterator it = current.newIterator(history, ro)) {
+                    for (it.seek(historyKey(prefix, Math.max(0, from))); it.isValid() && frames.size() < limit; it.next()) {
+                        byte[] frame = it.value();
+                        if (!frames.isEmpty() && bytes + frame.length > maxBytes) {
+                            break;
+                        }
+                        frames.add(new StoredFrame(partition, ByteBuffer.wrap(it.key(), prefix.length, 8).getLong(), frame));
+                        bytes += frame.length;
+                    }
+                    it.status();
                 }
-                it.status();
+                boolean complete = covered != null && covered.equals(coverage.get(partition)) && afterOffset + 1 >= covered
+                        && afterOffset >= trimmedOffset;
+                return new HistoryRead(complete, frames);
+            } finally {
+                current.releaseSnapshot(snapshot);
             }
-            return new HistoryRead(complete, frames);
         } catch (RocksDBException e) {
             throw new StoreException("cannot read history of " + channel + ": " + e.getMessage(), e);
         } finally {

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -64,10 +65,16 @@ import org.slf4j.LoggerFactory;
  *    that, and a wait past max.poll.interval.ms would cost the edge its partitions.
  *  - a store failure: no commit, a rewind to the first record of the failed poll, not ready,
  *    and every second a reopen of the store and a retry, until it works again.
- *  - any other failure (the sink, a codec, the consumer itself, a fenced instance id): logged and
- *    counted, the edge not ready; the handed-off offsets are committed if possible, the Kafka
- *    consumer is closed and a new one joins after a back-off (1 s, doubling to 30 s) and reads on
- *    from the committed offsets.
+ *  - any other failure (the sink, a codec, the consumer itself): logged and counted, the edge not
+ *    ready; the handed-off offsets are committed if possible, the Kafka consumer is closed and a
+ *    new one joins after a back-off (1 s, doubling to 30 s) and reads on from the committed offsets.
+ *  - a fenced instance id (another consumer joined under this edge's id: two edges with one
+ *    edge.id) ends consumption for good, not ready, loudly: rejoining would fence the other in
+ *    turn, and each would skip what the other committed.
+ *  - a position outside the log (retention passed it): read on from the log start, tell the
+ *    partition's subscribers to resume (they learn what is gone), count it.
+ *  - a poll loop that stops turning (a stalled store write, say) makes the edge not ready after
+ *    30 s, and an Error ending the thread is logged and makes it not ready.
  *  - a failed offset commit: logged and counted, retried with the next commit (which carries
  *    every offset handed off so far); not ready once commits fail for 10 s.
  * A record read again after any rewind is found in the dedup index at its own partition and
@@ -119,6 +126,7 @@ public final class FanoutConsumer implements AutoCloseable {
     private final Counter commitFailures;
     private final Counter assignments;
     private final Counter pauses;
+    private final Counter offsetResets;
     private final Timer publishToEnqueue;
     /** Replaced after a failure; the poll thread's own, but {@link #close} wakes the current one. */
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -154,7 +162,9 @@ public final class FanoutConsumer implements AutoCloseable {
         // member's session (45 s by default) before the group rebalances.
         props.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // "none": a new edge's start at the log end is explicit (onPartitionsAssigned), and a position
+        // that retention passed is handled (resetOutOfRange), never a silent jump to the end
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumerProps = Map.copyOf(props);
         consumer = newConsumer();
@@ -171,6 +181,9 @@ public final class FanoutConsumer implements AutoCloseable {
                 .description("Partition assignments this edge's consumer received (one per rebalance)").register(registry);
         pauses = Counter.builder("herald.edge.consumer.pauses")
                 .description("Times the consumer paused its partitions because the connections were behind").register(registry);
+        offsetResets = Counter.builder("herald.edge.consumer.offset.resets")
+                .description("Times a partition's position was outside the log (retention passed it) and reading went on from the log start")
+                .register(registry);
         publishToEnqueue = Timer.builder("herald.edge.publish.to.enqueue").description("From an event's time to its hand-off to the connections")
                 .publishPercentileHistogram().register(registry);
         Gauge.builder("herald.edge.consumer.ready", this, c -> c.isReady() ? 1 : 0)
@@ -234,29 +247,44 @@ public final class FanoutConsumer implements AutoCloseable {
 
     private void run() {
         long backoffMs = FIRST_RESTART_BACKOFF_MS;
-        while (running) {
-            try {
-                consume();
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                if (!running) {
+        try {
+            while (running) {
+                try {
+                    consume();
+                } catch (WakeupException e) {
+                    // closing
+                } catch (FencedInstanceIdException e) {
+                    consumerFailures.increment();
+                    health.consumerFailed("fenced: another consumer joined the group as " + settings.groupId()
+                            + " (two edges with one edge.id?); this edge stopped consuming: give each edge its own edge.id and restart it");
+                    LOG.error("edge consumer fenced: another consumer joined as {}; two edges must not share an edge.id. This edge stops "
+                            + "consuming (rejoining would fence the other, and both would skip what the other committed)",
+                            settings.groupId(), e);
                     break;
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    consumerFailures.increment();
+                    health.consumerFailed("consumer failed, rejoining: " + e);
+                    LOG.error("edge consumer failed; a new one rejoins from the committed offsets in {} ms", backoffMs, e);
+                    closeConsumer();
+                    if (await(backoffMs)) {
+                        return;
+                    }
+                    backoffMs = Math.min(MAX_RESTART_BACKOFF_MS, backoffMs * 2);
+                    fenced = null;
+                    consumer = newConsumer();
+                    continue;
                 }
-                consumerFailures.increment();
-                health.consumerFailed("consumer failed, rejoining: " + e);
-                LOG.error("edge consumer failed; a new one rejoins from the committed offsets in {} ms", backoffMs, e);
-                closeConsumer();
-                if (await(backoffMs)) {
-                    break;
-                }
-                backoffMs = Math.min(MAX_RESTART_BACKOFF_MS, backoffMs * 2);
-                consumer = newConsumer();
-                continue;
+                break;
             }
-            break;
+            closeConsumer();
+        } catch (Error e) {
+            health.consumerFailed("poll thread died: " + e);
+            LOG.error("edge poll thread died", e);
+            throw e;
         }
-        closeConsumer();
     }
 
     /** Polls until closed; throws on any failure but a store's (which it retries itself). */
@@ -264,7 +292,14 @@ public final class FanoutConsumer implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> c = consumer;
         c.subscribe(List.of(settings.topic()), new Rebalance(c));
         while (running) {
-            ConsumerRecords<byte[], byte[]> records = c.poll(POLL_TIMEOUT);
+            health.polled(System.nanoTime());
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = c.poll(POLL_TIMEOUT);
+            } catch (OffsetOutOfRangeException e) {
+                resetOutOfRange(c, e.offsetOutOfRangePartitions().keySet());
+                continue;
+            }
             if (!records.isEmpty()) {
                 process(c, records);
             }
@@ -297,7 +332,11 @@ public final class FanoutConsumer implements AutoCloseable {
     private void closeConsumer() {
         KafkaConsumer<byte[], byte[]> c = consumer;
         try {
-            commitSync(c);
+            try {
+                commitSync(c);
+            } catch (WakeupException e) {
+                commitSync(c); // the wakeup of close() was still pending; it is spent now
+            }
         } catch (RuntimeException e) {
             LOG.warn("offset commit on closing the consumer failed: {}", e.toString());
         }
@@ -355,6 +394,33 @@ public final class FanoutConsumer implements AutoCloseable {
             handedOff.put(tp.partition(), next);
         }
         uncommitted = true;
+    }
+
+    /**
+     * The edge's position in some partitions is outside the log: retention deleted records it had
+     * not read yet (it was down or behind for longer than the log keeps them), or the log was
+     * truncated. It reads on from the log's start (or end, if it was past it), so that every record
+     * still in the log is delivered; the store's coverage of the partition restarts there, so no
+     * resume is served across the gap from history; and the subscribers of those partitions are
+     * told to reconnect ({@link EventSink#positionLost}), so that they resume and learn what they
+     * can no longer get. Logged as an error and counted.
+     */
+    private void resetOutOfRange(KafkaConsumer<byte[], byte[]> c, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> begin = c.beginningOffsets(partitions, Duration.ofSeconds(10));
+        Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(10));
+        for (TopicPartition tp : partitions) {
+            long position = handedOff.getOrDefault(tp.partition(), -1L);
+            long to = position > end.get(tp) ? end.get(tp) : begin.get(tp);
+            LOG.error("edge position {} in partition {} is outside the log [{}, {}): reading on from {}; the records between are gone "
+                    + "and its subscribers are told to resume", position, tp.partition(), begin.get(tp), end.get(tp), to);
+            offsetResets.increment();
+            c.seek(tp, to);
+            store.beginPartition(tp.partition(), to);
+            nextOffsets.put(tp.partition(), to);
+            handedOff.put(tp.partition(), to);
+            uncommitted = true;
+            sink.positionLost(tp.partition());
+        }
     }
 
     /** Pauses every assigned partition while the sink is behind, and resumes them once it is not. */
@@ -430,7 +496,11 @@ public final class FanoutConsumer implements AutoCloseable {
         if (!uncommitted || now - lastCommitNanos < COMMIT_INTERVAL_NS) {
             return;
         }
-        c.commitAsync(commitOffsets(), (offsets, error) -> {
+        Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        c.commitAsync(offsets, (committed, error) -> {
             if (error == null) {
                 health.commitSucceeded();
             } else {
@@ -519,7 +589,12 @@ public final class FanoutConsumer implements AutoCloseable {
         stopping.countDown();
         consumer.wakeup();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(15));
+            // every step of the poll thread's way out has a timeout; wait for all of it, since the
+            // store is closed after this returns and the thread may still be writing to it
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            if (thread.isAlive()) {
+                LOG.error("the edge poll thread did not stop within 60 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -540,6 +615,17 @@ public final class FanoutConsumer implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assignments.increment();
+            // a partition this edge never committed starts at the log end: a new edge delivers from now on
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(30));
+            List<TopicPartition> fresh = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (committed.get(tp) == null) {
+                    fresh.add(tp);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                consumer.seekToEnd(fresh);
+            }
             for (TopicPartition tp : partitions) {
                 long position = consumer.position(tp);
                 store.beginPartition(tp.partition(), position);

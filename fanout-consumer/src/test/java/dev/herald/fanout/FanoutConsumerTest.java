@@ -23,9 +23,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -273,12 +275,12 @@ class FanoutConsumerTest {
     }
 
     /**
-     * Another consumer joining under this edge's static instance id fences it (a misconfiguration:
-     * two edges with one id). The fenced consumer's commits and polls fail; the edge counts it,
-     * says it is not ready, and rejoins, and delivers on.
+     * Another consumer joining under this edge's static instance id fences it: two edges with one
+     * edge.id, a misconfiguration. Rejoining would fence the other in turn, and each would skip
+     * what the other committed, so the edge stops consuming, counts it and says why it is not ready.
      */
     @Test
-    void aConsumerFencedByAnotherUnderItsIdIsCountedAndRejoinsAndDeliversOn() throws Exception {
+    void aConsumerFencedByAnotherUnderItsIdStopsAndSaysWhyItIsNotReady() throws Exception {
         String topic = topic(1);
         TestSink sink = new TestSink();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -289,24 +291,68 @@ class FanoutConsumerTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() == 1);
             String group = new FanoutSettings(broker.bootstrapServers(), topic, edgeId + "-" + topic, Map.of()).groupId();
             try (KafkaConsumer<byte[], byte[]> intruder = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                    "group.id", group, "group.instance.id", group, "enable.auto.commit", false),
+                    "group.id", group, "group.instance.id", group, "enable.auto.commit", false, "auto.offset.reset", "earliest"),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 intruder.subscribe(List.of(topic));
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    try {
-                        intruder.poll(Duration.ofMillis(100));
-                    } catch (RuntimeException fencedInTurn) {
-                        // the edge took its id back
-                    }
-                    return count(registry, "herald.edge.consumer.failures") >= 1;
+                    intruder.poll(Duration.ofMillis(100));
+                    return count(registry, "herald.edge.consumer.failures") == 1;
                 });
-            } catch (RuntimeException closingAFencedConsumer) {
-                // closing it may fail too
+                assertThat(consumer.notReadyReason()).contains("fenced").contains(group);
+                send(topic, "c", "2", "id-2");
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
+                    intruder.poll(Duration.ofMillis(100));
+                    return sink.got.size() == 1 && !consumer.isReady();
+                });
             }
-            send(topic, "c", "2", "id-2");
-            await().atMost(Duration.ofSeconds(60)).until(() -> sink.got.size() >= 2 && consumer.isReady());
-            assertThat(sink.data()).containsSubsequence("1", "2");
-            assertThat(sink.data().stream().filter("2"::equals).count()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Regression: the consumer reset a position that retention had passed to the log's end
+     * (auto.offset.reset=latest), silently skipping records still in the log. Now it reads on from
+     * the log start, restarts the store's coverage there and tells the partition's subscribers.
+     */
+    @Test
+    void anEdgeWhosePositionRetentionPassedReadsOnFromTheLogStartAndTellsItsSubscribers() throws Exception {
+        String topic = topic(1);
+        TestSink sink = new TestSink();
+        List<Integer> lost = new CopyOnWriteArrayList<>();
+        EventSink telling = new EventSink() {
+            @Override
+            public void deliver(String channel, int partition, long offset, byte[] frame) {
+                sink.deliver(channel, partition, offset, frame);
+            }
+
+            @Override
+            public void positionLost(int partition) {
+                lost.add(partition);
+            }
+        };
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e8", store, telling, new SimpleMeterRegistry(), Map.of())) {
+            for (int i = 0; i < 5; i++) {
+                send(topic, "c", Integer.toString(i), "id-" + i);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() == 5);
+        }
+        for (int i = 5; i < 20; i++) {
+            send(topic, "c", Integer.toString(i), "id-" + i);
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            // what retention would do: the log now starts at 12, past the edge's committed 5
+            admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(12))).all().get();
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e8", store, telling, registry, Map.of())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.got.size() == 13);
+            assertThat(sink.data().subList(5, 13)).containsExactlyElementsOf(IntStream.range(12, 20).mapToObj(Integer::toString).toList());
+            assertThat(lost).containsExactly(0);
+            assertThat(count(registry, "herald.edge.consumer.offset.resets")).isEqualTo(1);
+            assertThat(store.history("quiet", 0, 11, 100).complete()).as("coverage restarts at the log start").isTrue();
+            assertThat(store.history("quiet", 0, 10, 100).complete()).as("nothing is served across the gap").isFalse();
+            assertThat(consumer.isReady()).isTrue();
         }
     }
 

@@ -164,5 +164,9 @@ public class SubscriptionIndexBenchmark {
         public boolean replayed(String channel, long offset, byte[] frame) {
             return true;
         }
+
+        @Override
+        public void reconnect(String reason) {
+        }
     }
 }

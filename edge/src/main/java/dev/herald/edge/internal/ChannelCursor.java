@@ -22,14 +22,27 @@ import dev.herald.fanout.StoredFrame;
  * </pre>
  *
  * The buffer of live events during a replay is bounded by count and by bytes (a connection's
- * queue bounds); live events past either bound are dropped and the replay ends as too slow, so
- * the client reconnects and resumes from what it got.
+ * queue bounds); live events past either bound are dropped and the replay ends as too slow
+ * ({@link Progress#TOO_SLOW}): the cursor never turns live then, so nothing after the dropped
+ * events reaches the client, which is closed and resumes from what it got. A cursor discarded
+ * during its replay (unsubscribed, or its connection closed) ends it as
+ * {@link Progress#CANCELLED}: no further replayed frame is sent, and the connection lives on.
  *
  * <p>Thread-safe: the connection's I/O thread calls {@link #onLive}, a resume worker
  * {@link #startReplay}, {@link #replay} and {@link #goLive}, in that order. Until the cursor is
  * live, {@link #onLive} only buffers, so the replay may send without the lock.
  */
 final class ChannelCursor {
+
+    /** Where a replay stands after a step. */
+    enum Progress {
+        /** Going on (or, from {@link #goLive}, live now). */
+        GOING,
+        /** The client did not keep up: close the connection as too slow. */
+        TOO_SLOW,
+        /** The cursor was discarded: stop quietly. */
+        CANCELLED
+    }
 
     private final String channel;
     private final int partition;
@@ -45,6 +58,8 @@ final class ChannelCursor {
     private long replayedTo;
     private boolean live;
     private boolean overflowed;
+    /** Set by {@link #discard}; read by the replaying worker between frames. */
+    private volatile boolean cancelled;
 
     ChannelCursor(String channel, int partition, Subscriber subscriber, int maxBufferedEvents, long maxBufferedBytes,
                   LongAdder allBuffered) {
@@ -69,23 +84,39 @@ final class ChannelCursor {
         return subscriber.lane();
     }
 
+    /**
+     * Delivering to this cursor threw: its subscriber may have missed the event, so its
+     * connection is closed for the client to resume ({@link Subscriber#reconnect}).
+     */
+    void failed() {
+        subscriber.reconnect("delivery failed: reconnect and resume from your last position");
+    }
+
+    /** Events of this cursor's partition were skipped (the log no longer has them): its client must resume to learn so. */
+    void positionLost() {
+        subscriber.reconnect("events of this channel are gone from the log: reconnect and resume to learn what you missed");
+    }
+
     /** Bytes of live events buffered while the replay runs. */
     synchronized long bufferedBytes() {
         return bufferedBytes;
     }
 
-    /** Drops the buffer of a cursor that will never go live (its connection closed, or it was unsubscribed). */
+    /**
+     * Drops the buffer of a cursor that will never go live (its connection closed, or it was
+     * unsubscribed) and ends its replay after the frame being sent, if one runs.
+     */
     synchronized void discard() {
+        cancelled = true;
         buffered = List.of();
         allBuffered.add(-bufferedBytes);
         bufferedBytes = 0;
-        overflowed = true;
     }
 
     /** A live event of this cursor's channel, in offset order. */
     synchronized void onLive(long offset, byte[] frame) {
         if (!live) {
-            if (overflowed) {
+            if (overflowed || cancelled) {
                 return;
             }
             if (buffered.size() >= maxBufferedEvents || bufferedBytes + frame.length > maxBufferedBytes) {
@@ -129,29 +160,41 @@ final class ChannelCursor {
      * Sends one page of missed events, those above the last one sent, at the pace the
      * connection's queue takes them (see {@link Subscriber#replayed}), without holding the lock.
      *
-     * @return {@code false} if live events overflowed the buffer meanwhile, or the client did not
-     *         take the replay in time: it is too slow to catch up and should reconnect
+     * @return {@link Progress#TOO_SLOW} if live events overflowed the buffer meanwhile, or the
+     *         client did not take the replay in time; {@link Progress#CANCELLED} if the cursor was
+     *         discarded; else {@link Progress#GOING}
      */
-    boolean replay(List<StoredFrame> page) {
+    Progress replay(List<StoredFrame> page) {
         for (StoredFrame f : page) {
+            if (cancelled) {
+                return Progress.CANCELLED;
+            }
             if (f.offset() > replayedTo) {
                 replayedTo = f.offset();
                 if (!subscriber.replayed(channel, f.offset(), f.frame())) {
-                    return false;
+                    return cancelled ? Progress.CANCELLED : Progress.TOO_SLOW;
                 }
             }
         }
         synchronized (this) {
-            return !overflowed;
+            return cancelled ? Progress.CANCELLED : overflowed ? Progress.TOO_SLOW : Progress.GOING;
         }
     }
 
     /**
-     * Ends the replay: sends the buffered live events above the last one sent and turns live.
-     *
-     * @return {@code false} if live events overflowed the buffer during the replay
+     * Ends the replay: sends the buffered live events above the last one sent and turns live;
+     * unless live events overflowed the buffer meanwhile ({@link Progress#TOO_SLOW}) or the
+     * cursor was discarded ({@link Progress#CANCELLED}), when it sends nothing and never turns
+     * live, so that no event after a dropped one can reach the client.
      */
-    synchronized boolean goLive() {
+    synchronized Progress goLive() {
+        if (cancelled) {
+            return Progress.CANCELLED;
+        }
+        if (overflowed) {
+            buffered = List.of();
+            return Progress.TOO_SLOW;
+        }
         lastOffset = Math.max(lastOffset, replayedTo);
         for (StoredFrame f : buffered) {
             if (f.offset() > lastOffset) {
@@ -163,12 +206,13 @@ final class ChannelCursor {
         allBuffered.add(-bufferedBytes);
         bufferedBytes = 0;
         live = true;
-        return !overflowed;
+        return Progress.GOING;
     }
 
     /** {@link #startReplay}, {@link #replay} of {@code missed}, then {@link #goLive}: a replay that fits in one page. */
-    boolean finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
+    Progress finishReplay(byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
         startReplay(subscribed, afterOffset);
-        return replay(missed) && goLive();
+        Progress p = replay(missed);
+        return p == Progress.GOING ? goLive() : p;
     }
 }

@@ -48,19 +48,33 @@ final class LogReaders implements AutoCloseable {
             open.decrementAndGet();
             throw new IllegalStateException("all " + max + " log readers are in use");
         }
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            open.decrementAndGet();
+            throw e;
+        }
     }
 
     /** Gives a consumer back for the next resume (or closes it, if the pool is closing or it failed). */
     void giveBack(KafkaConsumer<byte[], byte[]> c, boolean healthy) {
-        if (healthy && !closed) {
-            c.unsubscribe();
-            if (idle.offer(c)) {
-                return;
+        boolean reusable = healthy && !closed;
+        if (reusable) {
+            try {
+                c.unsubscribe();
+            } catch (RuntimeException e) {
+                reusable = false;
             }
         }
+        if (reusable && idle.offer(c)) {
+            return;
+        }
         open.decrementAndGet();
-        c.close();
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            // a reader that failed may fail to close too; it is gone either way
+        }
     }
 
     /** Consumers open now, in use or idle. */

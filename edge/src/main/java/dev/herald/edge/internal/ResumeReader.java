@@ -32,11 +32,14 @@ import org.apache.kafka.common.header.Header;
  * partition with one of a bounded set of reused consumers ({@link LogReaders}). Blocking; runs
  * on resume workers, never on an I/O or the poll thread.
  *
- * <p>Bounds: a page holds at most {@value #PAGE_EVENTS} events and, past its first event,
- * {@link #pageBytes} bytes, so a replay holds one page in memory however long it is; a log read
- * is refused up front ({@value #TOO_FAR_BEHIND}) when the partition holds more than
- * {@code maxRecords} records after the position, since it would have to scan them all; and a
- * page that takes over {@value #PAGE_TIMEOUT_MS} ms to read fails the replay.
+ * <p>Bounds: a page from history holds at most {@value #PAGE_EVENTS} events and, past its first
+ * event, {@code pageBytes} bytes; a page from the log stops at the first poll that takes it past
+ * {@code pageBytes} (a poll holds at most {@value #PAGE_EVENTS} records and the reader's fetch
+ * size); so a replay holds about one page in memory however long it is. A log read is refused
+ * up front ({@value #TOO_FAR_BEHIND}) when the partition holds more than {@code maxRecords}
+ * records after the position, since it would have to scan them all; a page that takes over
+ * {@value #PAGE_TIMEOUT_MS} ms to read, or a position that retention deletes during the replay,
+ * fails it (the subscriber then resumes, and is told {@code offset-out-of-range} if so).
  *
  * <p>A replay ends at the head of the partition when it was opened: the events after it reach
  * the subscriber as live events, buffered by its cursor meanwhile (see {@link ChannelCursor}).
@@ -92,6 +95,8 @@ final class ResumeReader implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, PAGE_EVENTS);
+        // a position that retention deleted during the replay must fail it, never jump silently to the end
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // a fetch holds at most this much per reader (more only for a single larger record batch)
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(pageBytes, 1 << 20)));
         this.readers = new LogReaders(props, readers);
@@ -107,8 +112,7 @@ final class ResumeReader implements AutoCloseable {
      * partition's head now ({@code headOffset}: the last offset the edge has handed off, or -1).
      */
     Replay open(String channel, int partition, long afterOffset, long headOffset) {
-        HistoryRead first = store.history(channel, partition, afterOffset, PAGE_EVENTS);
-        if (first.complete()) {
+        if (store.history(channel, partition, afterOffset, 1).complete()) {
             return new HistoryReplay(channel, partition, afterOffset, headOffset);
         }
         return new LogReplay(channel, partition, afterOffset);
@@ -117,18 +121,6 @@ final class ResumeReader implements AutoCloseable {
     @Override
     public void close() {
         readers.close();
-    }
-
-    /** Cuts {@code frames} to a page: all of {@link #PAGE_EVENTS} at most, and no more bytes than {@link #pageBytes} past the first. */
-    private List<StoredFrame> page(List<StoredFrame> frames) {
-        long bytes = 0;
-        for (int i = 0; i < frames.size(); i++) {
-            bytes += frames.get(i).frame().length;
-            if (i > 0 && bytes > pageBytes) {
-                return frames.subList(0, i);
-            }
-        }
-        return frames;
     }
 
     /** A replay from the local history; if a page finds the history trimmed past it meanwhile, it goes on from the log. */
@@ -159,7 +151,7 @@ final class ResumeReader implements AutoCloseable {
             if (after >= headOffset) {
                 return List.of();
             }
-            HistoryRead read = store.history(channel, partition, after, PAGE_EVENTS);
+            HistoryRead read = store.history(channel, partition, after, PAGE_EVENTS, pageBytes);
             if (!read.complete()) {
                 log = new LogReplay(channel, partition, after);
                 if (log.reason() != null) {
@@ -168,7 +160,7 @@ final class ResumeReader implements AutoCloseable {
                 }
                 return log.next();
             }
-            List<StoredFrame> page = page(read.frames());
+            List<StoredFrame> page = read.frames();
             if (!page.isEmpty()) {
                 after = page.get(page.size() - 1).offset();
             }

@@ -68,6 +68,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     private final OutboundQueue<Message> queue;
     private final Subscriptions subscriptions;
     private volatile boolean closed;
+    /** The stream is ending ({@link #end}): no more subscribes. */
+    private volatile boolean ending;
     /** Closed as too slow; counted once. */
     private final AtomicBoolean slow = new AtomicBoolean();
 
@@ -111,7 +113,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     void start() {
         edge.metrics().opened(this);
         connection.addCloseTask(c -> closed());
-        for (int i = 0; i < channels.size(); i++) {
+        for (int i = 0; i < channels.size() && !ending; i++) {
             String channel = channels.get(i);
             if (since == null) {
                 subscriptions.subscribe(null, channel, null);
@@ -138,22 +140,30 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         return ioTasks;
     }
 
+    /*
+     * Lock order: a cursor's lock, then this connection's (cursors call in here holding theirs).
+     * So nothing that takes a cursor's lock (tooSlow, which discards the cursors) may run while
+     * this connection's lock is held: an offer's outcome is acted on after leaving it.
+     */
+
     @Override
     public void subscribed(String channel, long offset, byte[] frame) {
+        OutboundQueue.Offer offer;
         synchronized (this) {
             offsets[indexOf.get(channel)] = offset;
-            send(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
+            offer = queue.offer(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
         }
+        queued(offer);
     }
 
     @Override
     public void event(String channel, long offset, byte[] frame) {
-        boolean queued;
+        OutboundQueue.Offer offer;
         synchronized (this) {
             offsets[indexOf.get(channel)] = offset;
-            queued = send(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
+            offer = queue.offer(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
         }
-        if (queued) {
+        if (queued(offer)) {
             edge.metrics().delivered();
         }
     }
@@ -183,6 +193,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         if (closed || !slow.compareAndSet(false, true)) {
             return;
         }
+        ending = true;
         edge.metrics().slowConsumerClosed();
         queue.close();
         subscriptions.clear();
@@ -197,8 +208,10 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     }
 
     @Override
-    public void resumeFailed() {
-        end();
+    public void reconnect(String reason) {
+        if (!closed) {
+            end();
+        }
     }
 
     /**
@@ -206,6 +219,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
      * first), or after a grace period: the client reconnects and resumes.
      */
     private void end() {
+        ending = true;
         subscriptions.clear();
         ioTasks.execute(() -> {
             queue.close();
@@ -231,7 +245,12 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     }
 
     private boolean send(Message message) {
-        switch (queue.offer(message)) {
+        return queued(queue.offer(message));
+    }
+
+    /** Acts on an offer's outcome (never with this connection's lock held): whether the message was queued. */
+    private boolean queued(OutboundQueue.Offer offer) {
+        switch (offer) {
             case QUEUED:
                 return true;
             case FULL:

@@ -39,6 +39,14 @@ interface Subscriber {
      */
     boolean replayed(String channel, long offset, byte[] frame);
 
+    /**
+     * The edge cannot go on with this connection without a gap (a replay that failed part-way, a
+     * delivery that threw, the log reset under the partition): close it so that the client
+     * reconnects and resumes from its last position, which tells it what it can no longer get
+     * (1011 on a WebSocket; an SSE stream ends). Idempotent; callable from any thread.
+     */
+    void reconnect(String reason);
+
     /** How long a replay waits for room in a connection's queue before the client counts as too slow. */
     long REPLAY_STALL_MS = 30_000;
 }

@@ -24,8 +24,9 @@ import dev.herald.fanout.EventSink;
  * above every event handed here before; a resume reads the missed events after it is added, and
  * skips what it sees twice).
  *
- * <p>A cursor that throws is counted and logged as a failed task ({@link IoThreadTasks#failed})
- * and the other cursors still get the event.
+ * <p>A cursor that throws is counted and logged as a failed task ({@link IoThreadTasks#failed}),
+ * its connection is closed for its client to resume ({@link ChannelCursor#failed}: it may have
+ * missed the event), and the other cursors still get the event.
  *
  * <p>Thread-safe: {@link #deliver} and {@link #behind} on the poll thread (never waits, see
  * {@link IoThreadTasks}), {@link #deliverEphemeral} on the lane's receiver thread (never waits),
@@ -83,9 +84,28 @@ public final class SubscriptionIndex implements EventSink {
                         c.onLive(offset, frame);
                     } catch (RuntimeException e) {
                         ioTasks.failed(lane, e);
+                        c.failed();
                     }
                 }
             }));
+        }
+    }
+
+    /**
+     * Closes every connection with a cursor in {@code partition} for its client to resume: the
+     * edge skipped events of that partition that the log no longer has, and a resume tells the
+     * client so ({@code recovered:false}) rather than leaving it with a silent gap.
+     */
+    @Override
+    public void positionLost(int partition) {
+        for (Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes : byChannel.values()) {
+            for (Set<ChannelCursor> cursors : lanes.values()) {
+                for (ChannelCursor c : cursors) {
+                    if (c.partition() == partition) {
+                        c.positionLost();
+                    }
+                }
+            }
         }
     }
 

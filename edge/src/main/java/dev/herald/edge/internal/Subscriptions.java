@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.fanout.StoredFrame;
@@ -20,17 +21,25 @@ import org.slf4j.LoggerFactory;
  * <p>A subscribe answers, through the owner, with the channel's {@code subscribed} frame, then
  * the missed events in order, then live events; or with an error and no subscription. A resume
  * runs on a resume worker (it may read Kafka), so its answer comes later; live events of the
- * channel are buffered meanwhile. The resume workers' queue is bounded: a resume that finds it
- * full is refused with the retryable error {@value #RESUME_BUSY} and no subscription.
+ * channel are buffered meanwhile. The resume workers' queue is bounded, and so are one
+ * connection's resumes in progress: a resume past either is refused with the retryable error
+ * {@value #RESUME_BUSY} and no subscription.
  *
  * <p>A resume that fails before its {@code subscribed} frame answers {@code recovered:false}
  * ({@value #HISTORY_UNAVAILABLE}); one that fails during its replay, when part of it is sent,
- * ends the connection ({@link Owner#resumeFailed}) so that the client resumes from what it got.
+ * ends the connection ({@link Subscriber#reconnect}) so that the client resumes from what it got.
  * Either is logged and counted.
  *
  * <p>Thread-safe.
  */
 final class Subscriptions {
+
+    /**
+     * Most resumes of one connection queued or running at a time: a client that stops reading
+     * holds a worker for up to {@link Subscriber#REPLAY_STALL_MS} per resume, and must not hold
+     * them all. A subscribe past it is refused with {@value #RESUME_BUSY}.
+     */
+    static final int MAX_RESUMES_PER_CONNECTION = 2;
 
     /** Error code of a resume refused because the edge has too many waiting: subscribe again shortly. */
     static final String RESUME_BUSY = "resume-busy";
@@ -55,13 +64,13 @@ final class Subscriptions {
          */
         void resumeRefused(Object ref, String channel, String message);
 
-        /** A replay failed after part of it was sent: the connection must close so that the client resumes. */
-        void resumeFailed();
     }
 
     private final EdgeContext edge;
     private final Owner owner;
     private final Map<String, ChannelCursor> cursors = new ConcurrentHashMap<>();
+    /** Resumes of this connection queued or running. */
+    private final AtomicInteger resumesInFlight = new AtomicInteger();
 
     Subscriptions(EdgeContext edge, Owner owner) {
         this.edge = edge;
@@ -116,16 +125,31 @@ final class Subscriptions {
             finish(cursor, Frames.subscribed(ref, channel, now, false, "epoch-mismatch"), head, List.of());
         } else if (since == null) {
             finish(cursor, Frames.subscribed(ref, channel, now, true, null), head, List.of());
+        } else if (resumesInFlight.incrementAndGet() > MAX_RESUMES_PER_CONNECTION) {
+            refuse(ref, cursor, "this connection has " + MAX_RESUMES_PER_CONNECTION + " resumes in progress; subscribe again once they are done");
         } else {
             try {
-                edge.resumeWorkers().execute(() -> resume(ref, cursor, since.offset(), head, now));
+                edge.resumeWorkers().execute(() -> {
+                    try {
+                        resume(ref, cursor, since.offset(), head, now);
+                    } finally {
+                        resumesInFlight.decrementAndGet();
+                    }
+                });
             } catch (RejectedExecutionException e) {
-                cursors.remove(channel, cursor);
-                edge.index().remove(cursor);
-                edge.metrics().resumeRefused();
-                owner.resumeRefused(ref, channel, "the edge has too many resumes waiting; subscribe again in a moment");
+                refuse(ref, cursor, "the edge has too many resumes waiting; subscribe again in a moment");
             }
         }
+    }
+
+    /** Takes back a subscribe whose resume cannot be queued, and tells the owner ({@value #RESUME_BUSY}). */
+    private void refuse(Object ref, ChannelCursor cursor, String message) {
+        resumesInFlight.decrementAndGet();
+        cursors.remove(cursor.channel(), cursor);
+        edge.index().remove(cursor);
+        cursor.discard();
+        edge.metrics().resumeRefused();
+        owner.resumeRefused(ref, cursor.channel(), message);
     }
 
     /** On a resume worker: replays what the cursor missed after {@code afterOffset}, page by page, then turns it live. */
@@ -145,22 +169,26 @@ final class Subscriptions {
             boolean recovered = replay.reason() == null;
             edge.metrics().resumed(recovered);
             cursor.startReplay(Frames.subscribed(ref, channel, now, recovered, replay.reason()), recovered ? afterOffset : head);
+            ChannelCursor.Progress progress = ChannelCursor.Progress.GOING;
             if (recovered) {
-                for (List<StoredFrame> page = replay.next(); !page.isEmpty(); page = replay.next()) {
-                    if (!cursor.replay(page)) {
-                        owner.tooSlow();
-                        return;
-                    }
+                for (List<StoredFrame> page = replay.next(); progress == ChannelCursor.Progress.GOING && !page.isEmpty();
+                     page = replay.next()) {
+                    progress = cursor.replay(page);
                 }
             }
-            if (!cursor.goLive()) {
-                owner.tooSlow();
-            }
+            after(progress == ChannelCursor.Progress.GOING ? cursor.goLive() : progress);
         } catch (RuntimeException e) {
             LOG.warn("resume of {} after offset {} of partition {} failed during its replay; closing the connection so that "
                     + "the client resumes from what it got", channel, afterOffset, cursor.partition(), e);
             edge.metrics().resumeFailed();
-            owner.resumeFailed();
+            owner.reconnect("resume failed: reconnect and resume from your last position");
+        }
+    }
+
+    /** Acts on how a replay ended: a client too slow for it is closed; a cancelled one (unsubscribed) is left alone. */
+    private void after(ChannelCursor.Progress progress) {
+        if (progress == ChannelCursor.Progress.TOO_SLOW) {
+            owner.tooSlow();
         }
     }
 
@@ -185,8 +213,6 @@ final class Subscriptions {
     }
 
     private void finish(ChannelCursor cursor, byte[] subscribed, long afterOffset, List<StoredFrame> missed) {
-        if (!cursor.finishReplay(subscribed, afterOffset, missed)) {
-            owner.tooSlow();
-        }
+        after(cursor.finishReplay(subscribed, afterOffset, missed));
     }
 }

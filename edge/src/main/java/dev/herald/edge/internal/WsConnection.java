@@ -39,7 +39,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     public static final int SLOW_CONSUMER = 4008;
     /** Close code of a normal close. */
     static final int NORMAL = 1000;
-    /** Close code when the edge cannot go on with a connection (a replay that failed part-way): reconnect and resume. */
+    /** Close code when the edge cannot go on with a connection without a gap ({@link #reconnect}): reconnect and resume. */
     static final int INTERNAL_ERROR = 1011;
 
     private static final long CLOSE_GRACE_SECONDS = 5;
@@ -63,6 +63,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     private volatile XnioExecutor.Key pinger;
     /** Closed as too slow; counted once. */
     private final AtomicBoolean slow = new AtomicBoolean();
+    /** Closed by {@link #reconnect}; once. */
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
 
     WsConnection(StreamConnection connection, EdgeContext edge) {
         this.connection = connection;
@@ -194,8 +196,10 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     }
 
     @Override
-    public void resumeFailed() {
-        closeWith(INTERNAL_ERROR, "resume failed: reconnect and resume from your last position");
+    public void reconnect(String reason) {
+        if (!closed && reconnecting.compareAndSet(false, true)) {
+            closeWith(INTERNAL_ERROR, reason);
+        }
     }
 
     /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ChannelCursorTest {
 
     /** A subscriber that records what it is sent, as "subscribed@offset", "event@offset" or "replayed@offset". */
-    private static final class Recording implements Subscriber {
+    private static class Recording implements Subscriber {
         final List<String> sent = new ArrayList<>();
         boolean refuseReplay;
 
@@ -36,6 +36,11 @@ class ChannelCursorTest {
         @Override
         public synchronized void ephemeral(String channel, byte[] frame) {
             sent.add("ephemeral");
+        }
+
+        @Override
+        public synchronized void reconnect(String reason) {
+            sent.add("reconnect");
         }
 
         @Override
@@ -74,9 +79,9 @@ class ChannelCursorTest {
         assertThat(sub.sent).isEmpty();
 
         cursor.startReplay(SUBSCRIBED, 3);
-        assertThat(cursor.replay(stored(4, 5))).isTrue();
-        assertThat(cursor.replay(stored(6))).isTrue();
-        assertThat(cursor.goLive()).isTrue();
+        assertThat(cursor.replay(stored(4, 5))).isEqualTo(ChannelCursor.Progress.GOING);
+        assertThat(cursor.replay(stored(6))).isEqualTo(ChannelCursor.Progress.GOING);
+        assertThat(cursor.goLive()).isEqualTo(ChannelCursor.Progress.GOING);
         cursor.onLive(7, frame(10)); // an edge restart re-reads it: not sent again
         cursor.onLive(8, frame(10));
         cursor.onEphemeral(frame(5));
@@ -90,9 +95,9 @@ class ChannelCursorTest {
         Recording sub = new Recording();
         ChannelCursor cursor = new ChannelCursor("c", 0, sub, 100, 10_000, allBuffered);
         cursor.startReplay(SUBSCRIBED, 3);
-        assertThat(cursor.replay(stored(2, 3, 4, 5))).isTrue();
-        assertThat(cursor.replay(stored(5, 6))).isTrue();
-        assertThat(cursor.goLive()).isTrue();
+        assertThat(cursor.replay(stored(2, 3, 4, 5))).isEqualTo(ChannelCursor.Progress.GOING);
+        assertThat(cursor.replay(stored(5, 6))).isEqualTo(ChannelCursor.Progress.GOING);
+        assertThat(cursor.goLive()).isEqualTo(ChannelCursor.Progress.GOING);
         assertThat(sub.sent).containsExactly("subscribed@3", "replayed@4", "replayed@5", "replayed@6");
     }
 
@@ -105,7 +110,7 @@ class ChannelCursorTest {
         cursor.onLive(12, frame(10));
         assertThat(allBuffered.sum()).as("the overflowed buffer is dropped").isZero();
         cursor.startReplay(SUBSCRIBED, 3);
-        assertThat(cursor.replay(stored(4))).isFalse();
+        assertThat(cursor.replay(stored(4))).isEqualTo(ChannelCursor.Progress.TOO_SLOW);
     }
 
     /** Regression: the buffer was bounded by count only, so a few large live events during a slow replay could hold any amount of memory. */
@@ -118,8 +123,8 @@ class ChannelCursorTest {
         cursor.onLive(11, frame(600));
         assertThat(allBuffered.sum()).isZero();
         cursor.startReplay(SUBSCRIBED, 3);
-        assertThat(cursor.replay(List.of())).isFalse();
-        assertThat(cursor.goLive()).isFalse();
+        assertThat(cursor.replay(List.of())).isEqualTo(ChannelCursor.Progress.TOO_SLOW);
+        assertThat(cursor.goLive()).isEqualTo(ChannelCursor.Progress.TOO_SLOW);
     }
 
     @Test
@@ -128,7 +133,7 @@ class ChannelCursorTest {
         sub.refuseReplay = true;
         ChannelCursor cursor = new ChannelCursor("c", 0, sub, 100, 10_000, allBuffered);
         cursor.startReplay(SUBSCRIBED, 3);
-        assertThat(cursor.replay(stored(4))).isFalse();
+        assertThat(cursor.replay(stored(4))).isEqualTo(ChannelCursor.Progress.TOO_SLOW);
     }
 
     @Test
@@ -140,5 +145,52 @@ class ChannelCursorTest {
         assertThat(allBuffered.sum()).isZero();
         cursor.onLive(11, frame(100));
         assertThat(allBuffered.sum()).isZero();
+    }
+
+    /** Regression: a cursor whose buffer overflowed still turned live, so events after the dropped ones could reach the client. */
+    @Test
+    void aCursorThatOverflowedNeverTurnsLiveSoNothingAfterTheGapIsSent() {
+        Recording sub = new Recording();
+        ChannelCursor cursor = new ChannelCursor("c", 0, sub, 1, 10_000, allBuffered);
+        cursor.onLive(10, frame(10));
+        cursor.onLive(11, frame(10)); // overflows: 10 and 11 are dropped
+        cursor.startReplay(SUBSCRIBED, 3);
+        assertThat(cursor.goLive()).isEqualTo(ChannelCursor.Progress.TOO_SLOW);
+        cursor.onLive(12, frame(10));
+        assertThat(sub.sent).containsExactly("subscribed@3");
+    }
+
+    /** Regression: unsubscribing during a replay made it end as too slow, and the connection was closed with 4008. */
+    @Test
+    void aCursorDiscardedDuringItsReplayStopsItQuietlyAfterTheFrameBeingSent() {
+        ChannelCursor[] self = new ChannelCursor[1];
+        Recording sub = new Recording() {
+            @Override
+            public synchronized boolean replayed(String channel, long offset, byte[] frame) {
+                boolean ok = super.replayed(channel, offset, frame);
+                if (offset == 5) {
+                    self[0].discard(); // the client unsubscribes while its replay runs
+                }
+                return ok;
+            }
+        };
+        ChannelCursor cursor = new ChannelCursor("c", 0, sub, 100, 10_000, allBuffered);
+        self[0] = cursor;
+        cursor.onLive(9, frame(10));
+        cursor.startReplay(SUBSCRIBED, 3);
+        assertThat(cursor.replay(stored(4, 5, 6, 7))).isEqualTo(ChannelCursor.Progress.CANCELLED);
+        assertThat(cursor.goLive()).isEqualTo(ChannelCursor.Progress.CANCELLED);
+        cursor.onLive(10, frame(10));
+        assertThat(sub.sent).containsExactly("subscribed@3", "replayed@4", "replayed@5");
+        assertThat(allBuffered.sum()).isZero();
+    }
+
+    @Test
+    void aFailedDeliveryOrALostPositionAsksTheConnectionToReconnect() {
+        Recording sub = new Recording();
+        ChannelCursor cursor = new ChannelCursor("c", 0, sub, 100, 10_000, allBuffered);
+        cursor.failed();
+        cursor.positionLost();
+        assertThat(sub.sent).containsExactly("reconnect", "reconnect");
     }
 }

@@ -62,6 +62,11 @@ class SubscriptionIndexTest {
         public boolean replayed(String channel, long offset, byte[] frame) {
             return true;
         }
+
+        @Override
+        public void reconnect(String reason) {
+            events.add("reconnect");
+        }
     }
 
     @BeforeEach
@@ -130,11 +135,11 @@ class SubscriptionIndexTest {
         }
         index.deliver("a", 0, 1, new byte[8]);
         index.deliver("a", 0, 2, new byte[8]);
-        await().atMost(Duration.ofSeconds(10)).until(() -> failing.events.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> failing.events.size() == 2);
         for (Recording r : others) {
             await().atMost(Duration.ofSeconds(10)).until(() -> r.events.size() == 2);
         }
-        assertThat(failing.events).containsExactly("a@2");
+        assertThat(failing.events).as("told to reconnect: it may have missed the event").containsExactly("reconnect", "a@2");
         assertThat(tasks.taskFailures()).isEqualTo(1);
     }
 
@@ -162,5 +167,18 @@ class SubscriptionIndexTest {
         release.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> a.events.size() == IoThreadTasks.MAX_HANDOFFS + 10);
         assertThat(index.behind()).isFalse();
+    }
+
+    @Test
+    void aLostPositionInAPartitionAsksEveryConnectionFollowingOneOfItsChannelsToReconnect() {
+        Recording inPartition = new Recording(tasks.lane(worker.getIoThread(0)));
+        Recording elsewhere = new Recording(tasks.lane(worker.getIoThread(1)));
+        ChannelCursor a = new ChannelCursor("a", 3, inPartition, 100, 1 << 20, buffered);
+        ChannelCursor b = new ChannelCursor("b", 4, elsewhere, 100, 1 << 20, buffered);
+        index.add(a);
+        index.add(b);
+        index.positionLost(3);
+        assertThat(inPartition.events).containsExactly("reconnect");
+        assertThat(elsewhere.events).isEmpty();
     }
 }

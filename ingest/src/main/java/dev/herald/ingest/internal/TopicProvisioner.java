@@ -75,6 +75,8 @@ final class TopicProvisioner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while preparing topic " + topic, e);
+            } catch (IllegalStateException e) {
+                throw e; // the topic cannot take the largest event: retrying will not change that
             } catch (Exception e) {
                 last = e;
                 LOG.warn("Kafka not ready for topic {} yet: {}", topic, e.toString());
@@ -116,7 +118,7 @@ final class TopicProvisioner {
         LOG.info("raised max.message.bytes of log topic {} from {} to {} for publish.max.body.bytes", topic, current, maxRecordBytes);
     }
 
-    private void create(int partitions, short replicationFactor, int maxRecordBytes) throws InterruptedException, ExecutionException {
+    private void create(int partitions, short replicationFactor, int maxRecordBytes) throws Exception {
         try {
             admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes))))).all().get();
@@ -125,6 +127,7 @@ final class TopicProvisioner {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
+            ensureRecordSize(maxRecordBytes, 30_000); // another ingest made it first, maybe with other settings
         }
     }
 
