@@ -60,7 +60,7 @@ import org.rocksdb.WriteOptions;
  * {@code o} when {@code o >= trim(channel)} and {@code o + 1 >= coverage(partition)}; coverage
  * starts where this store began receiving a partition and restarts if the consumer ever skips
  * ahead of {@code next}. A new epoch (topic re-created or re-partitioned) drops history, trim and
- * coverage, whose offsets mean nothing in it.
+ * coverage, whose offsets mean nothing in it, and the dedup index, whose entries name its records.
  *
  * <p>The writer keeps each channel's history count and trimmed offset in a cache bounded by
  * {@link StoreSettings#channelCacheMax()} channels; a channel that fell out of it is read again
@@ -213,6 +213,7 @@ public final class EventStore implements AutoCloseable {
             if (stored != null && java.util.Arrays.equals(stored, encoded)) {
                 return;
             }
+            dropDedupIndex();
             try (WriteBatch batch = new WriteBatch()) {
                 batch.deleteRange(history, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
                 batch.deleteRange(trim, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
@@ -225,6 +226,26 @@ public final class EventStore implements AutoCloseable {
             channels.invalidateAll();
         } catch (RocksDBException e) {
             throw new StoreException("cannot record the log epoch: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Empties the dedup index: in a new epoch its entries name records of another log, and one at
+     * the same channel, id, partition and offset as a new record would pass for a re-read of it
+     * (not stored, so missing from history). The column family is dropped and made again, since
+     * FIFO compaction takes no range deletes. Before the epoch is recorded: a crash in between
+     * does it again at the next start.
+     */
+    private void dropDedupIndex() throws RocksDBException {
+        lock.writeLock().lock();
+        try {
+            RocksDB current = db();
+            current.dropColumnFamily(dedup);
+            dedup.close();
+            dedup = current.createColumnFamily(descriptors.get(1));
+            handles.set(1, dedup);
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 

@@ -171,13 +171,21 @@ class EventStoreTest {
         }
     }
 
+    /** A re-created topic is a new log: an id seen in the old one at the same place is a new record there, stored and delivered. */
     @Test
-    void aNewEpochDropsHistoryAndCoverageOfTheOldOne() {
+    void aNewEpochDropsHistoryCoverageAndTheDedupIndexOfTheOldOne() {
         try (EventStore store = open(dir, 10)) {
-            admitOne(store, "e", "a", 0, T0);
+            admitOne(store, "kafka-0-0", "a", 0, T0);
             store.useEpoch(new Epoch(UUID.fromString("00000000-0000-0000-0000-000000000002"), 3));
             assertThat(store.history("a", 0, -1, 10).frames()).isEmpty();
             assertThat(store.history("a", 0, -1, 10).complete()).isFalse();
+            assertThat(store.firstSeen("a", "kafka-0-0", T0)).isNull();
+            store.beginPartition(0, 0);
+            assertThat(admitOne(store, "kafka-0-0", "a", 0, T0)).isEqualTo(Admission.NEW);
+            assertThat(offsets(store.history("a", 0, -1, 10))).containsExactly(0L);
+        }
+        try (EventStore reopened = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, 10))) {
+            assertThat(reopened.firstSeen("a", "kafka-0-0", T0)).as("the new index survives a reopen").isNotNull();
         }
     }
 
