@@ -98,6 +98,35 @@ class EdgeResumeBoundsTest extends LogBackedTest {
         }
     }
 
+    /** A client that resumes all its channels on a reconnect gets them all: one connection's resumes beyond two wait their turn. */
+    @Test
+    void aConnectionResumingManyChannelsAtOnceGetsEveryOneInTurn() throws Exception {
+        String topic = log.topic();
+        try (EdgeServer edge = log.edge(topic, Map.of("resume.workers", "1", "resume.queue.max", "2"))) {
+            List<String> before = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                before.add(publish(topic, "ch" + c, 0, 3, 10).get(0));
+            }
+            awaitConsumed(edge, 24);
+            try (WsClient client = WsClient.connect(edge.webSocketUrl())) {
+                for (int c = 0; c < 8; c++) {
+                    client.send(subscribe("ch" + c, before.get(c)));
+                }
+                java.util.Map<String, List<Integer>> got = new java.util.HashMap<>();
+                for (JsonNode f : client.next(8 + 8 * 2)) {
+                    assertThat(f.get("op").asText()).as(f.toString()).isIn("subscribed", "event");
+                    if (f.get("op").asText().equals("subscribed")) {
+                        assertThat(f.get("recovered").asBoolean()).isTrue();
+                    } else {
+                        got.computeIfAbsent(f.get("channel").asText(), k -> new ArrayList<>()).add(f.at("/data/n").asInt());
+                    }
+                }
+                assertThat(got).hasSize(8).allSatisfy((channel, ns) -> assertThat(ns).containsExactly(1, 2));
+            }
+            assertThat(resumes(edge, "refused")).isZero();
+        }
+    }
+
     /**
      * Regression: the resume workers' queue had no bound, so a storm of resumes queued without
      * limit. Now one worker busy with a subscriber that stopped reading, and one resume waiting,

@@ -38,4 +38,11 @@ public interface EventSink {
      */
     default void positionLost(int partition) {
     }
+
+    /**
+     * The consumer stopped for good (fenced, or its thread died): nothing more will be delivered
+     * here, and subscribers must be told to resume elsewhere. Called on the poll thread.
+     */
+    default void consumerStopped() {
+    }
 }

@@ -240,10 +240,15 @@ public final class EventStore implements AutoCloseable {
         lock.writeLock().lock();
         try {
             RocksDB current = db();
-            current.dropColumnFamily(dedup);
-            dedup.close();
-            dedup = current.createColumnFamily(descriptors.get(1));
-            handles.set(1, dedup);
+            try {
+                current.dropColumnFamily(dedup);
+                dedup.close();
+                dedup = current.createColumnFamily(descriptors.get(1));
+                handles.set(1, dedup);
+            } catch (RocksDBException | RuntimeException e) {
+                closeDb(); // no closed handle may be used again: every call fails until a reopen
+                throw e;
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -266,6 +271,21 @@ public final class EventStore implements AutoCloseable {
                 start = ByteBuffer.wrap(covered).getLong();
             }
             coverage.put(partition, start);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot record partition coverage: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restarts the coverage of {@code partition} at {@code offset}, wherever it was: the consumer
+     * skipped records it will never read (retention passed it) or goes back over offsets the log
+     * reused (truncation), so no resume may be served from history across that point. Writer
+     * thread only.
+     */
+    public void restartCoverage(int partition, long offset) {
+        try {
+            db().put(meta, writeOptions, partitionKey(COVERAGE_PREFIX, partition), longBytes(offset));
+            coverage.put(partition, offset);
         } catch (RocksDBException e) {
             throw new StoreException("cannot record partition coverage: " + e.getMessage(), e);
         }
@@ -322,8 +342,8 @@ public final class EventStore implements AutoCloseable {
      *
      * <p>The trimmed offset and the entries are read from one snapshot of the database, so a
      * trim committed meanwhile cannot make a read skip entries and still call itself complete;
-     * coverage (changed only when a partition is assigned) is read before and after, and a
-     * change makes the read incomplete.
+     * coverage (changed when a partition is assigned or its position reset) is read before and
+     * after, and a change makes the read incomplete.
      */
     public HistoryRead history(String channel, int partition, long afterOffset, int limit, long maxBytes) {
         Long covered = coverage.get(partition);

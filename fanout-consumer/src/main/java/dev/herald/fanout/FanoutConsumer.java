@@ -260,6 +260,7 @@ public final class FanoutConsumer implements AutoCloseable {
                     LOG.error("edge consumer fenced: another consumer joined as {}; two edges must not share an edge.id. This edge stops "
                             + "consuming (rejoining would fence the other, and both would skip what the other committed)",
                             settings.groupId(), e);
+                    sink.consumerStopped();
                     break;
                 } catch (RuntimeException e) {
                     if (!running) {
@@ -281,8 +282,15 @@ public final class FanoutConsumer implements AutoCloseable {
             }
             closeConsumer();
         } catch (Error e) {
+            consumerFailures.increment();
             health.consumerFailed("poll thread died: " + e);
             LOG.error("edge poll thread died", e);
+            try {
+                sink.consumerStopped();
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException | Error ignored) {
+                // dying anyway
+            }
             throw e;
         }
     }
@@ -297,7 +305,7 @@ public final class FanoutConsumer implements AutoCloseable {
             try {
                 records = c.poll(POLL_TIMEOUT);
             } catch (OffsetOutOfRangeException e) {
-                resetOutOfRange(c, e.offsetOutOfRangePartitions().keySet());
+                resetOutOfRange(c, e.offsetOutOfRangePartitions());
                 continue;
             }
             if (!records.isEmpty()) {
@@ -405,17 +413,18 @@ public final class FanoutConsumer implements AutoCloseable {
      * told to reconnect ({@link EventSink#positionLost}), so that they resume and learn what they
      * can no longer get. Logged as an error and counted.
      */
-    private void resetOutOfRange(KafkaConsumer<byte[], byte[]> c, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> begin = c.beginningOffsets(partitions, Duration.ofSeconds(10));
-        Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(10));
-        for (TopicPartition tp : partitions) {
-            long position = handedOff.getOrDefault(tp.partition(), -1L);
-            long to = position > end.get(tp) ? end.get(tp) : begin.get(tp);
+    private void resetOutOfRange(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> fetchOffsets) {
+        Map<TopicPartition, Long> begin = c.beginningOffsets(fetchOffsets.keySet(), Duration.ofSeconds(10));
+        Map<TopicPartition, Long> end = c.endOffsets(fetchOffsets.keySet(), Duration.ofSeconds(10));
+        for (Map.Entry<TopicPartition, Long> out : fetchOffsets.entrySet()) {
+            TopicPartition tp = out.getKey();
+            long position = out.getValue();
+            long to = position < begin.get(tp) ? begin.get(tp) : Math.min(position, end.get(tp));
             LOG.error("edge position {} in partition {} is outside the log [{}, {}): reading on from {}; the records between are gone "
                     + "and its subscribers are told to resume", position, tp.partition(), begin.get(tp), end.get(tp), to);
             offsetResets.increment();
             c.seek(tp, to);
-            store.beginPartition(tp.partition(), to);
+            store.restartCoverage(tp.partition(), to);
             nextOffsets.put(tp.partition(), to);
             handedOff.put(tp.partition(), to);
             uncommitted = true;
@@ -514,7 +523,7 @@ public final class FanoutConsumer implements AutoCloseable {
     /**
      * A commit failed (called on the poll thread): counted, logged at most every 10 s, and retried
      * by the next commit. A fenced instance id (another consumer joined under this edge's id) is
-     * not retried: it fails the poll loop, which replaces the consumer.
+     * not retried: it ends the poll loop for good (see the class comment).
      */
     private void commitFailed(Exception error) {
         long now = System.nanoTime();
@@ -537,6 +546,8 @@ public final class FanoutConsumer implements AutoCloseable {
             try {
                 c.commitSync(offsets, Duration.ofSeconds(5));
                 health.commitSucceeded();
+            } catch (WakeupException e) {
+                throw e;
             } catch (KafkaException e) {
                 commitFailures.increment();
                 health.commitFailed(e.toString(), System.nanoTime());
@@ -625,6 +636,17 @@ public final class FanoutConsumer implements AutoCloseable {
             }
             if (!fresh.isEmpty()) {
                 consumer.seekToEnd(fresh);
+                // committed at once: a replaced consumer or a rebalance before the first commit must not jump to the end again
+                Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+                for (TopicPartition tp : fresh) {
+                    start.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                }
+                try {
+                    consumer.commitSync(start, Duration.ofSeconds(10));
+                } catch (KafkaException e) {
+                    LOG.warn("committing the start of new partitions {} failed; the next commit carries it: {}", fresh, e.toString());
+                    uncommitted = true;
+                }
             }
             for (TopicPartition tp : partitions) {
                 long position = consumer.position(tp);

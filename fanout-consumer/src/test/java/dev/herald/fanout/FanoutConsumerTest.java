@@ -356,6 +356,35 @@ class FanoutConsumerTest {
         }
     }
 
+    /**
+     * A new edge commits its starting point (the log end) as soon as it is assigned: with
+     * {@code auto.offset.reset=none}, an edge that crashed or whose consumer was replaced before
+     * its first commit would otherwise start at the log end again, skipping what was published in
+     * between. Stopped and started again, it misses nothing.
+     */
+    @Test
+    void aNewEdgeCommitsItsStartAtOnceAndAfterARestartMissesNothingPublishedInBetween() throws Exception {
+        String topic = topic(2);
+        List<Delivered> got = new CopyOnWriteArrayList<>();
+        String group = new FanoutSettings(broker.bootstrapServers(), topic, "e9-" + topic, Map.of()).groupId();
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e9", store, got);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            assertThat(consumer.isReady()).isTrue();
+            assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+                    .as("committed before any event was handed off").containsOnlyKeys(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        }
+        for (int i = 0; i < 3; i++) {
+            send(topic, "ch-" + i, Integer.toString(i), "id-" + i);
+        }
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e9", store, got)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 3);
+            assertThat(got).extracting(d -> d.frame().get("id").asText()).containsExactlyInAnyOrder("id-0", "id-1", "id-2");
+            assertThat(consumer.isReady()).isTrue();
+        }
+    }
+
     @Test
     void commitsFailingForTenSecondsMakeTheConsumerNotReadyUntilOneSucceeds() {
         ConsumerHealth health = new ConsumerHealth();

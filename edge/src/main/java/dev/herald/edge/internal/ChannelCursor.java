@@ -84,6 +84,11 @@ final class ChannelCursor {
         return subscriber.lane();
     }
 
+    /** Whether the cursor was discarded (unsubscribed, or its connection closed). */
+    boolean cancelled() {
+        return cancelled;
+    }
+
     /**
      * Delivering to this cursor threw: its subscriber may have missed the event, so its
      * connection is closed for the client to resume ({@link Subscriber#reconnect}).
@@ -115,8 +120,11 @@ final class ChannelCursor {
 
     /** A live event of this cursor's channel, in offset order. */
     synchronized void onLive(long offset, byte[] frame) {
+        if (cancelled) {
+            return; // unsubscribed while this event was on its way
+        }
         if (!live) {
-            if (overflowed || cancelled) {
+            if (overflowed) {
                 return;
             }
             if (buffered.size() >= maxBufferedEvents || bufferedBytes + frame.length > maxBufferedBytes) {
@@ -150,6 +158,9 @@ final class ChannelCursor {
     /** Starts the replay: sends {@code subscribed}; the events that follow are those after {@code afterOffset}. */
     void startReplay(byte[] subscribed, long afterOffset) {
         synchronized (this) {
+            if (cancelled) {
+                return; // unsubscribed meanwhile: no subscribed frame for a channel the client left
+            }
             lastOffset = afterOffset;
             subscriber.subscribed(channel, afterOffset, subscribed);
         }

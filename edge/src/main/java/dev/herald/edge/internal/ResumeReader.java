@@ -33,9 +33,10 @@ import org.apache.kafka.common.header.Header;
  * on resume workers, never on an I/O or the poll thread.
  *
  * <p>Bounds: a page from history holds at most {@value #PAGE_EVENTS} events and, past its first
- * event, {@code pageBytes} bytes; a page from the log stops at the first poll that takes it past
- * {@code pageBytes} (a poll holds at most {@value #PAGE_EVENTS} records and the reader's fetch
- * size); so a replay holds about one page in memory however long it is. A log read is refused
+ * event, {@code pageBytes} bytes; a page from the log stops after the poll that takes it to
+ * {@value #PAGE_EVENTS} events or past {@code pageBytes} (a poll holds at most
+ * {@value #PAGE_EVENTS} records and the reader's fetch size); so a replay holds about one page in
+ * memory however long it is. A log read is refused
  * up front ({@value #TOO_FAR_BEHIND}) when the partition holds more than {@code maxRecords}
  * records after the position, since it would have to scan them all; a page that takes over
  * {@value #PAGE_TIMEOUT_MS} ms to read, or a position that retention deletes during the replay,
@@ -223,7 +224,7 @@ final class ResumeReader implements AutoCloseable {
             long bytes = 0;
             long deadline = System.nanoTime() + PAGE_TIMEOUT_MS * 1_000_000L;
             try {
-                while (frames.isEmpty() && consumer.position(tp) < end) {
+                while (bytes <= pageBytes && frames.size() < PAGE_EVENTS && consumer.position(tp) < end) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("reading partition " + tp.partition() + " towards offset " + end + " took over "
                                 + PAGE_TIMEOUT_MS + " ms for one page");
@@ -237,9 +238,6 @@ final class ResumeReader implements AutoCloseable {
                             frames.add(f);
                             bytes += f.frame().length;
                         }
-                    }
-                    if (bytes > pageBytes) {
-                        break;
                     }
                 }
             } catch (RuntimeException e) {

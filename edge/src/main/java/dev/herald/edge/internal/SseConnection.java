@@ -68,8 +68,10 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     private final OutboundQueue<Message> queue;
     private final Subscriptions subscriptions;
     private volatile boolean closed;
-    /** The stream is ending ({@link #end}): no more subscribes. */
+    /** The stream is ending ({@link #end}, {@link #tooSlow}, {@link #goAway}): no more subscribes. */
     private volatile boolean ending;
+    /** {@link #end} ran; once. */
+    private final AtomicBoolean ended = new AtomicBoolean();
     /** Closed as too slow; counted once. */
     private final AtomicBoolean slow = new AtomicBoolean();
 
@@ -195,8 +197,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         }
         ending = true;
         edge.metrics().slowConsumerClosed();
+        subscriptions.clear(); // first: a replay must end as cancelled, not find the queue closed and call this too slow
         queue.close();
-        subscriptions.clear();
         ioThread.execute(() -> IoUtils.safeClose(connection));
     }
 
@@ -219,6 +221,9 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
      * first), or after a grace period: the client reconnects and resumes.
      */
     private void end() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
         ending = true;
         subscriptions.clear();
         ioTasks.execute(() -> {
@@ -230,8 +235,9 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
 
     @Override
     public void goAway() {
-        queue.close();
+        ending = true;
         subscriptions.clear();
+        queue.close();
         ioThread.execute(connection::shutdown);
         ioThread.executeAfter(() -> IoUtils.safeClose(connection), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
@@ -278,8 +284,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
 
     private void closed() {
         closed = true;
-        queue.close();
         subscriptions.clear();
+        queue.close();
         edge.metrics().closed(this);
     }
 }

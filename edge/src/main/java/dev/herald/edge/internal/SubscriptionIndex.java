@@ -84,7 +84,11 @@ public final class SubscriptionIndex implements EventSink {
                         c.onLive(offset, frame);
                     } catch (RuntimeException e) {
                         ioTasks.failed(lane, e);
-                        c.failed();
+                        try {
+                            c.failed();
+                        } catch (RuntimeException closing) {
+                            ioTasks.failed(lane, closing);
+                        }
                     }
                 }
             }));
@@ -104,6 +108,18 @@ public final class SubscriptionIndex implements EventSink {
                     if (c.partition() == partition) {
                         c.positionLost();
                     }
+                }
+            }
+        }
+    }
+
+    /** The consumer stopped for good: every connection is closed for its client to resume on another edge. */
+    @Override
+    public void consumerStopped() {
+        for (Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes : byChannel.values()) {
+            for (Set<ChannelCursor> cursors : lanes.values()) {
+                for (ChannelCursor c : cursors) {
+                    c.positionLost();
                 }
             }
         }

@@ -1,10 +1,10 @@
 package dev.herald.edge.internal;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.fanout.StoredFrame;
@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>A subscribe answers, through the owner, with the channel's {@code subscribed} frame, then
  * the missed events in order, then live events; or with an error and no subscription. A resume
  * runs on a resume worker (it may read Kafka), so its answer comes later; live events of the
- * channel are buffered meanwhile. The resume workers' queue is bounded, and so are one
- * connection's resumes in progress: a resume past either is refused with the retryable error
+ * channel are buffered meanwhile. A connection has at most {@link #MAX_RESUMES_PER_CONNECTION}
+ * resumes with the workers at a time, the others wait their turn in it; the workers' queue is
+ * bounded, and a resume that finds it full is refused with the retryable error
  * {@value #RESUME_BUSY} and no subscription.
  *
  * <p>A resume that fails before its {@code subscribed} frame answers {@code recovered:false}
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
 final class Subscriptions {
 
     /**
-     * Most resumes of one connection queued or running at a time: a client that stops reading
-     * holds a worker for up to {@link Subscriber#REPLAY_STALL_MS} per resume, and must not hold
-     * them all. A subscribe past it is refused with {@value #RESUME_BUSY}.
+     * Most resumes of one connection handed to the workers at a time; the rest wait in the
+     * connection, in order (at most {@code connection.max.subscriptions} of them). A client that
+     * stops reading holds a worker for up to {@link Subscriber#REPLAY_STALL_MS} per resume, so it
+     * must not hold them all, while one that resumes all its channels on a reconnect gets them all.
      */
     static final int MAX_RESUMES_PER_CONNECTION = 2;
 
@@ -69,8 +71,10 @@ final class Subscriptions {
     private final EdgeContext edge;
     private final Owner owner;
     private final Map<String, ChannelCursor> cursors = new ConcurrentHashMap<>();
-    /** Resumes of this connection queued or running. */
-    private final AtomicInteger resumesInFlight = new AtomicInteger();
+    /** This connection's resumes handed to the workers and not finished; guarded by this. */
+    private int runningResumes;
+    /** This connection's resumes waiting for one of those to finish, in subscribe order; guarded by this. */
+    private final ArrayDeque<PendingResume> pendingResumes = new ArrayDeque<>();
 
     Subscriptions(EdgeContext edge, Owner owner) {
         this.edge = edge;
@@ -125,26 +129,72 @@ final class Subscriptions {
             finish(cursor, Frames.subscribed(ref, channel, now, false, "epoch-mismatch"), head, List.of());
         } else if (since == null) {
             finish(cursor, Frames.subscribed(ref, channel, now, true, null), head, List.of());
-        } else if (resumesInFlight.incrementAndGet() > MAX_RESUMES_PER_CONNECTION) {
-            refuse(ref, cursor, "this connection has " + MAX_RESUMES_PER_CONNECTION + " resumes in progress; subscribe again once they are done");
         } else {
-            try {
-                edge.resumeWorkers().execute(() -> {
-                    try {
-                        resume(ref, cursor, since.offset(), head, now);
-                    } finally {
-                        resumesInFlight.decrementAndGet();
+            queueResume(new PendingResume(ref, cursor, since.offset(), head, now));
+        }
+    }
+
+    /** A resume waiting for its turn: what {@link #resume} needs. */
+    private record PendingResume(Object ref, ChannelCursor cursor, long afterOffset, long head, String now) {
+    }
+
+    /**
+     * Starts {@code r} on a resume worker if this connection has fewer than
+     * {@link #MAX_RESUMES_PER_CONNECTION} running, else queues it behind them, in order.
+     */
+    private void queueResume(PendingResume r) {
+        boolean start;
+        synchronized (this) {
+            start = runningResumes < MAX_RESUMES_PER_CONNECTION;
+            if (start) {
+                runningResumes++;
+            } else {
+                pendingResumes.add(r);
+            }
+        }
+        if (start && !submit(r)) {
+            startNext();
+        }
+    }
+
+    /** Hands {@code r} to the workers; {@code false} if their queue is full (then it is refused, see {@link #refuse}). */
+    private boolean submit(PendingResume r) {
+        try {
+            edge.resumeWorkers().execute(() -> {
+                try {
+                    if (!r.cursor().cancelled()) {
+                        resume(r.ref(), r.cursor(), r.afterOffset(), r.head(), r.now());
                     }
-                });
-            } catch (RejectedExecutionException e) {
-                refuse(ref, cursor, "the edge has too many resumes waiting; subscribe again in a moment");
+                } finally {
+                    startNext();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            refuse(r.ref(), r.cursor(), "the edge has too many resumes waiting; subscribe again in a moment");
+            return false;
+        }
+    }
+
+    /** A resume of this connection ended: starts its next waiting one, if any, in the place it leaves. */
+    private void startNext() {
+        while (true) {
+            PendingResume next;
+            synchronized (this) {
+                next = pendingResumes.poll();
+                if (next == null) {
+                    runningResumes--;
+                    return;
+                }
+            }
+            if (submit(next)) {
+                return;
             }
         }
     }
 
     /** Takes back a subscribe whose resume cannot be queued, and tells the owner ({@value #RESUME_BUSY}). */
     private void refuse(Object ref, ChannelCursor cursor, String message) {
-        resumesInFlight.decrementAndGet();
         cursors.remove(cursor.channel(), cursor);
         edge.index().remove(cursor);
         cursor.discard();
@@ -159,6 +209,9 @@ final class Subscriptions {
         try {
             replay = edge.resumeReader().open(channel, cursor.partition(), afterOffset, head);
         } catch (RuntimeException e) {
+            if (cursor.cancelled()) {
+                return;
+            }
             LOG.warn("resume of {} after offset {} of partition {} cannot read the missed events; answering {}", channel, afterOffset,
                     cursor.partition(), HISTORY_UNAVAILABLE, e);
             edge.metrics().resumeFailed();
@@ -170,11 +223,12 @@ final class Subscriptions {
             edge.metrics().resumed(recovered);
             cursor.startReplay(Frames.subscribed(ref, channel, now, recovered, replay.reason()), recovered ? afterOffset : head);
             ChannelCursor.Progress progress = ChannelCursor.Progress.GOING;
-            if (recovered) {
-                for (List<StoredFrame> page = replay.next(); progress == ChannelCursor.Progress.GOING && !page.isEmpty();
-                     page = replay.next()) {
-                    progress = cursor.replay(page);
+            while (recovered && progress == ChannelCursor.Progress.GOING) {
+                List<StoredFrame> page = replay.next(); // not read once the replay is cancelled or too slow
+                if (page.isEmpty()) {
+                    break;
                 }
+                progress = cursor.replay(page);
             }
             after(progress == ChannelCursor.Progress.GOING ? cursor.goLive() : progress);
         } catch (RuntimeException e) {
@@ -205,6 +259,9 @@ final class Subscriptions {
 
     /** Unsubscribes every channel (the connection is closing). */
     void clear() {
+        synchronized (this) {
+            pendingResumes.clear();
+        }
         for (ChannelCursor c : cursors.values()) {
             edge.index().remove(c);
             c.discard();

@@ -290,8 +290,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         lastHeardNanos = System.nanoTime();
         if (!output.closeSent()) {
             // the client closes first: answer with its code (RFC 6455 5.5.1), then hang up
-            queue.close();
             subscriptions.clear();
+            queue.close();
             output.close(code == WsFrameParser.NO_STATUS ? NORMAL : code, "");
         }
         output.closeWhenFlushed();
@@ -306,8 +306,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public void protocolError(int closeCode, String reason) {
-        queue.close();
         subscriptions.clear();
+        queue.close();
         output.close(closeCode, reason);
         output.closeWhenFlushed();
         output.flush();
@@ -350,8 +350,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
      * stopped reading cannot even see the close frame) has its connection dropped.
      */
     public void closeWith(int code, String reason) {
+        subscriptions.clear(); // first: a replay must end as cancelled, not find the queue closed and call this too slow
         queue.close();
-        subscriptions.clear();
         ioThread.execute(() -> {
             output.close(code, reason);
             output.flush();
@@ -361,8 +361,8 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     private void closed() {
         closed = true;
-        queue.close();
         subscriptions.clear();
+        queue.close();
         output.clear();
         XnioExecutor.Key key = pinger;
         if (key != null) {

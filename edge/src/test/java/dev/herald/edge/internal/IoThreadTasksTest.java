@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -25,27 +24,18 @@ class IoThreadTasksTest {
     private final IoThreadTasks tasks = new IoThreadTasks();
     private XnioWorker worker;
     private IoThreadTasks.Lane lane;
-    private final CountDownLatch release = new CountDownLatch(1);
+    private BlockedLane blocked;
 
     @BeforeEach
     void busyIoThread() throws Exception {
         worker = Xnio.getInstance().createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
         lane = tasks.lane(worker.getIoThread(0));
-        CountDownLatch started = new CountDownLatch(1);
-        lane.execute(() -> {
-            started.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        blocked = BlockedLane.block(lane);
     }
 
     @AfterEach
     void stop() {
-        release.countDown();
+        blocked.release();
         worker.shutdownNow();
     }
 
@@ -69,7 +59,7 @@ class IoThreadTasksTest {
         CompletableFuture.runAsync(() -> lane.handOff(() -> ran.add(IoThreadTasks.MAX_HANDOFFS))).get(10, TimeUnit.SECONDS);
         assertThat(ran).isEmpty();
 
-        release.countDown();
+        blocked.release();
         await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == IoThreadTasks.MAX_HANDOFFS + 1);
         assertThat(ran).containsExactlyElementsOf(IntStream.rangeClosed(0, IoThreadTasks.MAX_HANDOFFS).boxed().toList());
         assertThat(tasks.handOffBacklog()).isZero();
@@ -79,7 +69,7 @@ class IoThreadTasksTest {
 
     @Test
     void aThreadThatHasShutDownRefusesHandOffsWithoutKeepingTheirPlaces() throws Exception {
-        release.countDown();
+        blocked.release();
         worker.shutdownNow();
         assertThat(worker.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThat(lane.tryHandOff(() -> { })).isFalse();
@@ -97,7 +87,7 @@ class IoThreadTasksTest {
         });
         lane.handOff(() -> ran.add(3));
         lane.handOff(() -> ran.add(4));
-        release.countDown();
+        blocked.release();
         await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
         assertThat(ran).containsExactly(1, 3, 4);
         assertThat(tasks.taskFailures()).isEqualTo(1);

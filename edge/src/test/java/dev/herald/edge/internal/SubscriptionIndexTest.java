@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.jupiter.api.AfterEach;
@@ -146,17 +144,7 @@ class SubscriptionIndexTest {
     @Test
     void theIndexIsBehindWhileAThreadHasTheBoundOfEventsWaitingAndNeverMakesTheCallerWait() throws Exception {
         IoThreadTasks.Lane lane = tasks.lane(worker.getIoThread(0));
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        lane.execute(() -> {
-            started.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        BlockedLane blocked = BlockedLane.block(lane);
         Recording a = new Recording(lane);
         live("a", a);
         for (long o = 0; o < IoThreadTasks.MAX_HANDOFFS + 10; o++) {
@@ -164,7 +152,7 @@ class SubscriptionIndexTest {
         }
         assertThat(index.behind()).isTrue();
         assertThat(index.deliverEphemeral("a", new byte[8])).as("an ephemeral event is skipped by a thread behind").isEqualTo(1);
-        release.countDown();
+        blocked.release();
         await().atMost(Duration.ofSeconds(10)).until(() -> a.events.size() == IoThreadTasks.MAX_HANDOFFS + 10);
         assertThat(index.behind()).isFalse();
     }

@@ -129,8 +129,8 @@ public final class IngestComponents implements AutoCloseable {
         // a request must carry a record of the largest event this ingest accepts
         int record = TopicProvisioner.recordBytes(config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES));
         p.merge(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, record, (set, needed) -> Math.max(Integer.parseInt(set.toString()), (Integer) needed));
-        // and its buffer a few of them (32 MiB by default, less than one record of a 100 MiB body limit)
-        p.merge(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 4L * record),
+        // and its buffer two of them at least (32 MiB by default, less than one record of a 100 MiB body limit; heap to match)
+        p.merge(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2L * record),
                 (set, needed) -> Math.max(Long.parseLong(set.toString()), (Long) needed));
         return p;
     }

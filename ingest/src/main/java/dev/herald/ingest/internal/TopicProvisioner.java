@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,15 @@ final class TopicProvisioner {
 
     /** Room a record needs besides its payload: key, CloudEvents headers and batch framing, generously. */
     static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /** The log topic cannot take a record of the largest event, and raising its limit was refused. */
+    static final class TopicTooSmallException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        TopicTooSmallException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** The largest record an event of {@code maxBodyBytes} makes, as Kafka counts it (a batch of one). */
     static int recordBytes(int maxBodyBytes) {
@@ -62,7 +72,7 @@ final class TopicProvisioner {
         while (System.nanoTime() < deadline) {
             try {
                 if (!admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic)) {
-                    create(partitions, replicationFactor, maxRecordBytes);
+                    create(partitions, replicationFactor, maxRecordBytes, timeoutMs);
                 } else {
                     ensureRecordSize(maxRecordBytes, timeoutMs);
                 }
@@ -75,8 +85,8 @@ final class TopicProvisioner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while preparing topic " + topic, e);
-            } catch (IllegalStateException e) {
-                throw e; // the topic cannot take the largest event: retrying will not change that
+            } catch (TopicTooSmallException e) {
+                throw e; // the topic cannot take the largest event, and may not be changed: retrying will not help
             } catch (Exception e) {
                 last = e;
                 LOG.warn("Kafka not ready for topic {} yet: {}", topic, e.toString());
@@ -111,14 +121,17 @@ final class TopicProvisioner {
         try {
             admin.incrementalAlterConfigs(raise).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("log topic " + topic + " has max.message.bytes=" + current + ", too small for the largest "
+            if (e.getCause() instanceof RetriableException) {
+                throw e; // retried until the start-up deadline
+            }
+            throw new TopicTooSmallException("log topic " + topic + " has max.message.bytes=" + current + ", too small for the largest "
                     + "event publish.max.body.bytes allows (records of up to " + maxRecordBytes + " bytes), and raising it failed: "
                     + e.getCause() + "; raise the topic's max.message.bytes or lower publish.max.body.bytes", e);
         }
         LOG.info("raised max.message.bytes of log topic {} from {} to {} for publish.max.body.bytes", topic, current, maxRecordBytes);
     }
 
-    private void create(int partitions, short replicationFactor, int maxRecordBytes) throws Exception {
+    private void create(int partitions, short replicationFactor, int maxRecordBytes, long timeoutMs) throws Exception {
         try {
             admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes))))).all().get();
@@ -127,7 +140,7 @@ final class TopicProvisioner {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
-            ensureRecordSize(maxRecordBytes, 30_000); // another ingest made it first, maybe with other settings
+            ensureRecordSize(maxRecordBytes, timeoutMs); // another ingest made it first, maybe with other settings
         }
     }
 
