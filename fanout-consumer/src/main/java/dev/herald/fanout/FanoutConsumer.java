@@ -611,6 +611,11 @@ public final class FanoutConsumer implements AutoCloseable {
         }
     }
 
+    /** Whether the poll thread has ended (after {@link #close}): only then may the store be closed under it. */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
     /** A new event of a poll, stored and waiting to be handed to the sink. */
     private record HandOff(Event event, int partition, long offset, byte[] frame) {
     }

@@ -189,7 +189,9 @@ public final class EdgeComponents implements AutoCloseable {
         }
         reader.close();
         consumer.close();
-        store.close();
+        if (consumer.stopped()) {
+            store.close();
+        } // else the poll thread may still write to it: closing RocksDB under a writer crashes the process
         registry.close();
     }
 }
