@@ -73,8 +73,12 @@ final class Subscriptions {
     private final Map<String, ChannelCursor> cursors = new ConcurrentHashMap<>();
     /** This connection's resumes handed to the workers and not finished; guarded by this. */
     private int runningResumes;
-    /** This connection's resumes waiting for one of those to finish, in subscribe order; guarded by this. */
-    private final ArrayDeque<PendingResume> pendingResumes = new ArrayDeque<>();
+    /**
+     * This connection's resumes waiting for one of those to finish, in subscribe order; made on
+     * first need (most connections never have one waiting, and an idle connection's heap counts);
+     * guarded by this.
+     */
+    private ArrayDeque<PendingResume> pendingResumes;
 
     Subscriptions(EdgeContext edge, Owner owner) {
         this.edge = edge;
@@ -149,6 +153,9 @@ final class Subscriptions {
             if (start) {
                 runningResumes++;
             } else {
+                if (pendingResumes == null) {
+                    pendingResumes = new ArrayDeque<>(4);
+                }
                 pendingResumes.add(r);
             }
         }
@@ -181,7 +188,7 @@ final class Subscriptions {
         while (true) {
             PendingResume next;
             synchronized (this) {
-                next = pendingResumes.poll();
+                next = pendingResumes == null ? null : pendingResumes.poll();
                 if (next == null) {
                     runningResumes--;
                     return;
@@ -260,7 +267,7 @@ final class Subscriptions {
     /** Unsubscribes every channel (the connection is closing). */
     void clear() {
         synchronized (this) {
-            pendingResumes.clear();
+            pendingResumes = null;
         }
         for (ChannelCursor c : cursors.values()) {
             edge.index().remove(c);
