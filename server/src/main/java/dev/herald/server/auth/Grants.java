@@ -1,0 +1,40 @@
+package dev.herald.server.auth;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a verified token allows: its subject, when it expires, and the channels it may publish to
+ * and subscribe to (the {@code herald.pub} and {@code herald.sub} claims; none when absent).
+ *
+ * @param subject   the {@code sub} claim, or {@code null}
+ * @param expiresAt the {@code exp} claim
+ * @param publish   where the holder may publish
+ * @param subscribe what the holder may follow
+ */
+public record Grants(String subject, Instant expiresAt, List<ChannelPattern> publish, List<ChannelPattern> subscribe) {
+
+    public Grants {
+        publish = List.copyOf(publish);
+        subscribe = List.copyOf(subscribe);
+    }
+
+    /** Whether the holder may publish to {@code channel}. */
+    public boolean mayPublish(String channel) {
+        return anyMatches(publish, channel);
+    }
+
+    /** Whether the holder may subscribe to {@code channel}. */
+    public boolean maySubscribe(String channel) {
+        return anyMatches(subscribe, channel);
+    }
+
+    private boolean anyMatches(List<ChannelPattern> patterns, String channel) {
+        for (ChannelPattern p : patterns) {
+            if (p.matches(channel, subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
