@@ -130,7 +130,7 @@ public final class EdgeConfig extends AbstractConfig {
      * an SSE event's {@code id:} (a stream cursor of {@code channels} offsets, base64) and its line
      * syntax.
      */
-    static long messageOverheadBytes(int channels) {
+    public static long messageOverheadBytes(int channels) {
         long cursor = 4 * ((29 + 8L * channels + 2) / 3);
         return Math.max(14, cursor + 32);
     }

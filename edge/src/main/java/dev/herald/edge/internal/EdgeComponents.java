@@ -47,7 +47,7 @@ public final class EdgeComponents implements AutoCloseable {
     private final EventStore store;
     private final FanoutConsumer consumer;
     private final IoThreadTasks ioTasks = new IoThreadTasks();
-    private final SubscriptionIndex index = new SubscriptionIndex(ioTasks);
+    private final SubscriptionIndex index;
     private final EdgeMetrics metrics;
     private final ThreadPoolExecutor resumeWorkers;
     private final ResumeReader reader;
@@ -57,6 +57,8 @@ public final class EdgeComponents implements AutoCloseable {
     private MulticastReceiver laneReceiver;
 
     public EdgeComponents(EdgeConfig config, Clock clock) {
+        index = new SubscriptionIndex(ioTasks, config.getInt(EdgeConfig.QUEUE_MAX_BYTES)
+                - EdgeConfig.messageOverheadBytes(config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS)));
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -68,6 +68,9 @@ public final class EdgeMetrics {
         resumesFailed = resumes("failed", registry);
         Gauge.builder("herald.edge.replay.buffer", replayBuffer, LongAdder::sum).baseUnit("bytes")
                 .description("Live events held while their subscribers' replays run").register(registry);
+        FunctionCounter.builder("herald.edge.oversized.events", index, SubscriptionIndex::oversizedEvents)
+                .description("Events whose frame is larger than a connection's queue takes: no subscriber can receive them "
+                        + "(queue.max.bytes and event.max.bytes below what producers write)").register(registry);
         FunctionCounter.builder("herald.edge.task.failures", ioTasks, IoThreadTasks::taskFailures)
                 .description("I/O thread tasks (or one connection's part of one) that threw; the tasks after them ran").register(registry);
     }

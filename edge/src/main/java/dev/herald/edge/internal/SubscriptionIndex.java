@@ -4,8 +4,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.herald.fanout.EventSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which cursors follow which channel, grouped by the I/O thread of their connections. The fanout
@@ -34,12 +37,38 @@ import dev.herald.fanout.EventSink;
  */
 public final class SubscriptionIndex implements EventSink {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionIndex.class);
+    /** At most one oversized-event warning per this long; every one is counted. */
+    private static final long OVERSIZED_LOG_INTERVAL_NS = 60_000_000_000L;
+
     private final IoThreadTasks ioTasks;
+    /** Largest frame a connection's queue takes (queue.max.bytes less a message's overhead). */
+    private final long maxFrameBytes;
+    private final LongAdder oversized = new LongAdder();
+    private long lastOversizedLogNanos = System.nanoTime() - OVERSIZED_LOG_INTERVAL_NS;
     private final ConcurrentHashMap<String, Map<IoThreadTasks.Lane, Set<ChannelCursor>>> byChannel = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
 
+    /** An index whose connections take frames of any size (tests, benchmarks). */
     SubscriptionIndex(IoThreadTasks ioTasks) {
+        this(ioTasks, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxFrameBytes the largest frame a connection's queue takes; a larger event is counted
+     *                      ({@link #oversizedEvents}) and logged, since no subscriber can receive it
+     */
+    SubscriptionIndex(IoThreadTasks ioTasks, long maxFrameBytes) {
         this.ioTasks = ioTasks;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /**
+     * Events consumed whose frame no connection's queue can take: the edge's event.max.bytes and
+     * queue.max.bytes are below what a producer wrote (ingest's limit, or a foreign producer's).
+     */
+    public long oversizedEvents() {
+        return oversized.sum();
     }
 
     void add(ChannelCursor cursor) {
@@ -76,6 +105,9 @@ public final class SubscriptionIndex implements EventSink {
      */
     @Override
     public void deliver(String channel, int partition, long offset, byte[] frame) {
+        if (frame.length > maxFrameBytes) {
+            oversized(channel, partition, offset, frame.length);
+        }
         Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
         if (lanes != null) {
             lanes.forEach((lane, cursors) -> lane.handOff(() -> {
@@ -122,6 +154,18 @@ public final class SubscriptionIndex implements EventSink {
                     c.positionLost();
                 }
             }
+        }
+    }
+
+    /** Counts an event too large for any connection, and logs it at most once a minute (poll thread only). */
+    private void oversized(String channel, int partition, long offset, int bytes) {
+        oversized.increment();
+        long now = System.nanoTime();
+        if (now - lastOversizedLogNanos >= OVERSIZED_LOG_INTERVAL_NS) {
+            lastOversizedLogNanos = now;
+            LOG.error("event at offset {} of partition {} (channel {}) has a frame of {} bytes, more than a connection's queue takes ({}): "
+                    + "its subscribers cannot receive it; raise queue.max.bytes and event.max.bytes to at least what producers write "
+                    + "(ingest's publish.max.body.bytes)", offset, partition, channel, bytes, maxFrameBytes);
         }
     }
 

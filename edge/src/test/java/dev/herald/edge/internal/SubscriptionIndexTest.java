@@ -169,4 +169,13 @@ class SubscriptionIndexTest {
         assertThat(inPartition.events).containsExactly("reconnect");
         assertThat(elsewhere.events).isEmpty();
     }
+
+    @Test
+    void anEventTooLargeForAnyConnectionIsCounted() {
+        SubscriptionIndex small = new SubscriptionIndex(tasks, 10);
+        small.deliver("a", 0, 1, new byte[10]);
+        assertThat(small.oversizedEvents()).isZero();
+        small.deliver("a", 0, 2, new byte[11]);
+        assertThat(small.oversizedEvents()).isEqualTo(1);
+    }
 }
