@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -112,7 +113,7 @@ class EdgeResumeBoundsTest extends LogBackedTest {
                 for (int c = 0; c < 8; c++) {
                     client.send(subscribe("ch" + c, before.get(c)));
                 }
-                java.util.Map<String, List<Integer>> got = new java.util.HashMap<>();
+                Map<String, List<Integer>> got = new HashMap<>();
                 for (JsonNode f : client.next(8 + 8 * 2)) {
                     assertThat(f.get("op").asText()).as(f.toString()).isIn("subscribed", "event");
                     if (f.get("op").asText().equals("subscribed")) {

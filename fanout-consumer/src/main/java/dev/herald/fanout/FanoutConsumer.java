@@ -89,15 +89,6 @@ public final class FanoutConsumer implements AutoCloseable {
     private static final long STORE_RETRY_MS = 1_000;
     private static final long FIRST_RESTART_BACKOFF_MS = 1_000;
     private static final long MAX_RESTART_BACKOFF_MS = 30_000;
-    /** At most one commit-failure warning per this long; every failure is counted. */
-    private static final long COMMIT_WARN_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
-    /**
-     * Offsets are committed at most this often (and on rebalance and close). Committing after every
-     * poll cost the group coordinator one write per poll, most of the broker's work at a steady
-     * trickle of events, and bought nothing: a restart re-reads at most this much, which the
-     * connections drop by offset and the history still holds.
-     */
-    private static final long COMMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** While paused, the lag is read from the log's end offsets at most this often. */
     private static final long PAUSED_LAG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
@@ -112,8 +103,8 @@ public final class FanoutConsumer implements AutoCloseable {
     private final CountDownLatch stopping = new CountDownLatch(1);
     /** Subscribers' view: the offset after the last event of each partition handed (or being handed) to the sink. */
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
-    /** What a commit says: the offset after the last record of each partition fully handed off. Poll thread only. */
-    private final Map<Integer, Long> handedOff = new HashMap<>();
+    /** What a commit says, and when it is made. Poll thread only. */
+    private final OffsetCommitter commits;
     /** Records of each partition in the log and not yet handed off, as of the last poll; read by the metrics. */
     private final Map<Integer, Long> lags = new ConcurrentHashMap<>();
     private final ConsumerHealth health = new ConsumerHealth();
@@ -123,7 +114,6 @@ public final class FanoutConsumer implements AutoCloseable {
     private final Counter malformed;
     private final Counter storeFailures;
     private final Counter consumerFailures;
-    private final Counter commitFailures;
     private final Counter assignments;
     private final Counter pauses;
     private final Counter offsetResets;
@@ -132,13 +122,7 @@ public final class FanoutConsumer implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running = true;
     private volatile boolean paused;
-    /** Handed-off offsets not yet committed; poll thread only. */
-    private boolean uncommitted;
-    private long lastCommitNanos = System.nanoTime();
-    private long lastCommitWarnNanos;
     private long lastPausedLagNanos;
-    /** Set by a commit callback when another consumer took this edge's instance id; fails the poll loop. Poll thread only. */
-    private FencedInstanceIdException fenced;
 
     /**
      * Reads the log's epoch, prepares the store for it and starts consuming.
@@ -175,8 +159,7 @@ public final class FanoutConsumer implements AutoCloseable {
         storeFailures = Counter.builder("herald.edge.store.failures").description("Polls the store could not write").register(registry);
         consumerFailures = Counter.builder("herald.edge.consumer.failures")
                 .description("Unexpected failures of the poll loop; each replaces the Kafka consumer").register(registry);
-        commitFailures = Counter.builder("herald.edge.commit.failures").description("Offset commits that failed (retried by the next one)")
-                .register(registry);
+        commits = new OffsetCommitter(settings.topic(), health, registry);
         assignments = Counter.builder("herald.edge.consumer.assignments")
                 .description("Partition assignments this edge's consumer received (one per rebalance)").register(registry);
         pauses = Counter.builder("herald.edge.consumer.pauses")
@@ -274,7 +257,7 @@ public final class FanoutConsumer implements AutoCloseable {
                         return;
                     }
                     backoffMs = Math.min(MAX_RESTART_BACKOFF_MS, backoffMs * 2);
-                    fenced = null;
+                    commits.takeFenced(); // met by the consumer just closed
                     consumer = newConsumer();
                     continue;
                 }
@@ -312,11 +295,10 @@ public final class FanoutConsumer implements AutoCloseable {
                 process(c, records);
             }
             applyBackPressure(c);
-            commitIfDue(c);
+            commits.commitIfDue(c);
+            FencedInstanceIdException fenced = commits.takeFenced();
             if (fenced != null) {
-                FencedInstanceIdException e = fenced;
-                fenced = null;
-                throw e;
+                throw fenced;
             }
             updateLags(c);
             if (!records.isEmpty() || !c.assignment().isEmpty()) {
@@ -341,9 +323,9 @@ public final class FanoutConsumer implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> c = consumer;
         try {
             try {
-                commitSync(c);
+                commits.commitSync(c);
             } catch (WakeupException e) {
-                commitSync(c); // the wakeup of close() was still pending; it is spent now
+                commits.commitSync(c); // the wakeup of close() was still pending; it is spent now
             }
         } catch (RuntimeException e) {
             LOG.warn("offset commit on closing the consumer failed: {}", e.toString());
@@ -391,7 +373,7 @@ public final class FanoutConsumer implements AutoCloseable {
             // past it, so that if it misses the event, its position says it has nothing to miss.
             nextOffsets.put(h.partition(), h.offset() + 1);
             sink.deliver(h.event().channel(), h.partition(), h.offset(), h.frame());
-            handedOff.put(h.partition(), h.offset() + 1);
+            commits.handedOff(h.partition(), h.offset() + 1);
             publishToEnqueue.record(Math.max(0, now - h.event().time().toEpochMilli()), TimeUnit.MILLISECONDS);
             delivered.increment();
         }
@@ -399,9 +381,8 @@ public final class FanoutConsumer implements AutoCloseable {
             List<ConsumerRecord<byte[], byte[]>> of = records.records(tp);
             long next = of.get(of.size() - 1).offset() + 1;
             nextOffsets.put(tp.partition(), next);
-            handedOff.put(tp.partition(), next);
+            commits.handedOff(tp.partition(), next);
         }
-        uncommitted = true;
     }
 
     /**
@@ -426,8 +407,7 @@ public final class FanoutConsumer implements AutoCloseable {
             c.seek(tp, to);
             store.restartCoverage(tp.partition(), to);
             nextOffsets.put(tp.partition(), to);
-            handedOff.put(tp.partition(), to);
-            uncommitted = true;
+            commits.handedOff(tp.partition(), to);
             sink.positionLost(tp.partition());
         }
     }
@@ -489,70 +469,6 @@ public final class FanoutConsumer implements AutoCloseable {
             store.reopen(); // a failed RocksDB write leaves the database refusing writes until it is reopened
         } catch (StoreException again) {
             LOG.warn("edge store still failing: {}", again.getMessage());
-        }
-    }
-
-    /** The offset after the last record of each partition fully handed to the sink: what a commit says. */
-    private Map<TopicPartition, OffsetAndMetadata> commitOffsets() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        handedOff.forEach((p, next) -> offsets.put(new TopicPartition(settings.topic(), p), new OffsetAndMetadata(next)));
-        return offsets;
-    }
-
-    /** Commits the handed-off offsets if some are new and the last commit is {@link #COMMIT_INTERVAL_NS} old. */
-    private void commitIfDue(KafkaConsumer<byte[], byte[]> c) {
-        long now = System.nanoTime();
-        if (!uncommitted || now - lastCommitNanos < COMMIT_INTERVAL_NS) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets();
-        if (offsets.isEmpty()) {
-            return;
-        }
-        c.commitAsync(offsets, (committed, error) -> {
-            if (error == null) {
-                health.commitSucceeded();
-            } else {
-                commitFailed(error);
-            }
-        });
-        uncommitted = false;
-        lastCommitNanos = now;
-    }
-
-    /**
-     * A commit failed (called on the poll thread): counted, logged at most every 10 s, and retried
-     * by the next commit. A fenced instance id (another consumer joined under this edge's id) is
-     * not retried: it ends the poll loop for good (see the class comment).
-     */
-    private void commitFailed(Exception error) {
-        long now = System.nanoTime();
-        commitFailures.increment();
-        health.commitFailed(error.toString(), now);
-        uncommitted = true;
-        if (now - lastCommitWarnNanos > COMMIT_WARN_INTERVAL_NS) {
-            lastCommitWarnNanos = now;
-            LOG.warn("offset commit failed; the next commit retries it: {}", error.toString());
-        }
-        if (error instanceof FencedInstanceIdException fenced) {
-            this.fenced = fenced;
-        }
-    }
-
-    private void commitSync(KafkaConsumer<byte[], byte[]> c) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets();
-        offsets.keySet().retainAll(c.assignment());
-        if (!offsets.isEmpty()) {
-            try {
-                c.commitSync(offsets, Duration.ofSeconds(5));
-                health.commitSucceeded();
-            } catch (WakeupException e) {
-                throw e;
-            } catch (KafkaException e) {
-                commitFailures.increment();
-                health.commitFailed(e.toString(), System.nanoTime());
-                throw e;
-            }
         }
     }
 
@@ -650,14 +566,14 @@ public final class FanoutConsumer implements AutoCloseable {
                     consumer.commitSync(start, Duration.ofSeconds(10));
                 } catch (KafkaException e) {
                     LOG.warn("committing the start of new partitions {} failed; the next commit carries it: {}", fresh, e.toString());
-                    uncommitted = true;
+                    commits.retryLater();
                 }
             }
             for (TopicPartition tp : partitions) {
                 long position = consumer.position(tp);
                 store.beginPartition(tp.partition(), position);
                 nextOffsets.put(tp.partition(), position);
-                handedOff.put(tp.partition(), position);
+                commits.start(tp.partition(), position);
             }
             if (consumer.assignment().size() == epoch.partitionCount()) {
                 health.assigned();
@@ -671,12 +587,12 @@ public final class FanoutConsumer implements AutoCloseable {
                 lags.remove(tp.partition());
             }
             try {
-                commitSync(consumer);
+                commits.commitSync(consumer);
             } catch (KafkaException e) {
                 LOG.warn("offset commit on revocation failed: {}", e.toString());
             }
             for (TopicPartition tp : partitions) {
-                handedOff.remove(tp.partition());
+                commits.forget(tp.partition());
             }
         }
 
@@ -684,7 +600,7 @@ public final class FanoutConsumer implements AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
                 lags.remove(tp.partition());
-                handedOff.remove(tp.partition());
+                commits.forget(tp.partition());
             }
         }
     }

@@ -102,11 +102,6 @@ final class ChannelCursor {
         subscriber.reconnect("events of this channel are gone from the log: reconnect and resume to learn what you missed");
     }
 
-    /** Bytes of live events buffered while the replay runs. */
-    synchronized long bufferedBytes() {
-        return bufferedBytes;
-    }
-
     /**
      * Drops the buffer of a cursor that will never go live (its connection closed, or it was
      * unsubscribed) and ends its replay after the frame being sent, if one runs.

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import dev.herald.fanout.EventSink;
 import org.slf4j.Logger;
@@ -134,25 +135,24 @@ public final class SubscriptionIndex implements EventSink {
      */
     @Override
     public void positionLost(int partition) {
-        for (Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes : byChannel.values()) {
-            for (Set<ChannelCursor> cursors : lanes.values()) {
-                for (ChannelCursor c : cursors) {
-                    if (c.partition() == partition) {
-                        c.positionLost();
-                    }
-                }
+        forEachCursor(c -> {
+            if (c.partition() == partition) {
+                c.positionLost();
             }
-        }
+        });
     }
 
     /** The consumer stopped for good: every connection is closed for its client to resume on another edge. */
     @Override
     public void consumerStopped() {
+        forEachCursor(ChannelCursor::positionLost);
+    }
+
+    /** Every cursor of every channel; for the rare events that concern all of them, never per event. */
+    private void forEachCursor(Consumer<ChannelCursor> action) {
         for (Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes : byChannel.values()) {
             for (Set<ChannelCursor> cursors : lanes.values()) {
-                for (ChannelCursor c : cursors) {
-                    c.positionLost();
-                }
+                cursors.forEach(action);
             }
         }
     }

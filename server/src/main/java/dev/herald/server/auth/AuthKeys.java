@@ -76,14 +76,7 @@ public final class AuthKeys {
      * @throws InvalidInputException naming the source that is unusable, or when none is given
      */
     public static AuthKeys of(String hmacSecret, String publicKeysPem, URL jwksUrl, Duration refetchInterval) {
-        SecretKeySpec secret = null;
-        if (hmacSecret != null) {
-            byte[] bytes = hmacSecret.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length < MIN_SECRET_BYTES) {
-                throw new InvalidInputException("the HMAC secret is " + bytes.length + " bytes; HS256 needs at least " + MIN_SECRET_BYTES);
-            }
-            secret = new SecretKeySpec(bytes, "HmacSHA256");
-        }
+        SecretKeySpec secret = hmacSecret == null ? null : new SecretKeySpec(secretBytes(hmacSecret), "HmacSHA256");
         List<PublicKey> keys = publicKeysPem == null ? List.of() : PemPublicKeys.parse(publicKeysPem);
         JWSVerificationKeySelector<SecurityContext> jwks = null;
         if (jwksUrl != null) {
@@ -97,6 +90,19 @@ public final class AuthKeys {
             throw new InvalidInputException("no keys to verify tokens with: give an HMAC secret, a PEM file of public keys or a JWKS URL");
         }
         return new AuthKeys(secret, keys, jwks);
+    }
+
+    /**
+     * The bytes of an HMAC secret (UTF-8), for signing or verifying.
+     *
+     * @throws InvalidInputException if it is shorter than {@value #MIN_SECRET_BYTES} bytes
+     */
+    static byte[] secretBytes(String secret) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < MIN_SECRET_BYTES) {
+            throw new InvalidInputException("the HMAC secret is " + bytes.length + " bytes; HS256 needs at least " + MIN_SECRET_BYTES);
+        }
+        return bytes;
     }
 
     /** The algorithms a token may be signed with, given these keys. */

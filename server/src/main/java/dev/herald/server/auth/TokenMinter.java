@@ -1,6 +1,5 @@
 package dev.herald.server.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -57,12 +56,8 @@ public final class TokenMinter {
      * @throws InvalidInputException if the secret is shorter than {@value AuthKeys#MIN_SECRET_BYTES} bytes
      */
     public static TokenMinter hmac(String secret) {
-        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < AuthKeys.MIN_SECRET_BYTES) {
-            throw new InvalidInputException("the HMAC secret is " + bytes.length + " bytes; HS256 needs at least " + AuthKeys.MIN_SECRET_BYTES);
-        }
         try {
-            return new TokenMinter(new MACSigner(bytes), JWSAlgorithm.HS256, null);
+            return new TokenMinter(new MACSigner(AuthKeys.secretBytes(secret)), JWSAlgorithm.HS256, null);
         } catch (JOSEException e) {
             throw new InvalidInputException("the HMAC secret cannot sign: " + e.getMessage());
         }
