@@ -105,6 +105,11 @@ public final class AuthKeys {
         return bytes;
     }
 
+    /** Whether keys come from a JWKS URL, so that finding one may wait on the network. */
+    boolean fetchesKeys() {
+        return jwks != null;
+    }
+
     /** The algorithms a token may be signed with, given these keys. */
     Set<JWSAlgorithm> allowed() {
         return allowed;

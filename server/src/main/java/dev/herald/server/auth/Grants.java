@@ -8,15 +8,22 @@ import java.util.List;
  * and subscribe to (the {@code herald.pub} and {@code herald.sub} claims; none when absent).
  *
  * @param subject   the {@code sub} claim, or {@code null}
- * @param expiresAt the {@code exp} claim
+ * @param expiresAt the {@code exp} claim, or {@code null} for grants that never expire (tokens off)
  * @param publish   where the holder may publish
  * @param subscribe what the holder may follow
  */
 public record Grants(String subject, Instant expiresAt, List<ChannelPattern> publish, List<ChannelPattern> subscribe) {
 
+    private static final Grants EVERYTHING = new Grants(null, null, List.of(ChannelPattern.parse("*")), List.of(ChannelPattern.parse("*")));
+
     public Grants {
         publish = List.copyOf(publish);
         subscribe = List.copyOf(subscribe);
+    }
+
+    /** Every channel, for publishing and subscribing, never expiring: what anyone has with tokens off. */
+    public static Grants everything() {
+        return EVERYTHING;
     }
 
     /** Whether the holder may publish to {@code channel}. */

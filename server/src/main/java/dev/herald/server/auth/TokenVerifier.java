@@ -60,6 +60,11 @@ public final class TokenVerifier {
         this.clock = clock;
     }
 
+    /** Whether {@link #verify} may wait on the network: keys come from a JWKS URL. */
+    public boolean fetchesKeys() {
+        return keys.fetchesKeys();
+    }
+
     /**
      * The grants of {@code token} (the compact JWT, without {@code Bearer }).
      *
