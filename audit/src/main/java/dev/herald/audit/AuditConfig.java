@@ -33,6 +33,7 @@ public final class AuditConfig extends AbstractConfig {
     public static final String LOSS_DEADLINE_MS = "audit.loss.deadline.ms";
     public static final String CHANNEL = "audit.channel";
     public static final String RESUME = "audit.resume";
+    public static final String TOKEN = "audit.token";
 
     /** The first part of the default channel, {@code herald.audit.<host name>}. */
     public static final String CHANNEL_PREFIX = "herald.audit.";
@@ -53,7 +54,11 @@ public final class AuditConfig extends AbstractConfig {
                     "The channel the canaries go to. Default: herald.audit.<host name>.")
             .define(RESUME, Type.BOOLEAN, true, Importance.LOW,
                     "Whether a dropped WebSocket resubscribes from the last position it received (true), or live only "
-                            + "(false: what a client that does not resume would miss is counted lost).");
+                            + "(false: what a client that does not resume would miss is counted lost).")
+            .define(TOKEN, Type.PASSWORD, "", Importance.MEDIUM,
+                    "A token (JWT) sent as 'Authorization: Bearer' on publishes and WebSocket upgrades, for services with tokens on; it "
+                            + "must allow publishing to and subscribing to the audit channel, and live as long as the auditor does "
+                            + "(an edge closes a WebSocket whose token expired).");
 
     private final URI ingestUrl;
     private final Map<String, URI> edges;
@@ -92,6 +97,12 @@ public final class AuditConfig extends AbstractConfig {
 
     public Duration lossDeadline() {
         return Duration.ofMillis(getLong(LOSS_DEADLINE_MS));
+    }
+
+    /** {@link #TOKEN}, or {@code null} when empty (services with tokens off). */
+    public String token() {
+        String token = getPassword(TOKEN).value();
+        return token.isEmpty() ? null : token;
     }
 
     public boolean resume() {

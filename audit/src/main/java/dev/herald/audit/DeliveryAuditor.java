@@ -61,11 +61,12 @@ public final class DeliveryAuditor implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(new AuditThreads("timer"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(io).connectTimeout(Duration.ofSeconds(10)).build();
         for (Map.Entry<String, URI> edge : config.edges().entrySet()) {
-            subscribers.add(new EdgeSubscriber(edge.getKey(), edge.getValue(), channel, auditorId, config.resume(), http, timer,
-                    checker, metrics));
+            subscribers.add(new EdgeSubscriber(edge.getKey(), edge.getValue(), channel, auditorId, config.resume(), config.token(), http,
+                    timer, checker, metrics));
         }
         int maxInFlight = (int) Math.max(4, Math.ceil(config.ratePerSecond() * IN_FLIGHT_SECONDS));
-        CanaryPublisher publisher = new CanaryPublisher(http, config.ingestUrl(), channel, auditorId, maxInFlight, checker, metrics);
+        CanaryPublisher publisher = new CanaryPublisher(http, config.ingestUrl(), channel, auditorId, config.token(), maxInFlight, checker,
+                metrics);
         subscribers.forEach(EdgeSubscriber::start);
         timer.scheduleWithFixedDelay(this::checkDeadlines, DEADLINE_CHECK_MS, DEADLINE_CHECK_MS, TimeUnit.MILLISECONDS);
         long periodNanos = Math.max(1_000, Math.round(1e9 / config.ratePerSecond()));

@@ -43,7 +43,7 @@ class DeliveryAuditorTest {
         broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start();
         topic = "audit-" + UUID.randomUUID();
         ingest = IngestServer.start(new IngestConfig(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic", topic,
-                "topic.partitions", "3", "http.port", "0")));
+                "topic.partitions", "3", "http.port", "0", "auth.mode", "none")));
     }
 
     @AfterAll
@@ -58,7 +58,7 @@ class DeliveryAuditorTest {
 
     private static EdgeServer edge(String edgeId, int port) {
         return EdgeServer.start(new EdgeConfig(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic", topic,
-                "http.port", Integer.toString(port), "edge.id", edgeId, "data.dir", dir.resolve("edge-" + edgeId).toString())));
+                "http.port", Integer.toString(port), "edge.id", edgeId, "data.dir", dir.resolve("edge-" + edgeId).toString(), "auth.mode", "none")));
     }
 
     private static DeliveryAuditor auditor(EdgeServer edge, PrometheusMeterRegistry registry, Duration deadline, boolean resume) {

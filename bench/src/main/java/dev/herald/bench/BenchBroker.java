@@ -91,7 +91,8 @@ final class BenchBroker implements AutoCloseable {
                 IngestConfig.TOPIC, topic,
                 IngestConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
                 IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
-                IngestConfig.INGEST_ID, "bench"));
+                IngestConfig.INGEST_ID, "bench",
+                "auth.mode", "none")); // a benchmark with tokens passes its auth.* settings in extra
         settings.putAll(extra);
         return IngestServer.start(new IngestConfig(settings));
     }

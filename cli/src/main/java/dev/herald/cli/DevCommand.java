@@ -1,6 +1,9 @@
 package dev.herald.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -13,6 +16,10 @@ import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.auth.TokenMinter;
+import dev.herald.server.origin.AllowedOrigins;
+import dev.herald.server.origin.OriginsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,6 +56,10 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--no-audit", description = "Run without the delivery auditor (a canary event a second through ingest and the edge).")
     boolean noAudit;
 
+    @Option(names = "--auth", description = "Turn tokens on: every publish and subscribe needs a JWT signed with the dev secret "
+            + "(made once, kept in <data-dir>/" + DevSecret.FILE + ", printed at start); ./herald token mints one.")
+    boolean auth;
+
     @Mixin
     Settings settings;
 
@@ -61,6 +72,7 @@ final class DevCommand implements Callable<Integer> {
                 .brokerPort(kafkaPort).controllerPort(controllerPort).build().start();
         IngestServer ingest;
         EdgeServer edge;
+        IngestConfig ingestConfig;
         try {
             Map<String, String> values = new java.util.TreeMap<>(Map.of(
                     IngestConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
@@ -69,7 +81,17 @@ final class DevCommand implements Callable<Integer> {
             values.putAll(ConfigSources.merge(IngestConfig.CONFIG_DEF.names(), settings.configFile, System.getenv(), settings.overrides));
             // dev mode has an ephemeral lane: a secret of its own unless one is given, shared with its edge
             values.putIfAbsent(LaneSettings.SECRET, LaneSettings.newSecret());
-            IngestConfig ingestConfig = new IngestConfig(values);
+            // open on loopback unless --auth; any web page may use it (a developer's own machine)
+            if (auth) {
+                values.put(AuthConfig.MODE, AuthConfig.MODE_JWT);
+                if (!values.containsKey(AuthConfig.PUBLIC_KEYS_FILE) && !values.containsKey(AuthConfig.JWKS_URL)) {
+                    values.putIfAbsent(AuthConfig.HMAC_SECRET, DevSecret.loadOrCreate(dataDir));
+                }
+            } else {
+                values.putIfAbsent(AuthConfig.MODE, AuthConfig.MODE_NONE);
+            }
+            values.putIfAbsent(OriginsConfig.ALLOWED_ORIGINS, AllowedOrigins.ANY);
+            ingestConfig = new IngestConfig(values);
             ingest = IngestServer.start(ingestConfig);
             try {
                 Map<String, String> edgeValues = new java.util.TreeMap<>(Map.of(
@@ -80,6 +102,11 @@ final class DevCommand implements Callable<Integer> {
                         EdgeConfig.DATA_DIR, dataDir.resolve("edge").toString()));
                 for (String key : LaneConfig.KEYS) { // the edge takes the lane's settings from ingest's: both on one lane
                     edgeValues.put(key, String.valueOf(values.containsKey(key) ? values.get(key) : ingestConfig.values().get(key)));
+                }
+                for (String key : SHARED_WITH_EDGE) { // and the same tokens and origins
+                    if (values.containsKey(key)) {
+                        edgeValues.put(key, values.get(key));
+                    }
                 }
                 // the edge must deliver the largest event ingest accepts: its queue holds one frame of it at least
                 int maxBody = ingestConfig.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
@@ -99,8 +126,12 @@ final class DevCommand implements Callable<Integer> {
         DeliveryAuditor auditor = null;
         if (!noAudit) {
             try {
-                auditor = DeliveryAuditor.start(new AuditConfig(Map.of(AuditConfig.INGEST_URL, ingest.baseUrl(),
-                        AuditConfig.EDGE_URLS, edge.webSocketUrl(), AuditConfig.CHANNEL, AUDIT_CHANNEL)), edge.registry());
+                Map<String, String> audit = new java.util.HashMap<>(Map.of(AuditConfig.INGEST_URL, ingest.baseUrl(),
+                        AuditConfig.EDGE_URLS, edge.webSocketUrl(), AuditConfig.CHANNEL, AUDIT_CHANNEL));
+                if (ingestConfig.tokensOn()) {
+                    audit.put(AuditConfig.TOKEN, auditorToken(ingestConfig));
+                }
+                auditor = DeliveryAuditor.start(new AuditConfig(audit), edge.registry());
             } catch (RuntimeException e) {
                 edge.close();
                 ingest.close();
@@ -108,7 +139,7 @@ final class DevCommand implements Callable<Integer> {
                 throw e;
             }
         }
-        System.out.println(banner(broker, ingest, edge, auditor));
+        System.out.println(banner(broker, ingest, edge, auditor, ingestConfig));
         if (auditor == null) {
             Lifecycle.runUntilStopped(broker, ingest, edge);
         } else {
@@ -117,8 +148,39 @@ final class DevCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor) {
+    /** Settings the edge takes from ingest's in dev mode. */
+    private static final List<String> SHARED_WITH_EDGE = List.of(AuthConfig.MODE, AuthConfig.HMAC_SECRET, AuthConfig.PUBLIC_KEYS_FILE,
+            AuthConfig.JWKS_URL, AuthConfig.JWKS_REFETCH_MS, AuthConfig.ISSUER, AuthConfig.AUDIENCE, AuthConfig.CLOCK_SKEW_MS,
+            OriginsConfig.ALLOWED_ORIGINS);
+    /** How long the auditor's own token lives: as long as a dev run, in practice. */
+    private static final Duration AUDITOR_TOKEN_TTL = Duration.ofDays(365);
+
+    /**
+     * A token for the auditor's channel, signed with the HMAC secret tokens are checked with.
+     *
+     * @throws IllegalStateException when tokens are checked with public keys only: dev mode cannot
+     *                               sign for them (run with --no-audit)
+     */
+    private static String auditorToken(IngestConfig config) {
+        String secret = config.getPassword(AuthConfig.HMAC_SECRET).value();
+        if (secret.isEmpty()) {
+            throw new IllegalStateException("the auditor needs a token, and dev mode signs it with " + AuthConfig.HMAC_SECRET
+                    + ", which is not set: set it, or run with --no-audit");
+        }
+        return TokenMinter.hmac(secret).mint("herald-dev-auditor", List.of(AUDIT_CHANNEL), List.of(AUDIT_CHANNEL),
+                emptyToNull(config.getString(AuthConfig.ISSUER)), emptyToNull(config.getString(AuthConfig.AUDIENCE)), Instant.now(),
+                AUDITOR_TOKEN_TTL);
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor, IngestConfig config) {
         String url = ingest.baseUrl();
+        if (config.tokensOn()) {
+            return authBanner(broker, ingest, edge, auditor, config);
+        }
         return String.join(System.lineSeparator(),
                 "",
                 "Herald dev is running.",
@@ -138,6 +200,39 @@ final class DevCommand implements Callable<Integer> {
                 "Publish an ephemeral event (multicast lane: never stored, never replayed):",
                 "  curl -sS -X POST -H 'Content-Type: application/json' --data '{\"typing\":true}' '" + url
                         + "/v1/channels/demo/events?durability=ephemeral'",
+                "",
+                "Ctrl-C stops Herald; the data stays for the next start.",
+                "herald dev ready");
+    }
+
+    private String authBanner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor,
+            IngestConfig config) {
+        String url = ingest.baseUrl();
+        String secret = config.getPassword(AuthConfig.HMAC_SECRET).value();
+        return String.join(System.lineSeparator(),
+                "",
+                "Herald dev is running, with tokens on (--auth).",
+                "  Kafka    " + broker.bootstrapServers() + "   (KRaft, data in " + dataDir.toAbsolutePath().normalize() + ")",
+                "  Ingest   " + url + "   (health " + url + "/healthz, metrics " + url + "/metrics)",
+                "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
+                auditor == null ? "  Auditor  off (--no-audit)"
+                        : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge, with its own token",
+                "",
+                secret.isEmpty() ? "Tokens are checked with the keys you configured."
+                        : "Tokens are signed with this HMAC secret (kept in " + dataDir.resolve(DevSecret.FILE) + "):",
+                secret.isEmpty() ? "" : "  " + secret,
+                "",
+                "Mint a token that may publish to and follow demo* (./herald token reads the dev secret):",
+                "  TOKEN=$(./herald token --subject alice --publish 'demo*' --subscribe 'demo*,user.{sub}.*' --ttl 1h)",
+                "",
+                "Follow a channel (in another terminal, with the same TOKEN):",
+                "  curl -sS -N -H \"Authorization: Bearer $TOKEN\" '" + edge.baseUrl() + "/v1/sse?channel=demo'",
+                "",
+                "Publish an event:",
+                "  curl -sS -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' --data '{\"hello\":\"world\"}' "
+                        + url + "/v1/channels/demo/events",
+                "",
+                "A WebSocket sends {\"op\":\"auth\",\"token\":\"...\"} as its first frame (browsers cannot set headers on one).",
                 "",
                 "Ctrl-C stops Herald; the data stays for the next start.",
                 "herald dev ready");

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code herald token}: prints a signed token (a JWT Herald's services verify), alone on its
  * line, for scripts: {@code TOKEN=$(./herald token --subject alice --publish 'demo*')}. Signs
- * with {@code --secret} (or {@code HERALD_AUTH_HMAC_SECRET}), or {@code --key-file} (a PKCS#8
- * private key). A bad pattern, lifetime or key stops it with one line saying what is wrong.
+ * with {@code --secret} (or {@code HERALD_AUTH_HMAC_SECRET}, or else the secret
+ * {@code ./herald dev --auth} keeps in its data folder), or {@code --key-file} (a PKCS#8 private
+ * key). A bad pattern, lifetime or key stops it with one line saying what is wrong.
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Print a token (JWT) with channel permissions, signed with an HMAC secret or a private key.")
@@ -47,8 +48,13 @@ final class TokenCommand implements Callable<Integer> {
             description = "How long it is valid: 90s, 30m, 1h, 7d or ISO-8601 (PT1H) (default: ${DEFAULT-VALUE}).")
     String ttl;
 
-    @Option(names = "--secret", description = "HMAC secret to sign with (HS256), at least 32 bytes; default: $" + SECRET_ENV + ".")
+    @Option(names = "--secret", description = "HMAC secret to sign with (HS256), at least 32 bytes; default: $" + SECRET_ENV
+            + ", else the secret of ./herald dev --auth in --dev-data-dir.")
     String secret;
+
+    @Option(names = "--dev-data-dir", defaultValue = ".herald-dev", description = "The data folder of ./herald dev --auth, whose "
+            + "secret signs when no other key is given (default: ${DEFAULT-VALUE}).")
+    Path devDataDir;
 
     @Option(names = "--key-file", description = "PEM file of a PKCS#8 private key to sign with (RS256 for RSA, ES256 for EC P-256).")
     Path keyFile;
@@ -79,7 +85,11 @@ final class TokenCommand implements Callable<Integer> {
             } else {
                 String key = secret != null ? secret : environment.get(SECRET_ENV);
                 if (key == null || key.isEmpty()) {
-                    err.println("herald token: no key to sign with: give --secret, set " + SECRET_ENV + ", or give --key-file");
+                    key = DevSecret.load(devDataDir);
+                }
+                if (key == null || key.isEmpty()) {
+                    err.println("herald token: no key to sign with: give --secret, set " + SECRET_ENV + ", give --key-file, or start "
+                            + "./herald dev --auth (whose secret is then read from " + devDataDir.resolve(DevSecret.FILE) + ")");
                     return 2;
                 }
                 minter = TokenMinter.hmac(key);

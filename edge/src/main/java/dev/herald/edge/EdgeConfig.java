@@ -9,6 +9,8 @@ import java.util.TreeSet;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.origin.OriginsConfig;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -50,6 +52,9 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String RESUME_WORKERS = "resume.workers";
     public static final String RESUME_QUEUE_MAX = "resume.queue.max";
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
+    public static final String AUTH_TIMEOUT_MS = "auth.timeout.ms";
+    public static final String AUTH_COOKIE_NAME = "auth.cookie.name";
+    public static final String AUTH_TOKEN_QUERY_ALLOWED = "auth.token.query.allowed";
 
     /** The default of {@link #QUEUE_MAX_BYTES}. */
     public static final int QUEUE_MAX_BYTES_DEFAULT = 2 << 20;
@@ -57,7 +62,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 256;
 
     /** The definition of every key. */
-    public static final ConfigDef CONFIG_DEF = LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -114,7 +119,16 @@ public final class EdgeConfig extends AbstractConfig {
                     "Most resumes waiting for a worker; a subscribe past it gets the retryable error resume-busy "
                             + "(an SSE stream is closed, and its client reconnects with Last-Event-ID).")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka and the log topic."));
+                    "How long, in milliseconds, start-up waits for Kafka and the log topic."))
+            .define(AUTH_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
+                    "With tokens on, a WebSocket opened without an Authorization header must send {\"op\":\"auth\",\"token\":...} "
+                            + "within this many milliseconds, or it is closed with 4001.")
+            .define(AUTH_COOKIE_NAME, Type.STRING, "herald_token", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Cookie an SSE request may carry its token in (set it HttpOnly, Secure, SameSite): a browser's EventSource cannot "
+                            + "set an Authorization header.")
+            .define(AUTH_TOKEN_QUERY_ALLOWED, Type.BOOLEAN, false, Importance.LOW,
+                    "Whether a token may come as ?access_token= in the URL of /v1/ws and /v1/sse. Off by default: URLs end up in access "
+                            + "logs, proxies and browser history.")));
 
     /**
      * The smallest {@link #QUEUE_MAX_BYTES} that holds one message of the largest event: a frame of
@@ -137,6 +151,7 @@ public final class EdgeConfig extends AbstractConfig {
 
     public EdgeConfig(Map<String, ?> values) {
         super(CONFIG_DEF, rejectUnknown(values), false);
+        OriginsConfig.read(getString(OriginsConfig.ALLOWED_ORIGINS), tokensOn(), getString(HTTP_HOST));
         long eventMax = getInt(EVENT_MAX_BYTES);
         long largest = smallestQueueBytes(eventMax, getInt(MAX_SUBSCRIPTIONS));
         if (getInt(QUEUE_MAX_BYTES) < largest) {
@@ -145,6 +160,11 @@ public final class EdgeConfig extends AbstractConfig {
                     + ") makes messages of up to " + largest + " bytes, which would be accepted and then never delivered; raise "
                     + QUEUE_MAX_BYTES + " to at least " + largest + " or lower " + EVENT_MAX_BYTES);
         }
+    }
+
+    /** Whether tokens are asked for ({@code auth.mode=jwt}). */
+    public boolean tokensOn() {
+        return !AuthConfig.open(this);
     }
 
     /** {@link #EDGE_ID}, or the host name when it is empty. */

@@ -74,7 +74,7 @@ final class LogFixture implements AutoCloseable {
     /** The settings of an edge with the given id and data folder. */
     Map<String, String> edgeSettings(String topic, String edgeId, Path dataDir, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic", topic,
-                "http.port", "0", "edge.id", edgeId, "data.dir", dataDir.toString()));
+                "http.port", "0", "edge.id", edgeId, "data.dir", dataDir.toString(), "auth.mode", "none"));
         config.putAll(extra);
         return config;
     }

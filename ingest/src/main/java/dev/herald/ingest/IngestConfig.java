@@ -9,6 +9,9 @@ import java.util.TreeSet;
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
 
+import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.origin.OriginsConfig;
+
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -55,7 +58,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
     /** The definition of every key: type, default, validator, importance and doc. */
-    public static final ConfigDef CONFIG_DEF = LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -99,7 +102,7 @@ public final class IngestConfig extends AbstractConfig {
             .define(READINESS_INTERVAL_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
                     "How often, in milliseconds, ingest checks that Kafka and the log topic are reachable.")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka before it gives up."));
+                    "How long, in milliseconds, start-up waits for Kafka before it gives up."))));
 
     /**
      * Parses and checks {@code values}.
@@ -108,6 +111,12 @@ public final class IngestConfig extends AbstractConfig {
      */
     public IngestConfig(Map<String, ?> values) {
         super(CONFIG_DEF, rejectUnknown(values), false);
+        OriginsConfig.read(getString(OriginsConfig.ALLOWED_ORIGINS), tokensOn(), getString(HTTP_HOST));
+    }
+
+    /** Whether tokens are asked for ({@code auth.mode=jwt}). */
+    public boolean tokensOn() {
+        return !AuthConfig.open(this);
     }
 
     /** The settings with their defaults; for tests and dev mode. */

@@ -44,7 +44,7 @@ class BrokerOutageTest {
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
         try (IngestServer ingest = IngestServer.start(new IngestConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
                 "topic", topic, "http.port", "0", "publish.timeout.ms", Long.toString(PUBLISH_TIMEOUT_MS),
-                "readiness.check.interval.ms", "200")))) {
+                "readiness.check.interval.ms", "200", "auth.mode", "none")))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);

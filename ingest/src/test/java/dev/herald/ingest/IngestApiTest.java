@@ -43,7 +43,8 @@ class IngestApiTest {
                 "topic.partitions", "4",
                 "http.port", "0",
                 "publish.max.body.bytes", Integer.toString(MAX_BODY),
-                "publish.batch.max.bytes", Integer.toString(8 * 1024 * 1024))));
+                "publish.batch.max.bytes", Integer.toString(8 * 1024 * 1024),
+                "auth.mode", "none")));
         base = ingest.baseUrl();
     }
 

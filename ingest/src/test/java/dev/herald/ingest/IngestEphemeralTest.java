@@ -42,7 +42,7 @@ class IngestEphemeralTest {
         try (MulticastReceiver receiver = MulticastReceiver.start(lane, heard::add, Clock.systemUTC());
              IngestServer ingest = IngestServer.start(new IngestConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
                      "topic", "events-" + UUID.randomUUID(), "http.port", "0", LaneSettings.SECRET, secret,
-                     LaneSettings.PORT, Integer.toString(lanePort))))) {
+                     LaneSettings.PORT, Integer.toString(lanePort), "auth.mode", "none")))) {
             String base = ingest.baseUrl();
             HttpResponse<String> r = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{\"cursor\":[1,2]}",
                     "Content-Type", "application/json", "Idempotency-Key", "cursor-1");

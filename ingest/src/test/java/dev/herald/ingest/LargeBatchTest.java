@@ -29,7 +29,7 @@ class LargeBatchTest {
         String topic = "batch-" + UUID.randomUUID();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir).build().start();
              IngestServer ingest = IngestServer.start(new IngestConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                     "topic", topic, "http.port", "0")))) {
+                     "topic", topic, "http.port", "0", "auth.mode", "none")))) {
             String filler = "p".repeat(1000);
             StringBuilder body = new StringBuilder();
             Map<Integer, String> badKind = new HashMap<>();

@@ -54,7 +54,7 @@ class EphemeralLaneTest {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start();
         try (IngestServer ingest = IngestServer.start(new IngestConfig(Map.of(
                      IngestConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(), IngestConfig.HTTP_PORT, "0",
-                     IngestConfig.TOPIC, TOPIC, LaneSettings.SECRET, secret, LaneSettings.PORT, lanePort)));
+                     IngestConfig.TOPIC, TOPIC, LaneSettings.SECRET, secret, LaneSettings.PORT, lanePort, "auth.mode", "none")));
              EdgeServer a = startEdge(broker, "a", secret, lanePort);
              EdgeServer b = startEdge(broker, "b", secret, lanePort)) {
             ingestUrl = ingest.baseUrl();
@@ -136,7 +136,8 @@ class EphemeralLaneTest {
     private EdgeServer startEdge(EmbeddedKafkaBroker broker, String id, String secret, String lanePort) {
         return EdgeServer.start(new EdgeConfig(Map.of(EdgeConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                 EdgeConfig.TOPIC, TOPIC, EdgeConfig.HTTP_PORT, "0", EdgeConfig.EDGE_ID, id,
-                EdgeConfig.DATA_DIR, dir.resolve("edge-" + id).toString(), LaneSettings.SECRET, secret, LaneSettings.PORT, lanePort)));
+                EdgeConfig.DATA_DIR, dir.resolve("edge-" + id).toString(), LaneSettings.SECRET, secret, LaneSettings.PORT, lanePort,
+                "auth.mode", "none")));
     }
 
     private WsSubscriber subscribe(EdgeServer edge, String channel, String since) throws InterruptedException {

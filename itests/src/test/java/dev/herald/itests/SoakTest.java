@@ -71,7 +71,7 @@ class SoakTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start();
              IngestServer ingest = IngestServer.start(new IngestConfig(Map.of(IngestConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                      IngestConfig.HTTP_PORT, "0", IngestConfig.INGEST_ID, "soak",
-                     IngestConfig.PUBLISH_MAX_BODY_BYTES, Integer.toString(LIMIT))));
+                     IngestConfig.PUBLISH_MAX_BODY_BYTES, Integer.toString(LIMIT), "auth.mode", "none")));
              EdgeServer a = edge(broker, "a");
              EdgeServer b = edge(broker, "b")) {
             List<String> edges = List.of(a.webSocketUrl(), b.webSocketUrl());
@@ -138,7 +138,7 @@ class SoakTest {
     private EdgeServer edge(EmbeddedKafkaBroker broker, String id) {
         return EdgeServer.start(new EdgeConfig(Map.of(EdgeConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(), EdgeConfig.HTTP_PORT, "0",
                 EdgeConfig.EDGE_ID, id, EdgeConfig.DATA_DIR, dir.resolve("edge-" + id).toString(),
-                EdgeConfig.EVENT_MAX_BYTES, Integer.toString(LIMIT), EdgeConfig.HISTORY_PER_CHANNEL, "200")));
+                EdgeConfig.EVENT_MAX_BYTES, Integer.toString(LIMIT), EdgeConfig.HISTORY_PER_CHANNEL, "200", "auth.mode", "none")));
     }
 
     private static String channel(int n) {

@@ -38,13 +38,16 @@ public final class CanaryPublisher implements Runnable {
     private final DeliveryChecker checker;
     private final AuditMetrics metrics;
     private final Semaphore inFlight;
+    private final String token;
     private final int maxInFlight;
     private final ThrottledLog errors = new ThrottledLog(LOG);
     private long sequence;
 
-    public CanaryPublisher(HttpClient http, URI ingestUrl, String channel, String auditorId, int maxInFlight,
+    /** @param token sent as {@code Authorization: Bearer}, or {@code null} for none */
+    public CanaryPublisher(HttpClient http, URI ingestUrl, String channel, String auditorId, String token, int maxInFlight,
             DeliveryChecker checker, AuditMetrics metrics) {
         this.http = http;
+        this.token = token;
         this.eventsUrl = URI.create(ingestUrl + "/v1/channels/" + channel + "/events");
         this.channel = channel;
         this.auditorId = auditorId;
@@ -73,10 +76,13 @@ public final class CanaryPublisher implements Runnable {
             errors.warn("auditor skipped canary {}: {} publishes to {} are awaiting ingest's answer", n, maxInFlight, eventsUrl);
             return;
         }
-        HttpRequest request = HttpRequest.newBuilder(eventsUrl).timeout(REQUEST_TIMEOUT)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(eventsUrl).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"auditor\":\"" + auditorId + "\",\"n\":" + n + "}"))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"auditor\":\"" + auditorId + "\",\"n\":" + n + "}"));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
         long startNanos = checker.nanoTime();
         try {
             http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {

@@ -56,10 +56,13 @@ public final class EdgeSubscriber implements AutoCloseable {
     private volatile boolean closed;
     private volatile WebSocket socket;
     private volatile boolean everSubscribed;
+    private final String token;
 
-    public EdgeSubscriber(String edge, URI url, String channel, String auditorId, boolean resume, HttpClient http,
+    /** @param token sent as {@code Authorization: Bearer} on each upgrade, or {@code null} for none */
+    public EdgeSubscriber(String edge, URI url, String channel, String auditorId, boolean resume, String token, HttpClient http,
             ScheduledExecutorService timer, DeliveryChecker checker, AuditMetrics metrics) {
         this.edge = edge;
+        this.token = token;
         this.url = url;
         this.channel = channel;
         this.auditorId = auditorId;
@@ -81,7 +84,11 @@ public final class EdgeSubscriber implements AutoCloseable {
         }
         Session session = new Session();
         try {
-            http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(url, session).whenComplete((ws, error) -> {
+            WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            builder.buildAsync(url, session).whenComplete((ws, error) -> {
                 if (error != null) {
                     session.dropped("cannot connect: " + rootMessage(error));
                 } else {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,6 +23,11 @@ import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.ephemeral.LaneSettings;
 import dev.herald.schemas.ephemeral.MulticastReceiver;
 import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.auth.AuthMetrics;
+import dev.herald.server.auth.Authenticator;
+import dev.herald.server.origin.Cors;
+import dev.herald.server.origin.OriginsConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -52,6 +58,10 @@ public final class EdgeComponents implements AutoCloseable {
     private final ThreadPoolExecutor resumeWorkers;
     private final ResumeReader reader;
     private final HttpHandler routes;
+    /** Where tokens are verified when that may wait on a key server; {@code null} when it never waits. */
+    private ThreadPoolExecutor verifyWorkers;
+    /** Most upgrades, streams and auth frames waiting for a token check on a worker; past it they are refused. */
+    private static final int VERIFY_QUEUE_MAX = 1_024;
     /** The ephemeral lane, or {@code null} for both without {@code ephemeral.secret}. */
     private MulticastSender laneSender;
     private MulticastReceiver laneReceiver;
@@ -63,6 +73,7 @@ public final class EdgeComponents implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
+        EdgeAuth auth = auth(config, clock); // first: a setting it refuses stops start-up before anything is opened
         store = EventStore.open(Path.of(config.dataDir()), new StoreSettings(config.getLong(EdgeConfig.DEDUP_WINDOW_MS),
                 config.getLong(EdgeConfig.DEDUP_MAX_BYTES), config.getInt(EdgeConfig.HISTORY_PER_CHANNEL)));
         metrics = new EdgeMetrics(registry, index, ioTasks);
@@ -112,13 +123,14 @@ public final class EdgeComponents implements AutoCloseable {
         EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, ioTasks, metrics,
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS),
-                new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()));
+                new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()), auth);
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);
         routes = Handlers.path(this::notFound)
                 .addExactPath("/v1/ws", ws)
-                .addExactPath("/v1/sse", new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)))
+                .addExactPath("/v1/sse", new Cors(auth.origins(), List.of("GET"), List.of("Authorization", "Last-Event-ID"), List.of(),
+                        new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), EdgeAuth::originNotAllowed))
                 .addExactPath("/healthz", ex -> json(ex, 200, "{\"status\":\"up\"}"))
                 .addExactPath("/readyz", ex -> {
                     if (consumer.isReady()) {
@@ -131,6 +143,26 @@ public final class EdgeComponents implements AutoCloseable {
                     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     ex.getResponseSender().send(registry.scrape(), StandardCharsets.UTF_8);
                 });
+    }
+
+    /**
+     * Who may connect, from the {@code auth.*} and {@code http.allowed.origins} settings; refuses
+     * (ConfigException) tokens on with no keys.
+     */
+    private EdgeAuth auth(EdgeConfig config, Clock clock) {
+        Authenticator authenticator = AuthConfig.read(config, clock);
+        if (authenticator.mayBlock()) {
+            AtomicInteger n = new AtomicInteger();
+            verifyWorkers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(VERIFY_QUEUE_MAX), r -> {
+                Thread t = new Thread(r, "herald-edge-verify-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.AbortPolicy());
+        }
+        return new EdgeAuth(authenticator, OriginsConfig.read(config.getString(OriginsConfig.ALLOWED_ORIGINS), config.tokensOn(),
+                config.getString(EdgeConfig.HTTP_HOST)), Duration.ofMillis(config.getLong(EdgeConfig.AUTH_TIMEOUT_MS)),
+                config.getString(EdgeConfig.AUTH_COOKIE_NAME), config.getBoolean(EdgeConfig.AUTH_TOKEN_QUERY_ALLOWED), clock,
+                new AuthMetrics(registry, "herald.edge"), verifyWorkers);
     }
 
     /** The handler of every route. */
@@ -184,6 +216,9 @@ public final class EdgeComponents implements AutoCloseable {
             }
         }
         resumeWorkers.shutdownNow();
+        if (verifyWorkers != null) {
+            verifyWorkers.shutdownNow();
+        }
         try {
             resumeWorkers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The control frames the edge sends besides event frames: {@code subscribed} and {@code error}. */
+/** The control frames the edge sends besides event frames: {@code subscribed}, {@code authenticated}, {@code unsubscribed} and {@code error}. */
 final class Frames {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +27,31 @@ final class Frames {
         if (reason != null) {
             m.put("reason", reason);
         }
+        return bytes(m);
+    }
+
+    /** {@code {"op":"authenticated","ref":..,"subject":..,"expires":"<RFC 3339>"}}: a token was taken (auth or refresh). */
+    static byte[] authenticated(Object ref, String subject, java.time.Instant expires) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("op", "authenticated");
+        if (ref != null) {
+            m.put("ref", ref);
+        }
+        if (subject != null) {
+            m.put("subject", subject);
+        }
+        if (expires != null) {
+            m.put("expires", expires.toString());
+        }
+        return bytes(m);
+    }
+
+    /** {@code {"op":"unsubscribed","channel":..,"reason":..}}: the edge ended a subscription the client did not end. */
+    static byte[] unsubscribed(String channel, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("op", "unsubscribed");
+        m.put("channel", channel);
+        m.put("reason", reason);
         return bytes(m);
     }
 

@@ -2,6 +2,7 @@ package dev.herald.edge.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 /**
@@ -111,10 +113,20 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         this.subscriptions = new Subscriptions(edge, this);
     }
 
-    /** Registers the connection and subscribes its channels. */
-    void start() {
+    /**
+     * Registers the connection and subscribes its channels.
+     *
+     * @param untilExpiry when the stream's token expires, or {@code null} for never: the stream
+     *                    ends then, and its client reconnects with a new token and its
+     *                    {@code Last-Event-ID}
+     */
+    void start(Duration untilExpiry) {
         edge.metrics().opened(this);
         connection.addCloseTask(c -> closed());
+        if (untilExpiry != null) {
+            XnioExecutor.Key expiry = ioThread.executeAfter(this::end, Math.max(0, untilExpiry.toMillis()), TimeUnit.MILLISECONDS);
+            connection.addCloseTask(c -> expiry.remove());
+        }
         for (int i = 0; i < channels.size() && !ending; i++) {
             String channel = channels.get(i);
             if (since == null) {

@@ -1,5 +1,6 @@
 package dev.herald.edge.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
+import dev.herald.server.auth.Grants;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
@@ -29,6 +31,12 @@ import io.undertow.util.Methods;
  * position (the same string as on WebSocket). Everything is checked before the stream starts:
  * no channel, a bad or repeated channel name, too many channels, a garbage resume point or a
  * cursor of other channels answer 400 with a problem body, and no stream.
+ *
+ * <p>Who may: a page of an origin not allowed gets 403; with tokens on, the token (the
+ * {@code Authorization} header or the cookie, see {@link EdgeAuth}) must verify (401) and allow
+ * every channel named (403, nothing streamed). The stream ends when the token expires: the
+ * browser reconnects with its (new) cookie and {@code Last-Event-ID}, and misses nothing.
+ * A stream allowed from another origin carries the CORS headers, with credentials.
  */
 final class SseEndpoint implements HttpHandler {
 
@@ -45,6 +53,10 @@ final class SseEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread() && edge.auth().verifyWorkers() != null) {
+            exchange.dispatch(edge.auth().verifyWorkers(), this); // verifying may fetch keys: not on an I/O thread
+            return;
+        }
         if (!exchange.getRequestMethod().equals(Methods.GET)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
             HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/sse answers GET only");
@@ -73,6 +85,16 @@ final class SseEndpoint implements HttpHandler {
                 return;
             }
         }
+        Grants grants = edge.auth().authenticateOrAnswer(exchange, true);
+        if (grants == null) {
+            return;
+        }
+        for (String name : channels) {
+            if (!grants.maySubscribe(name)) {
+                edge.auth().forbidden(exchange, name);
+                return;
+            }
+        }
         long[] since;
         try {
             since = resumePoint(exchange, channels);
@@ -80,9 +102,10 @@ final class SseEndpoint implements HttpHandler {
             HttpProblems.send(exchange, 400, "invalid-position", "Invalid resume point", e.getMessage());
             return;
         }
+        Duration untilExpiry = edge.auth().untilExpiry(grants);
         new ServerSentEventHandler((connection, lastEventId) -> {
             connection.setKeepAliveTime(keepAliveMs);
-            new SseConnection(connection, exchange.getIoThread(), edge, channels, since).start();
+            new SseConnection(connection, exchange.getIoThread(), edge, channels, since).start(untilExpiry);
         }).handleRequest(exchange);
     }
 

@@ -264,6 +264,25 @@ final class Subscriptions {
         cursor.discard();
     }
 
+    /**
+     * Unsubscribes every channel {@code allowed} no longer accepts (a refreshed token that grants
+     * less); returns them.
+     */
+    List<String> revoke(java.util.function.Predicate<String> allowed) {
+        List<String> revoked = new java.util.ArrayList<>();
+        for (String channel : List.copyOf(cursors.keySet())) {
+            if (!allowed.test(channel)) {
+                ChannelCursor cursor = cursors.remove(channel);
+                if (cursor != null) {
+                    edge.index().remove(cursor);
+                    cursor.discard();
+                    revoked.add(channel);
+                }
+            }
+        }
+        return revoked;
+    }
+
     /** Unsubscribes every channel (the connection is closing). */
     void clear() {
         synchronized (this) {

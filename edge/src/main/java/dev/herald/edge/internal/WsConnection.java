@@ -2,14 +2,21 @@ package dev.herald.edge.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.server.auth.Grants;
+import dev.herald.server.auth.InvalidTokenException;
+import dev.herald.server.auth.TokenProblem;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
@@ -30,6 +37,17 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * per-frame channel, and a live event's frame is encoded once per I/O thread, not per connection;
  * an idle connection holds no read or write buffer (reads go through one buffer per I/O thread).
  *
+ * <p>Tokens: a connection starts with the grants of its upgrade's {@code Authorization} header,
+ * or, with tokens on and no header, with none: then its first frame must be
+ * {@code {"op":"auth","token":...}} within {@code auth.timeout.ms}, or it is closed with 4001.
+ * {@code {"op":"refresh","token":...}} (or a later {@code auth}) replaces the token without
+ * dropping subscriptions; a channel the new token does not allow gets
+ * {@code {"op":"unsubscribed","reason":"forbidden"}}. A missing, bad or expired token closes the
+ * connection with 4001 (at the token's {@code exp} when it is not refreshed); a subscribe or
+ * publish the token does not allow gets an error frame {@code forbidden} and the connection lives
+ * on. When verifying may wait on the network (keys from a JWKS URL), it runs on a worker; the
+ * connection reads nothing more meanwhile and handles the frames already read after it, in order.
+ *
  * <p>Threads: everything that touches the socket runs on the connection's I/O thread; frames are
  * offered to the queue from any thread (the poll thread, resume workers).
  */
@@ -41,6 +59,10 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     static final int NORMAL = 1000;
     /** Close code when the edge cannot go on with a connection without a gap ({@link #reconnect}): reconnect and resume. */
     static final int INTERNAL_ERROR = 1011;
+    /** Close code for a missing, refused or expired token: reconnect with a new token and resume. */
+    static final int UNAUTHORIZED = 4001;
+    /** Most frames held while a token is verified on a worker (more than one read's worth is a client not waiting). */
+    private static final int MAX_HELD_FRAMES = 256;
 
     private static final long CLOSE_GRACE_SECONDS = 5;
     private static final int READ_BUFFER = 16 * 1024;
@@ -65,8 +87,19 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     private final AtomicBoolean slow = new AtomicBoolean();
     /** Closed by {@link #reconnect}; once. */
     private final AtomicBoolean reconnecting = new AtomicBoolean();
+    /** What the token allows; {@code null} until one is taken. Written on the I/O thread. */
+    private volatile Grants grants;
+    /** Closes the connection when its token expires, or when no auth frame comes in time; I/O thread only. */
+    private XnioExecutor.Key authTimer;
+    /** A token is being verified on a worker: reads wait, frames already read are held; I/O thread only. */
+    private boolean verifying;
+    private ArrayDeque<String> held;
+    /** {@link #closeWith} ran: frames still arriving are ignored. */
+    private volatile boolean closing;
 
-    WsConnection(StreamConnection connection, EdgeContext edge) {
+    /** @param grants what the upgrade's token allows, or {@code null} when an auth frame must come first */
+    WsConnection(StreamConnection connection, EdgeContext edge, Grants grants) {
+        this.grants = grants;
         this.connection = connection;
         this.source = connection.getSourceChannel();
         this.output = new WsOutput(connection);
@@ -96,9 +129,21 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         source.getReadSetter().set(ch -> read());
     }
 
-    /** Starts reading the client's frames. */
+    /** Starts reading the client's frames, and the clock of its token (or of its first frame). */
     void start() {
-        source.resumeReads();
+        ioThread.execute(() -> {
+            if (grants == null) {
+                Duration timeout = edge.auth().timeout();
+                authTimer = ioThread.executeAfter(() -> {
+                    if (grants == null && !closed) {
+                        unauthorized(TokenProblem.MISSING, "no auth frame within " + timeout.toMillis() + " ms");
+                    }
+                }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                watchExpiry(grants);
+            }
+            source.resumeReads();
+        });
     }
 
     /**
@@ -223,7 +268,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     private void read() {
         ByteBuffer buffer = READ.get();
         try {
-            for (int turn = 0; turn < READS_PER_TURN && !closed; turn++) {
+            for (int turn = 0; turn < READS_PER_TURN && !closed && !verifying; turn++) {
                 buffer.clear();
                 int n = source.read(buffer);
                 if (n < 0) {
@@ -244,6 +289,13 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void text(String message) {
         lastHeardNanos = System.nanoTime();
+        if (closing) {
+            return; // closed by the edge: what the client sent after that has no answer
+        }
+        if (verifying) {
+            hold(message);
+            return;
+        }
         JsonNode frame;
         try {
             frame = Frames.JSON.readTree(message);
@@ -257,12 +309,139 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         }
         Object ref = frame.has("ref") ? refOf(frame.get("ref")) : null;
         String op = frame.path("op").asText("");
+        if (op.equals("auth") || op.equals("refresh")) {
+            authenticate(ref, frame.path("token").asText(null));
+            return;
+        }
+        if (grants == null) {
+            unauthorized(TokenProblem.MISSING, "authenticate first: the first frame must be {\"op\":\"auth\",\"token\":\"...\"}");
+            return;
+        }
         switch (op) {
             case "subscribe" -> subscribe(ref, frame);
             case "unsubscribe" -> subscriptions.unsubscribe(ref, frame.path("channel").asText(""));
             case "publish" -> publish(ref, frame);
-            default -> error(ref, "invalid-frame", "unknown op '" + op + "'; known: subscribe, unsubscribe, publish");
+            default -> error(ref, "invalid-frame", "unknown op '" + op + "'; known: auth, refresh, subscribe, unsubscribe, publish");
         }
+    }
+
+    // ---- tokens (I/O thread) ----
+
+    /** An {@code auth} or {@code refresh} frame: verifies its token here, or on a worker when that may wait. */
+    private void authenticate(Object ref, String token) {
+        EdgeAuth auth = edge.auth();
+        if (auth.verifyWorkers() == null) {
+            Grants verified;
+            try {
+                verified = auth.authenticator().authenticate(token);
+            } catch (InvalidTokenException e) {
+                refused(e);
+                return;
+            }
+            taken(ref, verified);
+            return;
+        }
+        verifying = true;
+        source.suspendReads();
+        try {
+            auth.verifyWorkers().execute(() -> {
+                try {
+                    Grants verified = auth.authenticator().authenticate(token);
+                    ioThread.execute(() -> verified(ref, verified, null));
+                } catch (InvalidTokenException e) {
+                    ioThread.execute(() -> verified(ref, null, e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            verifying = false;
+            reconnect("too many tokens being verified: reconnect");
+        }
+    }
+
+    /** Back on the I/O thread after a worker verified a token: acts on it, then on the frames held meanwhile. */
+    private void verified(Object ref, Grants verified, InvalidTokenException refusal) {
+        verifying = false;
+        if (closed || closing) {
+            return;
+        }
+        if (refusal != null) {
+            refused(refusal);
+            return;
+        }
+        taken(ref, verified);
+        ArrayDeque<String> waiting = held;
+        held = null;
+        while (waiting != null && !waiting.isEmpty() && !verifying && !closing) {
+            text(waiting.poll());
+        }
+        if (verifying && waiting != null && !waiting.isEmpty()) {
+            // a frame handled just now started another verification: the rest wait behind it, in order
+            ArrayDeque<String> later = held;
+            held = waiting;
+            if (later != null) {
+                held.addAll(later);
+            }
+        } else if (!verifying && !closing) {
+            source.resumeReads();
+        }
+    }
+
+    private void refused(InvalidTokenException e) {
+        if (e.problem() == TokenProblem.KEYS_UNAVAILABLE) {
+            edge.auth().metrics().refused(e.problem());
+            reconnect("the token keys cannot be read now: reconnect later");
+        } else {
+            unauthorized(e.problem(), "token refused: " + e.getMessage());
+        }
+    }
+
+    /** A verified token replaces the one before (if any); channels it no longer allows are unsubscribed. */
+    private void taken(Object ref, Grants verified) {
+        boolean refresh = grants != null;
+        grants = verified;
+        watchExpiry(verified);
+        send(WsFrames.frame(WsFrameParser.TEXT, Frames.authenticated(ref, verified.subject(), verified.expiresAt())));
+        if (refresh) {
+            for (String channel : subscriptions.revoke(verified::maySubscribe)) {
+                edge.auth().metrics().forbiddenSubscribe();
+                send(WsFrames.frame(WsFrameParser.TEXT, Frames.unsubscribed(channel, "forbidden")));
+            }
+        }
+    }
+
+    /** Closes the connection with 4001 when {@code taken} expires, unless a refresh replaced it by then. */
+    private void watchExpiry(Grants taken) {
+        if (authTimer != null) {
+            authTimer.remove();
+            authTimer = null;
+        }
+        Duration left = edge.auth().untilExpiry(taken);
+        if (left == null) {
+            return;
+        }
+        authTimer = ioThread.executeAfter(() -> {
+            if (grants == taken && !closed) {
+                unauthorized(TokenProblem.EXPIRED, "token expired: reconnect with a new token and resume");
+            }
+        }, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes with 4001 for {@code problem} (counted). */
+    private void unauthorized(TokenProblem problem, String reason) {
+        edge.auth().metrics().refused(problem);
+        grants = null;
+        closeWith(UNAUTHORIZED, reason.length() > 120 ? reason.substring(0, 120) : reason);
+    }
+
+    private void hold(String message) {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        if (held.size() >= MAX_HELD_FRAMES) {
+            closeWith(1008, "too many frames while the token is verified");
+            return;
+        }
+        held.add(message);
     }
 
     @Override
@@ -315,6 +494,11 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     private void subscribe(Object ref, JsonNode frame) {
         String name = frame.path("channel").asText(null);
+        if (name != null && ChannelName.violation(name) == null && !grants.maySubscribe(name)) {
+            edge.auth().metrics().forbiddenSubscribe();
+            error(ref, "forbidden", "the token does not allow subscribing to " + name);
+            return;
+        }
         Position since = null;
         JsonNode sinceNode = frame.get("since");
         if (sinceNode != null && !sinceNode.isNull()) {
@@ -330,6 +514,12 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     /** {@code {"op":"publish","channel":"c","data":...}}: an ephemeral event to the lane; nothing answers success. */
     private void publish(Object ref, JsonNode frame) {
+        String name = frame.path("channel").asText(null);
+        if (name != null && ChannelName.violation(name) == null && !grants.mayPublish(name)) {
+            edge.auth().metrics().forbiddenPublish();
+            error(ref, "forbidden", "the token does not allow publishing to " + name);
+            return;
+        }
         EphemeralPublish.Refusal refusal = edge.ephemeral().publish(frame.path("channel").asText(null), frame.get("data"));
         if (refusal != null) {
             error(ref, refusal.code(), refusal.message());
@@ -350,6 +540,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
      * stopped reading cannot even see the close frame) has its connection dropped.
      */
     public void closeWith(int code, String reason) {
+        closing = true;
         subscriptions.clear(); // first: a replay must end as cancelled, not find the queue closed and call this too slow
         queue.close();
         ioThread.execute(() -> {
@@ -368,6 +559,12 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         if (key != null) {
             key.remove();
         }
+        ioThread.execute(() -> {
+            if (authTimer != null) {
+                authTimer.remove();
+                authTimer = null;
+            }
+        });
         edge.metrics().closed(this);
     }
 

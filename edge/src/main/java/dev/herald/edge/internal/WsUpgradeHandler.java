@@ -3,6 +3,7 @@ package dev.herald.edge.internal;
 import java.util.Base64;
 import java.util.Locale;
 
+import dev.herald.server.auth.Grants;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -14,7 +15,11 @@ import io.undertow.util.Methods;
  * {@code GET /v1/ws}: the WebSocket opening handshake (RFC 6455 section 4.2). A valid request is
  * answered 101 and its connection handed to a new {@link WsConnection}; anything else gets a
  * problem: 405 for another method, 426 for another protocol version, 400 for a request that is
- * not a WebSocket upgrade. No extensions and no subprotocols are offered.
+ * not a WebSocket upgrade, 403 for a page of an origin not allowed (cross-site WebSocket
+ * hijacking: a browser sends the user's cookies with any page's upgrade), 401 for a token in the
+ * {@code Authorization} header that is refused. With tokens on and no header, the connection is
+ * upgraded and its first frame must authenticate ({@link WsConnection}). No extensions and no
+ * subprotocols are offered.
  */
 final class WsUpgradeHandler implements HttpHandler {
 
@@ -32,6 +37,11 @@ final class WsUpgradeHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
+        if (exchange.isInIoThread() && edge.auth().verifyWorkers() != null
+                && exchange.getRequestHeaders().contains(Headers.AUTHORIZATION)) {
+            exchange.dispatch(edge.auth().verifyWorkers(), this); // verifying may fetch keys: not on an I/O thread
+            return;
+        }
         if (!exchange.getRequestMethod().equals(Methods.GET)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
             HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/ws takes GET with a WebSocket upgrade");
@@ -55,9 +65,22 @@ final class WsUpgradeHandler implements HttpHandler {
                     "Sec-WebSocket-Key must be 16 bytes in base64");
             return;
         }
+        if (!edge.auth().origins().allows(exchange.getRequestHeaders().getFirst(Headers.ORIGIN))) {
+            EdgeAuth.originNotAllowed(exchange);
+            return;
+        }
+        Grants grants = null;
+        if (!edge.auth().required() || exchange.getRequestHeaders().contains(Headers.AUTHORIZATION)
+                || exchange.getQueryParameters().containsKey(EdgeAuth.QUERY_PARAMETER)) {
+            grants = edge.auth().authenticateOrAnswer(exchange, false);
+            if (grants == null) {
+                return;
+            }
+        }
+        Grants upgradeGrants = grants;
         exchange.getResponseHeaders().put(SEC_WEBSOCKET_ACCEPT, WsFrames.acceptKey(key));
         exchange.upgradeChannel("websocket", (connection, ex) -> {
-            WsConnection ws = new WsConnection(connection, edge);
+            WsConnection ws = new WsConnection(connection, edge, upgradeGrants);
             ws.keepAlive(pingMs, idleMs);
             ws.start();
         });

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
+import dev.herald.server.auth.Grants;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
@@ -32,9 +33,11 @@ final class BatchPublishHandler {
     private final BatchLineParser parser;
     private final int maxBatchBytes;
     private final int maxLines;
+    private final IngestAuth auth;
 
     BatchPublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxPayloadBytes,
-                        int maxBatchBytes, int maxLines) {
+                        int maxBatchBytes, int maxLines, IngestAuth auth) {
+        this.auth = auth;
         this.publisher = publisher;
         this.ephemeral = ephemeral;
         this.metrics = metrics;
@@ -44,7 +47,8 @@ final class BatchPublishHandler {
         this.maxLines = maxLines;
     }
 
-    void handle(HttpServerExchange exchange) {
+    /** Publishes each line the {@code grants} allow; a line to a channel they do not allow fails alone with 403. */
+    void handle(HttpServerExchange exchange, Grants grants) {
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (!isNdjson(contentType)) {
             Responses.problem(exchange, Problem.unsupportedMediaType("a batch must be sent as application/x-ndjson, was "
@@ -52,12 +56,12 @@ final class BatchPublishHandler {
             return;
         }
         BoundedBodyReader.read(exchange, maxBatchBytes,
-                (ex, body) -> Responses.onWorker(ex, workers, () -> publishAll(ex, body)),
+                (ex, body) -> Responses.onWorker(ex, workers, () -> publishAll(ex, body, grants)),
                 ex -> Responses.problem(ex, tooLarge()),
                 (ex, error) -> Responses.problem(ex, Problem.invalidBody("the batch body could not be read: " + error.getMessage())));
     }
 
-    private void publishAll(HttpServerExchange exchange, byte[] body) {
+    private void publishAll(HttpServerExchange exchange, byte[] body, Grants grants) {
         List<int[]> lines = splitLines(body);
         if (lines.isEmpty()) {
             Responses.problem(exchange, Problem.invalidBody("the batch is empty; send one JSON object per line"));
@@ -71,7 +75,7 @@ final class BatchPublishHandler {
         List<CompletableFuture<Map<String, Object>>> results = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             BatchLine line = parser.parse(i + 1, body, lines.get(i)[0], lines.get(i)[1]);
-            results.add(publish(line));
+            results.add(publish(line, grants));
         }
         // One deadline for the whole batch; the answer is built on a worker, not on the Kafka
         // producer's network thread that completes the last outcome.
@@ -88,10 +92,15 @@ final class BatchPublishHandler {
                 }, workers);
     }
 
-    private CompletableFuture<Map<String, Object>> publish(BatchLine line) {
+    private CompletableFuture<Map<String, Object>> publish(BatchLine line, Grants grants) {
         if (line.problem() != null) {
             metrics.publish(Api.BATCH, line.problem().status() == 413 ? Result.TOO_LARGE : Result.INVALID);
             return CompletableFuture.completedFuture(failure(line.number(), line.problem()));
+        }
+        Problem forbidden = auth.publishProblem(grants, line.channel());
+        if (forbidden != null) {
+            metrics.publish(Api.BATCH, Result.FORBIDDEN);
+            return CompletableFuture.completedFuture(failure(line.number(), forbidden));
         }
         if (line.ephemeral()) {
             EphemeralPublisher.Outcome outcome = ephemeral.publish(Api.BATCH, line.channel(), line.id(), line.type(),

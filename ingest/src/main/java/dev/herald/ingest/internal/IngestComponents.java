@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,12 +17,19 @@ import dev.herald.ingest.IngestConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
 import dev.herald.schemas.ephemeral.MulticastSender;
 import dev.herald.schemas.Epoch;
+import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.auth.AuthMetrics;
+import dev.herald.server.origin.AllowedOrigins;
+import dev.herald.server.origin.Cors;
+import dev.herald.server.origin.OriginsConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,7 +49,7 @@ public final class IngestComponents implements AutoCloseable {
     private final ExecutorService workers;
     private final KafkaClientMetrics producerMetrics;
     private final PrometheusMeterRegistry registry;
-    private final IngestRouter router;
+    private final HttpHandler router;
     /** The ephemeral lane's sender, or {@code null} without {@code ephemeral.secret}. */
     private final MulticastSender ephemeralLane;
 
@@ -58,6 +66,10 @@ public final class IngestComponents implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
+        // first: a token or origin setting it refuses stops start-up before anything is opened
+        IngestAuth auth = new IngestAuth(AuthConfig.read(config, clock), new AuthMetrics(registry, "herald.ingest"));
+        AllowedOrigins origins = OriginsConfig.read(config.getString(OriginsConfig.ALLOWED_ORIGINS), config.tokensOn(),
+                config.getString(IngestConfig.HTTP_HOST));
 
         Map<String, Object> adminProps = new HashMap<>(config.kafkaOverrides());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(IngestConfig.BOOTSTRAP_SERVERS));
@@ -87,16 +99,23 @@ public final class IngestComponents implements AutoCloseable {
             metrics.bindLane(ephemeralLane);
         }
         EphemeralPublisher ephemeral = new EphemeralPublisher(ephemeralLane, metrics, clock, "herald://ingest/" + id);
-        router = new IngestRouter(
-                new PublishHandler(publisher, ephemeral, metrics, workers, maxBody),
+        IngestRouter routes = new IngestRouter(
+                new PublishHandler(publisher, ephemeral, metrics, workers, maxBody, auth),
                 new BatchPublishHandler(publisher, ephemeral, metrics, workers, maxBody,
-                        config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES)),
-                monitor, registry);
+                        config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES), auth),
+                monitor, registry, auth, workers);
+        router = new Cors(origins, List.of("GET", "POST"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
+                ex -> Responses.problem(ex, Problem.originNotAllowed(ex.getRequestHeaders().getFirst(Headers.ORIGIN))));
         monitor.start();
     }
 
-    /** The HTTP handler of the whole API. */
-    public IngestRouter router() {
+    /** The request headers a page on an allowed origin may send. */
+    static final List<String> CORS_REQUEST_HEADERS = List.of("Authorization", "Content-Type", "Idempotency-Key", "Ce-Type");
+    /** The answer headers such a page may read. */
+    static final List<String> CORS_EXPOSED_HEADERS = List.of("Retry-After", "Idempotent-Replayed", "WWW-Authenticate");
+
+    /** The HTTP handler of the whole API, behind CORS. */
+    public HttpHandler router() {
         return router;
     }
 

@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.Timer;
 public final class IngestMetrics {
 
     /** The result tag of a publish. */
-    public enum Result { CREATED, REPLAYED, ACCEPTED, INVALID, TOO_LARGE, UNAVAILABLE, NOT_IMPLEMENTED }
+    public enum Result { CREATED, REPLAYED, ACCEPTED, INVALID, TOO_LARGE, UNAVAILABLE, NOT_IMPLEMENTED, FORBIDDEN, LIMITED }
 
     /** Which endpoint took the publish. */
     public enum Api { SINGLE, BATCH }

@@ -1,6 +1,9 @@
 package dev.herald.ingest.internal;
 
 import java.util.Map;
+import java.util.concurrent.Executor;
+
+import dev.herald.server.auth.Grants;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
@@ -10,7 +13,8 @@ import io.undertow.util.Methods;
 /**
  * Routes ingest's HTTP API. The channel of {@code /v1/channels/{channel}/events} is everything
  * between the prefix and the suffix, so channel names with {@code /} work whether the client
- * sends the slash as is or as {@code %2F}.
+ * sends the slash as is or as {@code %2F}. Publishing needs a token when tokens are on
+ * ({@link IngestAuth}); health, readiness and metrics do not.
  */
 public final class IngestRouter implements HttpHandler {
 
@@ -22,8 +26,13 @@ public final class IngestRouter implements HttpHandler {
     private final BatchPublishHandler batch;
     private final LogMonitor monitor;
     private final PrometheusMeterRegistry registry;
+    private final IngestAuth auth;
+    private final Executor workers;
 
-    IngestRouter(PublishHandler single, BatchPublishHandler batch, LogMonitor monitor, PrometheusMeterRegistry registry) {
+    IngestRouter(PublishHandler single, BatchPublishHandler batch, LogMonitor monitor, PrometheusMeterRegistry registry, IngestAuth auth,
+                 Executor workers) {
+        this.auth = auth;
+        this.workers = workers;
         this.single = single;
         this.batch = batch;
         this.monitor = monitor;
@@ -41,13 +50,19 @@ public final class IngestRouter implements HttpHandler {
                 methodNotAllowed(exchange, path, "POST");
                 return;
             }
-            single.handle(exchange, path.substring(CHANNEL_PREFIX.length(), path.length() - CHANNEL_SUFFIX.length()));
+            Grants grants = authenticate(exchange);
+            if (grants != null) {
+                single.handle(exchange, path.substring(CHANNEL_PREFIX.length(), path.length() - CHANNEL_SUFFIX.length()), grants);
+            }
             return;
         }
         switch (path) {
             case "/v1/events" -> {
                 if (post) {
-                    batch.handle(exchange);
+                    Grants grants = authenticate(exchange);
+                    if (grants != null) {
+                        batch.handle(exchange, grants);
+                    }
                 } else {
                     methodNotAllowed(exchange, path, "POST");
                 }
@@ -77,6 +92,19 @@ public final class IngestRouter implements HttpHandler {
             }
             default -> Responses.problem(exchange, Problem.notFound(path));
         }
+    }
+
+    /**
+     * The request's grants, or {@code null} when it was answered (401, 503), or when it goes on
+     * on a worker: a token whose keys may have to be fetched is not verified on an I/O thread, so
+     * the request is handled again there.
+     */
+    private Grants authenticate(HttpServerExchange exchange) {
+        if (auth.mayBlock() && exchange.isInIoThread()) {
+            exchange.dispatch(workers, this);
+            return null;
+        }
+        return auth.authenticateOrAnswer(exchange);
     }
 
     private static void methodNotAllowed(HttpServerExchange exchange, String path, String allowed) {

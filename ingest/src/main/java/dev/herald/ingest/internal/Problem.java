@@ -3,6 +3,8 @@ package dev.herald.ingest.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.herald.server.auth.InvalidTokenException;
+
 /**
  * An RFC 9457 problem detail: what went wrong with a request, in a body of type
  * {@code application/problem+json}. The {@code type} is {@code urn:herald:problem:<slug>}; slugs
@@ -64,6 +66,25 @@ public record Problem(String slug, String title, int status, String detail, int 
     public static Problem ephemeralSendFailed() {
         return new Problem("ephemeral-send-failed", "Ephemeral send failed", 503,
                 "the ephemeral lane's socket refused the datagram; nothing was sent", 1);
+    }
+
+    /** A token missing (401 {@code missing-token}), refused (401 {@code invalid-token}) or not checkable now (503). */
+    public static Problem ofToken(InvalidTokenException e) {
+        return switch (e.problem()) {
+            case MISSING -> new Problem("missing-token", "Token required", 401,
+                    "a token is required: send 'Authorization: Bearer <token>'", 0);
+            case KEYS_UNAVAILABLE -> new Problem("keys-unavailable", "Token keys unavailable", 503, e.getMessage(), 5);
+            default -> new Problem("invalid-token", "Invalid token", 401, e.getMessage(), 0);
+        };
+    }
+
+    public static Problem forbidden(String detail) {
+        return new Problem("forbidden", "Forbidden", 403, detail, 0);
+    }
+
+    public static Problem originNotAllowed(String origin) {
+        return new Problem("origin-not-allowed", "Origin not allowed", 403,
+                "pages from " + origin + " may not publish here (see http.allowed.origins)", 0);
     }
 
     /** The problem as an ordered map, ready for JSON. */

@@ -10,6 +10,7 @@ import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
 import dev.herald.schemas.InvalidInputException;
+import dev.herald.server.auth.Grants;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -31,8 +32,11 @@ final class PublishHandler {
     private final IngestMetrics metrics;
     private final Executor workers;
     private final int maxBodyBytes;
+    private final IngestAuth auth;
 
-    PublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxBodyBytes) {
+    PublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxBodyBytes,
+                   IngestAuth auth) {
+        this.auth = auth;
         this.publisher = publisher;
         this.ephemeral = ephemeral;
         this.metrics = metrics;
@@ -40,10 +44,17 @@ final class PublishHandler {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void handle(HttpServerExchange exchange, String channel) {
+    /** Publishes the body to {@code channel} if {@code grants} allow it (else 403, the body unread). */
+    void handle(HttpServerExchange exchange, String channel, Grants grants) {
         Problem problem = check(exchange, channel);
         if (problem != null) {
             refuse(exchange, problem);
+            return;
+        }
+        Problem forbidden = auth.publishProblem(grants, channel);
+        if (forbidden != null) {
+            metrics.publish(Api.SINGLE, Result.FORBIDDEN);
+            IngestAuth.forbidden(exchange, forbidden);
             return;
         }
         boolean toLane = "ephemeral".equals(durability(exchange));
