@@ -22,8 +22,12 @@ final class WsSubscriber implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
 
-    private WsSubscriber(HttpClient http, String url) {
-        socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(url), new WebSocket.Listener() {
+    private WsSubscriber(HttpClient http, String url, String authorization) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        socket = builder.buildAsync(URI.create(url), new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                 partial.append(data);
@@ -53,7 +57,12 @@ final class WsSubscriber implements AutoCloseable {
     }
 
     static WsSubscriber connect(HttpClient http, String url) {
-        return new WsSubscriber(http, url);
+        return new WsSubscriber(http, url, null);
+    }
+
+    /** Connects with an {@code Authorization} header on the upgrade. */
+    static WsSubscriber connect(HttpClient http, String url, String authorization) {
+        return new WsSubscriber(http, url, authorization);
     }
 
     void send(String json) {

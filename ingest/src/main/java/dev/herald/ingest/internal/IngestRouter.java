@@ -2,6 +2,7 @@ package dev.herald.ingest.internal;
 
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import dev.herald.server.auth.Grants;
 
@@ -9,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 
 /**
  * Routes ingest's HTTP API. The channel of {@code /v1/channels/{channel}/events} is everything
@@ -50,19 +52,14 @@ public final class IngestRouter implements HttpHandler {
                 methodNotAllowed(exchange, path, "POST");
                 return;
             }
-            Grants grants = authenticate(exchange);
-            if (grants != null) {
-                single.handle(exchange, path.substring(CHANNEL_PREFIX.length(), path.length() - CHANNEL_SUFFIX.length()), grants);
-            }
+            String channel = path.substring(CHANNEL_PREFIX.length(), path.length() - CHANNEL_SUFFIX.length());
+            authenticated(exchange, grants -> single.handle(exchange, channel, grants));
             return;
         }
         switch (path) {
             case "/v1/events" -> {
                 if (post) {
-                    Grants grants = authenticate(exchange);
-                    if (grants != null) {
-                        batch.handle(exchange, grants);
-                    }
+                    authenticated(exchange, grants -> batch.handle(exchange, grants));
                 } else {
                     methodNotAllowed(exchange, path, "POST");
                 }
@@ -95,16 +92,24 @@ public final class IngestRouter implements HttpHandler {
     }
 
     /**
-     * The request's grants, or {@code null} when it was answered (401, 503), or when it goes on
-     * on a worker: a token whose keys may have to be fetched is not verified on an I/O thread, so
-     * the request is handled again there.
+     * Runs {@code then} with the request's grants on its I/O thread, or answers it (401, 503). A
+     * token whose keys may have to be fetched is verified on a worker, never on an I/O thread; the
+     * exchange is held open meanwhile and handled on its I/O thread after, as any other.
      */
-    private Grants authenticate(HttpServerExchange exchange) {
-        if (auth.mayBlock() && exchange.isInIoThread()) {
-            exchange.dispatch(workers, this);
-            return null;
+    private void authenticated(HttpServerExchange exchange, Consumer<Grants> then) {
+        if (!auth.mayBlock()) {
+            Grants grants = auth.authenticateOrAnswer(exchange);
+            if (grants != null) {
+                then.accept(grants);
+            }
+            return;
         }
-        return auth.authenticateOrAnswer(exchange);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> workers.execute(() -> {
+            Grants grants = auth.authenticateOrAnswer(exchange);
+            if (grants != null) {
+                exchange.getIoThread().execute(() -> then.accept(grants));
+            }
+        }));
     }
 
     private static void methodNotAllowed(HttpServerExchange exchange, String path, String allowed) {

@@ -14,6 +14,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -112,6 +113,10 @@ public final class TokenVerifier {
         List<Key> candidates;
         try {
             candidates = keys.candidates(header);
+        } catch (RateLimitReachedException e) {
+            // the set was fetched moments ago and did not have this kid: fetching it again is what the limit prevents
+            throw new InvalidTokenException(TokenProblem.UNKNOWN_KEY, "no key with kid " + quoted(header.getKeyID())
+                    + " (the key set, fetched moments ago, does not list it)");
         } catch (KeySourceException e) {
             throw new InvalidTokenException(TokenProblem.KEYS_UNAVAILABLE, "the keys cannot be read now: " + e.getMessage(), e);
         }
