@@ -6,9 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
+import javax.net.ssl.SSLContext;
+
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.server.tls.TlsConfig;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -57,7 +60,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 256;
 
     /** The definition of every key. */
-    public static final ConfigDef CONFIG_DEF = LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = TlsConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -114,7 +117,7 @@ public final class EdgeConfig extends AbstractConfig {
                     "Most resumes waiting for a worker; a subscribe past it gets the retryable error resume-busy "
                             + "(an SSE stream is closed, and its client reconnects with Last-Event-ID).")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka and the log topic."));
+                    "How long, in milliseconds, start-up waits for Kafka and the log topic.")));
 
     /**
      * The smallest {@link #QUEUE_MAX_BYTES} that holds one message of the largest event: a frame of
@@ -173,6 +176,16 @@ public final class EdgeConfig extends AbstractConfig {
      */
     public LaneSettings laneSettings() {
         return LaneConfig.read(this);
+    }
+
+    /**
+     * The TLS context of {@link TlsConfig#CERT_FILE} and {@link TlsConfig#KEY_FILE}, or {@code null}
+     * when both are empty (plain HTTP).
+     *
+     * @throws ConfigException naming the TLS keys, the files and what is wrong
+     */
+    public SSLContext tlsContext() {
+        return TlsConfig.read(this);
     }
 
     /** The {@code kafka.*} settings, without the prefix. */
