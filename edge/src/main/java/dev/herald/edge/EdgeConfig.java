@@ -6,11 +6,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
+import javax.net.ssl.SSLContext;
+
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.origin.OriginsConfig;
+import dev.herald.server.tls.TlsConfig;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -62,7 +65,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 256;
 
     /** The definition of every key. */
-    public static final ConfigDef CONFIG_DEF = OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -128,7 +131,7 @@ public final class EdgeConfig extends AbstractConfig {
                             + "set an Authorization header.")
             .define(AUTH_TOKEN_QUERY_ALLOWED, Type.BOOLEAN, false, Importance.LOW,
                     "Whether a token may come as ?access_token= in the URL of /v1/ws and /v1/sse. Off by default: URLs end up in access "
-                            + "logs, proxies and browser history.")));
+                            + "logs, proxies and browser history."))));
 
     /**
      * The smallest {@link #QUEUE_MAX_BYTES} that holds one message of the largest event: a frame of
@@ -193,6 +196,16 @@ public final class EdgeConfig extends AbstractConfig {
      */
     public LaneSettings laneSettings() {
         return LaneConfig.read(this);
+    }
+
+    /**
+     * The TLS context of {@link TlsConfig#CERT_FILE} and {@link TlsConfig#KEY_FILE}, or {@code null}
+     * when both are empty (plain HTTP).
+     *
+     * @throws ConfigException naming the TLS keys, the files and what is wrong
+     */
+    public SSLContext tlsContext() {
+        return TlsConfig.read(this);
     }
 
     /** The {@code kafka.*} settings, without the prefix. */

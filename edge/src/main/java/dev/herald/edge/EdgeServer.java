@@ -3,8 +3,11 @@ package dev.herald.edge;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 
+import javax.net.ssl.SSLContext;
+
 import dev.herald.edge.internal.EdgeComponents;
 import dev.herald.schemas.Epoch;
+import dev.herald.server.tls.HttpListeners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -28,12 +31,13 @@ public final class EdgeServer implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final InetSocketAddress address;
+    private final SSLContext tls;
 
     private EdgeServer(EdgeConfig config, Clock clock) {
+        tls = config.tlsContext(); // before Kafka and the store: bad TLS files fail at once
         components = new EdgeComponents(config, clock);
         graceful = Handlers.gracefulShutdown(components.routes());
-        undertow = Undertow.builder()
-                .addHttpListener(config.getInt(EdgeConfig.HTTP_PORT), config.getString(EdgeConfig.HTTP_HOST))
+        undertow = HttpListeners.add(Undertow.builder(), config.getInt(EdgeConfig.HTTP_PORT), config.getString(EdgeConfig.HTTP_HOST), tls)
                 .setIoThreads(config.getInt(EdgeConfig.HTTP_IO_THREADS))
                 .setWorkerThreads(4)
                 .setHandler(graceful)
@@ -58,14 +62,14 @@ public final class EdgeServer implements AutoCloseable {
         return address.getPort();
     }
 
-    /** {@code http://host:port}. */
+    /** {@code http://host:port}, or {@code https://} with TLS. */
     public String baseUrl() {
-        return "http://" + address.getHostString() + ":" + port();
+        return HttpListeners.scheme(tls) + "://" + address.getHostString() + ":" + port();
     }
 
-    /** {@code ws://host:port/v1/ws}. */
+    /** {@code ws://host:port/v1/ws}, or {@code wss://} with TLS. */
     public String webSocketUrl() {
-        return "ws://" + address.getHostString() + ":" + port() + "/v1/ws";
+        return HttpListeners.webSocketScheme(tls) + "://" + address.getHostString() + ":" + port() + "/v1/ws";
     }
 
     public Epoch epoch() {

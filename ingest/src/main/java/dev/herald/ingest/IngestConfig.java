@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
+import javax.net.ssl.SSLContext;
+
 import dev.herald.schemas.ephemeral.LaneConfig;
 import dev.herald.schemas.ephemeral.LaneSettings;
-
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.origin.OriginsConfig;
+import dev.herald.server.tls.TlsConfig;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -58,7 +60,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
     /** The definition of every key: type, default, validator, importance and doc. */
-    public static final ConfigDef CONFIG_DEF = OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -102,7 +104,7 @@ public final class IngestConfig extends AbstractConfig {
             .define(READINESS_INTERVAL_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
                     "How often, in milliseconds, ingest checks that Kafka and the log topic are reachable.")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka before it gives up."))));
+                    "How long, in milliseconds, start-up waits for Kafka before it gives up.")))));
 
     /**
      * Parses and checks {@code values}.
@@ -149,6 +151,16 @@ public final class IngestConfig extends AbstractConfig {
      */
     public LaneSettings laneSettings() {
         return LaneConfig.read(this);
+    }
+
+    /**
+     * The TLS context of {@link TlsConfig#CERT_FILE} and {@link TlsConfig#KEY_FILE}, or {@code null}
+     * when both are empty (plain HTTP).
+     *
+     * @throws ConfigException naming the TLS keys, the files and what is wrong
+     */
+    public SSLContext tlsContext() {
+        return TlsConfig.read(this);
     }
 
     private static Map<String, ?> rejectUnknown(Map<String, ?> values) {

@@ -3,9 +3,12 @@ package dev.herald.ingest;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 
+import javax.net.ssl.SSLContext;
+
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.herald.ingest.internal.IngestComponents;
 import dev.herald.schemas.Epoch;
+import dev.herald.server.tls.HttpListeners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -36,12 +39,13 @@ public final class IngestServer implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final InetSocketAddress address;
+    private final SSLContext tls;
 
     private IngestServer(IngestConfig config, Clock clock, Ticker ticker) {
+        tls = config.tlsContext(); // before Kafka: bad TLS files fail at once
         components = new IngestComponents(config, clock, ticker);
         graceful = Handlers.gracefulShutdown(components.router());
-        undertow = Undertow.builder()
-                .addHttpListener(config.getInt(IngestConfig.HTTP_PORT), config.getString(IngestConfig.HTTP_HOST))
+        undertow = HttpListeners.add(Undertow.builder(), config.getInt(IngestConfig.HTTP_PORT), config.getString(IngestConfig.HTTP_HOST), tls)
                 .setIoThreads(config.getInt(IngestConfig.HTTP_IO_THREADS))
                 .setWorkerThreads(2)
                 .setServerOption(UndertowOptions.DECODE_SLASH, true)
@@ -79,9 +83,9 @@ public final class IngestServer implements AutoCloseable {
         return address.getPort();
     }
 
-    /** {@code http://host:port}, without a trailing slash. */
+    /** {@code http://host:port}, or {@code https://} with TLS, without a trailing slash. */
     public String baseUrl() {
-        return "http://" + address.getHostString() + ":" + port();
+        return HttpListeners.scheme(tls) + "://" + address.getHostString() + ":" + port();
     }
 
     /** The log's epoch as last seen. */
