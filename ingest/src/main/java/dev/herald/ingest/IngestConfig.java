@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-import dev.herald.schemas.ephemeral.LaneConfig;
-import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.lane.LaneConfig;
+import dev.herald.lane.LaneSettings;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.herald.lane.MulticastReceiver;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.ephemeral.DropReason;
-import dev.herald.schemas.ephemeral.MulticastReceiver;
-import dev.herald.schemas.ephemeral.MulticastSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

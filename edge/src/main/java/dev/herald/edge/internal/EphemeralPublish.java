@@ -5,10 +5,10 @@ import java.time.Clock;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
-import dev.herald.schemas.ephemeral.MulticastSender;
 
 /**
  * A WebSocket client's {@code {"op":"publish","channel":"c","data":...}}: an ephemeral event to

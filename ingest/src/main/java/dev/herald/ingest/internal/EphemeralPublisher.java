@@ -7,9 +7,9 @@ import java.util.Map;
 
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
-import dev.herald.schemas.ephemeral.MulticastSender;
 
 /**
  * Publishes {@code durability=ephemeral} events: one signed datagram to the multicast lane each,

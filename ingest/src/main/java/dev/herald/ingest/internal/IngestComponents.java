@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.herald.ingest.IngestConfig;
-import dev.herald.schemas.ephemeral.LaneSettings;
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.lane.LaneSettings;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
