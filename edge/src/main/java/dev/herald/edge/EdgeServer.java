@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import dev.herald.edge.internal.EdgeComponents;
 import dev.herald.schemas.Epoch;
+import dev.herald.schemas.protocol.CloseCode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -16,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * An edge relay: consumes the log into its local store and delivers each event at least once
  * to its WebSocket subscribers, who may resume from a position on any edge.
  *
- * <p>{@link #close} drains: it stops accepting connections, closes the open ones with 1001
- * (reconnect elsewhere and resume), stops the consumer, which commits its offsets, and closes
- * the store.
+ * <p>{@link #close} drains: it stops accepting connections, closes the open ones with
+ * {@link CloseCode#GOING_AWAY} (reconnect elsewhere and resume), stops the consumer, which
+ * commits its offsets, and closes the store.
  */
 public final class EdgeServer implements AutoCloseable {
 

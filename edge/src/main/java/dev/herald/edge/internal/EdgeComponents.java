@@ -22,6 +22,7 @@ import dev.herald.lane.MulticastReceiver;
 import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.FrameCodec;
+import dev.herald.schemas.protocol.CloseCode;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -35,13 +36,10 @@ import io.undertow.util.Headers;
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
  * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}). Closing it closes every connection with 1001, stops the consumer (which
- * commits), then the store.
+ * {@code /metrics}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
+ * the consumer (which commits), then the store.
  */
 public final class EdgeComponents implements AutoCloseable {
-
-    /** Close code telling a client the edge is going away: reconnect elsewhere and resume. */
-    public static final int GOING_AWAY = 1001;
 
     private final PrometheusMeterRegistry registry;
     private final EventStore store;
@@ -155,7 +153,7 @@ public final class EdgeComponents implements AutoCloseable {
         return metrics.connections();
     }
 
-    /** Tells every client to reconnect elsewhere (1001), as the edge drains. */
+    /** Tells every client to reconnect elsewhere ({@link CloseCode#GOING_AWAY}), as the edge drains. */
     public void closeConnections() {
         for (EdgeConnection c : metrics.openConnections()) {
             c.goAway();
