@@ -2,11 +2,9 @@ package dev.herald.edge.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +21,9 @@ import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.server.http.HttpAnswers;
+import dev.herald.server.http.Problem;
+import dev.herald.server.http.StatusRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -31,7 +32,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
@@ -117,18 +117,9 @@ public final class EdgeComponents implements AutoCloseable {
         routes = Handlers.path(this::notFound)
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)))
-                .addExactPath("/healthz", ex -> json(ex, 200, "{\"status\":\"up\"}"))
-                .addExactPath("/readyz", ex -> {
-                    if (consumer.isReady()) {
-                        json(ex, 200, "{\"status\":\"ready\"}");
-                    } else {
-                        json(ex, 503, Frames.JSON.writeValueAsString(Map.of("status", "not-ready", "reason", consumer.notReadyReason())));
-                    }
-                })
-                .addExactPath("/metrics", ex -> {
-                    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    ex.getResponseSender().send(registry.scrape(), StandardCharsets.UTF_8);
-                });
+                .addExactPath(StatusRoutes.HEALTH_PATH, StatusRoutes::health)
+                .addExactPath(StatusRoutes.READY_PATH, ex -> StatusRoutes.readiness(ex, consumer.notReadyReason()))
+                .addExactPath(StatusRoutes.METRICS_PATH, ex -> StatusRoutes.metrics(ex, registry.scrape()));
     }
 
     /** The handler of every route. */
@@ -161,13 +152,7 @@ public final class EdgeComponents implements AutoCloseable {
     }
 
     private void notFound(HttpServerExchange ex) {
-        HttpProblems.send(ex, 404, "not-found", "Not found", "no resource at " + ex.getRequestPath());
-    }
-
-    private static void json(HttpServerExchange ex, int status, String body) {
-        ex.setStatusCode(status);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(body);
+        HttpAnswers.problem(ex, Problem.notFound(ex.getRequestPath()));
     }
 
     @Override

@@ -11,10 +11,10 @@ import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
+import dev.herald.server.http.HttpAnswers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
-import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
@@ -46,18 +46,17 @@ final class SseEndpoint implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
-            HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/sse answers GET only");
+            HttpAnswers.methodNotAllowed(exchange, "GET", "/v1/sse answers GET only");
             return;
         }
         Deque<String> names = exchange.getQueryParameters().get("channel");
         if (names == null || names.isEmpty()) {
-            HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", "name at least one channel: /v1/sse?channel=a&channel=b");
+            HttpAnswers.problem(exchange, EdgeProblems.invalidChannel("name at least one channel: /v1/sse?channel=a&channel=b"));
             return;
         }
         if (names.size() > edge.maxSubscriptions()) {
-            HttpProblems.send(exchange, 400, "too-many-subscriptions", "Too many channels",
-                    "a stream may follow at most " + edge.maxSubscriptions() + " channels; " + names.size() + " named");
+            HttpAnswers.problem(exchange, EdgeProblems.tooManyChannels(
+                    "a stream may follow at most " + edge.maxSubscriptions() + " channels; " + names.size() + " named"));
             return;
         }
         List<String> channels = new ArrayList<>(names);
@@ -65,11 +64,11 @@ final class SseEndpoint implements HttpHandler {
         for (String name : channels) {
             String violation = ChannelName.violation(name);
             if (violation != null) {
-                HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", violation);
+                HttpAnswers.problem(exchange, EdgeProblems.invalidChannel(violation));
                 return;
             }
             if (!seen.add(name)) {
-                HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", "channel " + name + " is named twice");
+                HttpAnswers.problem(exchange, EdgeProblems.invalidChannel("channel " + name + " is named twice"));
                 return;
             }
         }
@@ -77,7 +76,7 @@ final class SseEndpoint implements HttpHandler {
         try {
             since = resumePoint(exchange, channels);
         } catch (InvalidInputException e) {
-            HttpProblems.send(exchange, 400, "invalid-position", "Invalid resume point", e.getMessage());
+            HttpAnswers.problem(exchange, EdgeProblems.invalidResumePoint(e.getMessage()));
             return;
         }
         new ServerSentEventHandler((connection, lastEventId) -> {

@@ -3,6 +3,7 @@ package dev.herald.edge.internal;
 import java.util.Base64;
 import java.util.Locale;
 
+import dev.herald.server.http.HttpAnswers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -33,26 +34,22 @@ final class WsUpgradeHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
-            HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/ws takes GET with a WebSocket upgrade");
+            HttpAnswers.methodNotAllowed(exchange, "GET", "/v1/ws takes GET with a WebSocket upgrade");
             return;
         }
         if (!hasToken(exchange.getRequestHeaders().get(Headers.UPGRADE), "websocket")
                 || !hasToken(exchange.getRequestHeaders().get(Headers.CONNECTION), "upgrade")) {
-            HttpProblems.send(exchange, 400, "not-a-websocket-upgrade", "Not a WebSocket upgrade",
-                    "/v1/ws needs 'Upgrade: websocket' and 'Connection: Upgrade'");
+            HttpAnswers.problem(exchange, EdgeProblems.notAWebSocketUpgrade());
             return;
         }
         if (!"13".equals(exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_VERSION))) {
             exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
-            HttpProblems.send(exchange, 426, "unsupported-websocket-version", "Unsupported WebSocket version",
-                    "this edge speaks WebSocket version 13 (RFC 6455)");
+            HttpAnswers.problem(exchange, EdgeProblems.unsupportedWebSocketVersion());
             return;
         }
         String key = exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY);
         if (!validKey(key)) {
-            HttpProblems.send(exchange, 400, "invalid-websocket-key", "Invalid WebSocket key",
-                    "Sec-WebSocket-Key must be 16 bytes in base64");
+            HttpAnswers.problem(exchange, EdgeProblems.invalidWebSocketKey());
             return;
         }
         exchange.getResponseHeaders().put(SEC_WEBSOCKET_ACCEPT, WsFrames.acceptKey(key));

@@ -1,7 +1,8 @@
 package dev.herald.ingest.internal;
 
-import java.util.Map;
-
+import dev.herald.server.http.HttpAnswers;
+import dev.herald.server.http.Problem;
+import dev.herald.server.http.StatusRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -16,7 +17,6 @@ public final class IngestRouter implements HttpHandler {
 
     private static final String CHANNEL_PREFIX = "/v1/channels/";
     private static final String CHANNEL_SUFFIX = "/events";
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PublishHandler single;
     private final BatchPublishHandler batch;
@@ -52,35 +52,32 @@ public final class IngestRouter implements HttpHandler {
                     methodNotAllowed(exchange, path, "POST");
                 }
             }
-            case "/healthz" -> {
+            case StatusRoutes.HEALTH_PATH -> {
                 if (get) {
-                    Responses.json(exchange, 200, Map.of("status", "up"));
+                    StatusRoutes.health(exchange);
                 } else {
                     methodNotAllowed(exchange, path, "GET");
                 }
             }
-            case "/readyz" -> {
-                if (!get) {
-                    methodNotAllowed(exchange, path, "GET");
-                } else if (monitor.isReady()) {
-                    Responses.json(exchange, 200, Map.of("status", "ready"));
-                } else {
-                    Responses.json(exchange, 503, Map.of("status", "not-ready", "reason", monitor.notReadyReason()));
-                }
-            }
-            case "/metrics" -> {
+            case StatusRoutes.READY_PATH -> {
                 if (get) {
-                    Responses.send(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    StatusRoutes.readiness(exchange, monitor.notReadyReason());
                 } else {
                     methodNotAllowed(exchange, path, "GET");
                 }
             }
-            default -> Responses.problem(exchange, Problem.notFound(path));
+            case StatusRoutes.METRICS_PATH -> {
+                if (get) {
+                    StatusRoutes.metrics(exchange, registry.scrape());
+                } else {
+                    methodNotAllowed(exchange, path, "GET");
+                }
+            }
+            default -> HttpAnswers.problem(exchange, Problem.notFound(path));
         }
     }
 
     private static void methodNotAllowed(HttpServerExchange exchange, String path, String allowed) {
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.ALLOW, allowed);
-        Responses.problem(exchange, Problem.methodNotAllowed(exchange.getRequestMethod().toString(), path));
+        HttpAnswers.methodNotAllowed(exchange, allowed, exchange.getRequestMethod() + " is not allowed on " + path);
     }
 }
