@@ -8,9 +8,10 @@ import java.util.TreeSet;
 
 import javax.net.ssl.SSLContext;
 
+import dev.herald.lane.LaneConfig;
+import dev.herald.lane.LaneSettings;
 import dev.herald.schemas.FrameCodec;
-import dev.herald.schemas.ephemeral.LaneConfig;
-import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.schemas.protocol.CloseCode;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.origin.OriginsConfig;
 import dev.herald.server.tls.TlsConfig;
@@ -84,11 +85,13 @@ public final class EdgeConfig extends AbstractConfig {
                     "Largest event payload, in bytes, this edge must be able to deliver: ingest's publish.max.body.bytes (at least). "
                             + "queue.max.bytes must hold one frame of such an event (base64 makes it 4/3 as large), which start-up checks.")
             .define(QUEUE_MAX_BYTES, Type.INT, QUEUE_MAX_BYTES_DEFAULT, Range.atLeast(1024), Importance.MEDIUM,
-                    "Most bytes of frames waiting to be written to one connection; past it the connection is closed with 4008. "
+                    "Most bytes of frames waiting to be written to one connection; past it the connection is closed with "
+                            + CloseCode.SLOW_CONSUMER.code() + ". "
                             + "Ephemeral events use at most half of it and are skipped beyond. At least one frame of the largest event "
                             + "(see event.max.bytes), so that a subscriber always gets it in the end.")
             .define(QUEUE_MAX_EVENTS, Type.INT, 4_096, Range.atLeast(1), Importance.MEDIUM,
-                    "Most frames waiting to be written to one connection; past it the connection is closed with 4008. "
+                    "Most frames waiting to be written to one connection; past it the connection is closed with "
+                            + CloseCode.SLOW_CONSUMER.code() + ". "
                             + "Ephemeral events use at most half of it (at least one) and are skipped beyond.")
             .define(WS_MAX_FRAME_BYTES, Type.INT, 65_536, Range.between(256, 16 << 20), Importance.LOW,
                     "Largest client frame, in bytes; a larger one gets an error frame.")

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLContext;
 
 import dev.herald.edge.internal.EdgeComponents;
 import dev.herald.schemas.Epoch;
+import dev.herald.schemas.protocol.CloseCode;
 import dev.herald.server.tls.HttpListeners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * An edge relay: consumes the log into its local store and delivers each event at least once
  * to its WebSocket subscribers, who may resume from a position on any edge.
  *
- * <p>{@link #close} drains: it stops accepting connections, closes the open ones with 1001
- * (reconnect elsewhere and resume), stops the consumer, which commits its offsets, and closes
- * the store.
+ * <p>{@link #close} drains: it stops accepting connections, closes the open ones with
+ * {@link CloseCode#GOING_AWAY} (reconnect elsewhere and resume), stops the consumer, which
+ * commits its offsets, and closes the store.
  */
 public final class EdgeServer implements AutoCloseable {
 

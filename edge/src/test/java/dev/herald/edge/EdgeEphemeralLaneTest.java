@@ -24,10 +24,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.lane.LaneSettings;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.ephemeral.DatagramCodec;
 import dev.herald.schemas.ephemeral.EphemeralDatagram;
-import dev.herald.schemas.ephemeral.LaneSettings;
 import org.junit.jupiter.api.Test;
 
 /** Datagrams sent raw to the lane's group: only a well-signed, fresh, new one reaches a subscriber. */

@@ -8,8 +8,8 @@ import java.util.TreeSet;
 
 import javax.net.ssl.SSLContext;
 
-import dev.herald.schemas.ephemeral.LaneConfig;
-import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.lane.LaneConfig;
+import dev.herald.lane.LaneSettings;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.origin.OriginsConfig;
 import dev.herald.server.tls.TlsConfig;

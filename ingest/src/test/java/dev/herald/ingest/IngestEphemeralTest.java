@@ -16,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.lane.LaneSettings;
+import dev.herald.lane.MulticastReceiver;
 import dev.herald.schemas.ephemeral.EphemeralDatagram;
-import dev.herald.schemas.ephemeral.LaneSettings;
-import dev.herald.schemas.ephemeral.MulticastReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -25,7 +25,7 @@ import dev.herald.edge.EdgeServer;
 import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
-import dev.herald.schemas.ephemeral.LaneSettings;
+import dev.herald.lane.LaneSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

@@ -9,10 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.schemas.protocol.ErrorCode;
+import dev.herald.schemas.protocol.ResumeReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -135,11 +140,58 @@ class ProtocolDocumentsTest {
         assertThat(addresses).contains("/v1/ws", "/v1/sse");
     }
 
+    @Test
+    void asyncApiDocumentListsEveryCloseCodeOfTheEdge() throws IOException {
+        String description = load(ASYNCAPI).at("/channels/ws/description").asText();
+
+        Set<String> documented = tableKeys(description, "\\| (\\d{4}) \\|");
+        Set<String> codes = new TreeSet<>();
+        for (CloseCode code : CloseCode.values()) {
+            codes.add(String.valueOf(code.code()));
+        }
+        assertThat(documented).isEqualTo(codes);
+    }
+
+    @Test
+    void asyncApiDocumentListsEveryErrorCodeOfTheEdge() throws IOException {
+        String description = load(ASYNCAPI).at("/components/schemas/ErrorFrame/description").asText();
+
+        Set<String> codes = new TreeSet<>();
+        for (ErrorCode code : ErrorCode.values()) {
+            codes.add(code.wire());
+        }
+        assertThat(tableKeys(description, "\\| `([a-z0-9-]+)` \\|")).isEqualTo(codes);
+    }
+
+    @Test
+    void asyncApiDocumentListsEveryResumeReason() throws IOException {
+        JsonNode recoveryReason = load(ASYNCAPI).at("/components/schemas/RecoveryReason");
+        Set<String> enumerated = new TreeSet<>();
+        recoveryReason.path("enum").forEach(node -> enumerated.add(node.asText()));
+
+        Set<String> reasons = new TreeSet<>();
+        for (ResumeReason reason : ResumeReason.values()) {
+            reasons.add(reason.wire());
+        }
+        assertThat(enumerated).isEqualTo(reasons);
+        assertThat(tableKeys(recoveryReason.path("description").asText(), "\\| `([a-z0-9-]+)` \\|")).isEqualTo(reasons);
+    }
+
     private static JsonNode load(String resource) throws IOException {
         try (InputStream in = ProtocolDocumentsTest.class.getResourceAsStream(resource)) {
             assertThat(in).as("classpath resource %s", resource).isNotNull();
             return YAML.readTree(in);
         }
+    }
+
+    /** The keys of the Markdown table rows in {@code text}: group 1 of {@code rowStart} where a line starts with it. */
+    private static Set<String> tableKeys(String text, String rowStart) {
+        Set<String> keys = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^" + rowStart).matcher(text);
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        return keys;
     }
 
     private static Set<String> names(JsonNode object) {

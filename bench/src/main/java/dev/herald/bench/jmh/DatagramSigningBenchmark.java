@@ -8,7 +8,6 @@ import dev.herald.schemas.Event;
 import dev.herald.schemas.ephemeral.DatagramCodec;
 import dev.herald.schemas.ephemeral.DroppedDatagramException;
 import dev.herald.schemas.ephemeral.EphemeralDatagram;
-import dev.herald.schemas.ephemeral.LaneSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -44,7 +43,7 @@ public class DatagramSigningBenchmark {
 
     @Setup
     public void prepare() {
-        byte[] secret = new byte[LaneSettings.MIN_SECRET_BYTES];
+        byte[] secret = new byte[DatagramCodec.MIN_SECRET_BYTES];
         new Random(7).nextBytes(secret);
         codec = new DatagramCodec(secret);
         sender = UUID.randomUUID();

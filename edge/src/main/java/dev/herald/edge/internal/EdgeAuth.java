@@ -5,14 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
-import dev.herald.server.auth.AuthChallenge;
+import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthMetrics;
 import dev.herald.server.auth.Authenticator;
 import dev.herald.server.auth.BearerHeader;
 import dev.herald.server.auth.Grants;
 import dev.herald.server.auth.InvalidTokenException;
-import dev.herald.server.auth.TokenProblem;
+import dev.herald.server.http.HttpAnswers;
+import dev.herald.server.http.Problem;
 import dev.herald.server.origin.AllowedOrigins;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
@@ -70,27 +72,24 @@ record EdgeAuth(Authenticator authenticator, AllowedOrigins origins, Duration ti
     }
 
     /**
-     * Checks {@code exchange}'s token and answers for it when it fails: 401 (missing or refused),
-     * 400 (in the URL), 503 (keys unreadable now).
+     * Runs {@code then} with the grants of {@code exchange}'s token on its I/O thread, or answers
+     * it: 401 (missing or refused), 400 (in the URL), 503 (keys unreadable now). Verifying runs on
+     * {@link #verifyWorkers} when it may wait on the network.
      *
-     * @return the grants, or {@code null} when the exchange was answered
+     * @param cookies whether the token may come in the cookie (SSE)
      */
-    Grants authenticateOrAnswer(HttpServerExchange exchange, boolean cookies) {
+    void authenticated(HttpServerExchange exchange, boolean cookies, Consumer<Grants> then) {
+        AuthAnswers.authenticated(exchange, verifyWorkers, ex -> grantsOrAnswer(ex, cookies), then);
+    }
+
+    private Grants grantsOrAnswer(HttpServerExchange exchange, boolean cookies) {
         try {
             return authenticator.authenticate(token(exchange, cookies));
         } catch (TokenInUrlException e) {
-            HttpProblems.send(exchange, 400, "token-in-url", "Token in URL", e.getMessage());
+            HttpAnswers.problem(exchange, new Problem("token-in-url", "Token in URL", 400, e.getMessage()));
         } catch (InvalidTokenException e) {
             metrics.refused(e.problem());
-            if (e.problem() == TokenProblem.KEYS_UNAVAILABLE) {
-                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "5");
-                HttpProblems.send(exchange, 503, "keys-unavailable", "Token keys unavailable", e.getMessage());
-            } else {
-                exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, AuthChallenge.refused(e.problem(), e.getMessage()));
-                boolean missing = e.problem() == TokenProblem.MISSING;
-                HttpProblems.send(exchange, 401, missing ? "missing-token" : "invalid-token", missing ? "Token required" : "Invalid token",
-                        missing ? "a token is required: send 'Authorization: Bearer <token>'" : e.getMessage());
-            }
+            AuthAnswers.refused(exchange, e);
         }
         return null;
     }
@@ -98,15 +97,7 @@ record EdgeAuth(Authenticator authenticator, AllowedOrigins origins, Duration ti
     /** Answers 403: a good token that does not allow following {@code channel}. */
     void forbidden(HttpServerExchange exchange, String channel) {
         metrics.forbiddenSubscribe();
-        String detail = "the token does not allow subscribing to " + channel;
-        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, AuthChallenge.insufficientScope(detail));
-        HttpProblems.send(exchange, 403, "forbidden", "Forbidden", detail);
-    }
-
-    /** Answers 403: a request from a web page whose origin is not allowed. */
-    static void originNotAllowed(HttpServerExchange exchange) {
-        HttpProblems.send(exchange, 403, "origin-not-allowed", "Origin not allowed", "pages from "
-                + exchange.getRequestHeaders().getFirst(Headers.ORIGIN) + " may not use this edge (see http.allowed.origins)");
+        AuthAnswers.forbidden(exchange, AuthAnswers.forbidden("the token does not allow subscribing to " + channel));
     }
 
     /** Time left until {@code grants} expire, or {@code null} for never. */

@@ -2,12 +2,10 @@ package dev.herald.edge.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +16,16 @@ import dev.herald.fanout.EventStore;
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.fanout.FanoutSettings;
 import dev.herald.fanout.StoreSettings;
+import dev.herald.lane.LaneSettings;
+import dev.herald.lane.MulticastReceiver;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.FrameCodec;
-import dev.herald.schemas.ephemeral.LaneSettings;
-import dev.herald.schemas.ephemeral.MulticastReceiver;
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.server.http.HttpAnswers;
+import dev.herald.server.http.Problem;
+import dev.herald.server.http.StatusRoutes;
+import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.AuthMetrics;
 import dev.herald.server.auth.Authenticator;
@@ -36,18 +39,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
  * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}). Closing it closes every connection with 1001, stops the consumer (which
- * commits), then the store.
+ * {@code /metrics}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
+ * the consumer (which commits), then the store.
  */
 public final class EdgeComponents implements AutoCloseable {
-
-    /** Close code telling a client the edge is going away: reconnect elsewhere and resume. */
-    public static final int GOING_AWAY = 1001;
 
     private final PrometheusMeterRegistry registry;
     private final EventStore store;
@@ -130,19 +129,10 @@ public final class EdgeComponents implements AutoCloseable {
         routes = Handlers.path(this::notFound)
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new Cors(auth.origins(), List.of("GET"), List.of("Authorization", "Last-Event-ID"), List.of(),
-                        new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), EdgeAuth::originNotAllowed))
-                .addExactPath("/healthz", ex -> json(ex, 200, "{\"status\":\"up\"}"))
-                .addExactPath("/readyz", ex -> {
-                    if (consumer.isReady()) {
-                        json(ex, 200, "{\"status\":\"ready\"}");
-                    } else {
-                        json(ex, 503, Frames.JSON.writeValueAsString(Map.of("status", "not-ready", "reason", consumer.notReadyReason())));
-                    }
-                })
-                .addExactPath("/metrics", ex -> {
-                    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    ex.getResponseSender().send(registry.scrape(), StandardCharsets.UTF_8);
-                });
+                        new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), AuthAnswers::originNotAllowed))
+                .addExactPath(StatusRoutes.HEALTH_PATH, StatusRoutes::health)
+                .addExactPath(StatusRoutes.READY_PATH, ex -> StatusRoutes.readiness(ex, consumer.notReadyReason()))
+                .addExactPath(StatusRoutes.METRICS_PATH, ex -> StatusRoutes.metrics(ex, registry.scrape()));
     }
 
     /**
@@ -187,7 +177,7 @@ public final class EdgeComponents implements AutoCloseable {
         return metrics.connections();
     }
 
-    /** Tells every client to reconnect elsewhere (1001), as the edge drains. */
+    /** Tells every client to reconnect elsewhere ({@link CloseCode#GOING_AWAY}), as the edge drains. */
     public void closeConnections() {
         for (EdgeConnection c : metrics.openConnections()) {
             c.goAway();
@@ -195,13 +185,7 @@ public final class EdgeComponents implements AutoCloseable {
     }
 
     private void notFound(HttpServerExchange ex) {
-        HttpProblems.send(ex, 404, "not-found", "Not found", "no resource at " + ex.getRequestPath());
-    }
-
-    private static void json(HttpServerExchange ex, int status, String body) {
-        ex.setStatusCode(status);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(body);
+        HttpAnswers.problem(ex, Problem.notFound(ex.getRequestPath()));
     }
 
     @Override

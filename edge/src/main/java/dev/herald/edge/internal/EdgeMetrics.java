@@ -5,9 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.herald.lane.MulticastReceiver;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.ephemeral.DropReason;
-import dev.herald.schemas.ephemeral.MulticastReceiver;
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.schemas.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -59,7 +60,8 @@ public final class EdgeMetrics {
         ephemeralSkipsBacklog = ephemeralSkips("backlog", registry);
         Gauge.builder("herald.edge.handoff.backlog", ioTasks, IoThreadTasks::handOffBacklog)
                 .description("Events handed to I/O threads and not yet offered to their connections").register(registry);
-        slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with 4008").register(registry);
+        slowCloses = Counter.builder("herald.edge.slow.consumer.closes").description("Connections closed with " + CloseCode.SLOW_CONSUMER.code())
+                .register(registry);
         idleCloses = Counter.builder("herald.edge.idle.closes").description("WebSockets dropped as silent past ws.idle.timeout.ms")
                 .register(registry);
         resumesRecovered = resumes("recovered", registry);

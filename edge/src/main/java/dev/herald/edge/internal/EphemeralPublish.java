@@ -5,10 +5,11 @@ import java.time.Clock;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.schemas.protocol.ErrorCode;
 
 /**
  * A WebSocket client's {@code {"op":"publish","channel":"c","data":...}}: an ephemeral event to
@@ -21,7 +22,7 @@ import dev.herald.schemas.ephemeral.MulticastSender;
 final class EphemeralPublish {
 
     /** Why a publish was refused: the error frame's code and message. */
-    record Refusal(String code, String message) {
+    record Refusal(ErrorCode code, String message) {
     }
 
     private final MulticastSender sender;
@@ -38,23 +39,23 @@ final class EphemeralPublish {
     /** Sends the event, or says why not. */
     Refusal publish(String channel, JsonNode data) {
         if (sender == null) {
-            return new Refusal("ephemeral-unavailable",
+            return new Refusal(ErrorCode.EPHEMERAL_UNAVAILABLE,
                     "this edge has no ephemeral lane (set ephemeral.secret, the same on every ingest and edge)");
         }
         String violation = ChannelName.violation(channel);
         if (violation != null) {
-            return new Refusal("invalid-channel", violation);
+            return new Refusal(ErrorCode.INVALID_CHANNEL, violation);
         }
         if (data == null || data.isMissingNode()) {
-            return new Refusal("invalid-frame", "publish needs \"data\": the event's payload as any JSON value");
+            return new Refusal(ErrorCode.INVALID_FRAME, "publish needs \"data\": the event's payload as any JSON value");
         }
         long now = clock.millis();
         Event event = new Event(EventId.generate(now), channel, Event.DEFAULT_TYPE, source, Instant.ofEpochMilli(now),
                 "application/json", data.toString().getBytes(StandardCharsets.UTF_8));
         return switch (sender.send(event)) {
             case SENT -> null;
-            case TOO_LARGE -> new Refusal("event-too-large", sender.tooLargeReason(event));
-            case FAILED -> new Refusal("ephemeral-send-failed", "the lane's socket refused the datagram; nothing was sent");
+            case TOO_LARGE -> new Refusal(ErrorCode.EVENT_TOO_LARGE, sender.tooLargeReason(event));
+            case FAILED -> new Refusal(ErrorCode.EPHEMERAL_SEND_FAILED, "the lane's socket refused the datagram; nothing was sent");
         };
     }
 }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.schemas.protocol.ErrorCode;
+import dev.herald.schemas.protocol.ResumeReason;
 
 /** The control frames the edge sends besides event frames: {@code subscribed}, {@code authenticated}, {@code unsubscribed} and {@code error}. */
 final class Frames {
@@ -15,7 +17,12 @@ final class Frames {
     private Frames() {
     }
 
-    static byte[] subscribed(Object ref, String channel, String position, boolean recovered, String reason) {
+    /**
+     * The {@code subscribed} frame of {@code channel} at {@code position}: {@code recovered:true}
+     * when {@code notRecovered} is {@code null}, else {@code recovered:false} with it as the
+     * {@code reason}.
+     */
+    static byte[] subscribed(Object ref, String channel, String position, ResumeReason notRecovered) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("op", "subscribed");
         if (ref != null) {
@@ -23,9 +30,9 @@ final class Frames {
         }
         m.put("channel", channel);
         m.put("position", position);
-        m.put("recovered", recovered);
-        if (reason != null) {
-            m.put("reason", reason);
+        m.put("recovered", notRecovered == null);
+        if (notRecovered != null) {
+            m.put("reason", notRecovered.wire());
         }
         return bytes(m);
     }
@@ -55,13 +62,14 @@ final class Frames {
         return bytes(m);
     }
 
-    static byte[] error(Object ref, String code, String message) {
+    /** The {@code error} frame answering the client frame of {@code ref} (none when {@code null}). */
+    static byte[] error(Object ref, ErrorCode code, String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("op", "error");
         if (ref != null) {
             m.put("ref", ref);
         }
-        m.put("code", code);
+        m.put("code", code.wire());
         m.put("message", message);
         return bytes(m);
     }

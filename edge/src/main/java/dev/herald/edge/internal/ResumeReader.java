@@ -20,6 +20,7 @@ import dev.herald.schemas.MalformedRecordException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.RecordMapping;
+import dev.herald.schemas.protocol.ResumeReason;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,20 +37,18 @@ import org.apache.kafka.common.header.Header;
  * event, {@code pageBytes} bytes; a page from the log stops after the poll that takes it to
  * {@value #PAGE_EVENTS} events or past {@code pageBytes} (a poll holds at most
  * {@value #PAGE_EVENTS} records and the reader's fetch size); so a replay holds about one page in
- * memory however long it is. A log read is refused
- * up front ({@value #TOO_FAR_BEHIND}) when the partition holds more than {@code maxRecords}
+ * memory however long it is. A log read is refused up front
+ * ({@link ResumeReason#TOO_FAR_BEHIND}) when the partition holds more than {@code maxRecords}
  * records after the position, since it would have to scan them all; a page that takes over
  * {@value #PAGE_TIMEOUT_MS} ms to read, or a position that retention deletes during the replay,
- * fails it (the subscriber then resumes, and is told {@code offset-out-of-range} if so).
+ * fails it (the subscriber then resumes, and is told {@link ResumeReason#OFFSET_OUT_OF_RANGE} if
+ * so).
  *
  * <p>A replay ends at the head of the partition when it was opened: the events after it reach
  * the subscriber as live events, buffered by its cursor meanwhile (see {@link ChannelCursor}).
  */
 final class ResumeReader implements AutoCloseable {
 
-    /** Why a resume could not recover, as told to the client. */
-    static final String OFFSET_OUT_OF_RANGE = "offset-out-of-range";
-    static final String TOO_FAR_BEHIND = "too-far-behind";
     static final int PAGE_EVENTS = 256;
     static final long PAGE_TIMEOUT_MS = 30_000;
 
@@ -57,7 +56,7 @@ final class ResumeReader implements AutoCloseable {
     interface Replay extends AutoCloseable {
 
         /** Why the missed events cannot all be replayed (nothing is), or {@code null} when they follow. */
-        String reason();
+        ResumeReason reason();
 
         /**
          * The next missed events in offset order, or an empty list when there are no more.
@@ -140,7 +139,7 @@ final class ResumeReader implements AutoCloseable {
         }
 
         @Override
-        public String reason() {
+        public ResumeReason reason() {
             return null;
         }
 
@@ -157,7 +156,7 @@ final class ResumeReader implements AutoCloseable {
                 log = new LogReplay(channel, partition, after);
                 if (log.reason() != null) {
                     throw new IllegalStateException("the history of " + channel + " was trimmed during its replay and the log cannot "
-                            + "serve the rest: " + log.reason());
+                            + "serve the rest: " + log.reason().wire());
                 }
                 return log.next();
             }
@@ -181,7 +180,7 @@ final class ResumeReader implements AutoCloseable {
         private final byte[] key;
         private final TopicPartition tp;
         private final KafkaConsumer<byte[], byte[]> consumer;
-        private final String reason;
+        private final ResumeReason reason;
         private long end;
         private boolean healthy = true;
 
@@ -189,15 +188,15 @@ final class ResumeReader implements AutoCloseable {
             this.key = channel.getBytes(StandardCharsets.UTF_8);
             this.tp = new TopicPartition(topic, partition);
             this.consumer = readers.borrow();
-            String why;
+            ResumeReason why;
             try {
                 consumer.assign(List.of(tp));
                 long begin = consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
                 end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
                 if (afterOffset + 1 < begin) {
-                    why = OFFSET_OUT_OF_RANGE;
+                    why = ResumeReason.OFFSET_OUT_OF_RANGE;
                 } else if (end - (afterOffset + 1) > maxRecords) {
-                    why = TOO_FAR_BEHIND;
+                    why = ResumeReason.TOO_FAR_BEHIND;
                 } else {
                     why = null;
                     consumer.seek(tp, afterOffset + 1);
@@ -211,7 +210,7 @@ final class ResumeReader implements AutoCloseable {
         }
 
         @Override
-        public String reason() {
+        public ResumeReason reason() {
             return reason;
         }
 

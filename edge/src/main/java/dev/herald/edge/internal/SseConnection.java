@@ -15,6 +15,7 @@ import dev.herald.schemas.Epoch;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
+import dev.herald.schemas.protocol.ErrorCode;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
@@ -198,7 +199,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     }
 
     @Override
-    public void error(Object ref, String code, String message) {
+    public void error(Object ref, ErrorCode code, String message) {
         send(new Message(null, null, new String(Frames.error(ref, code, message), StandardCharsets.UTF_8)));
     }
 
@@ -217,7 +218,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     /** Sends the error, then ends the stream: the client reconnects with its {@code Last-Event-ID}, which retries the resume. */
     @Override
     public void resumeRefused(Object ref, String channel, String message) {
-        error(ref, Subscriptions.RESUME_BUSY, message + " (" + channel + "); this stream ends, reconnect with its Last-Event-ID");
+        error(ref, ErrorCode.RESUME_BUSY, message + " (" + channel + "); this stream ends, reconnect with its Last-Event-ID");
         end();
     }
 

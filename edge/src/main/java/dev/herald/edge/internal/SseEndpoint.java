@@ -13,12 +13,13 @@ import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
 import dev.herald.server.auth.Grants;
+import dev.herald.server.http.HttpAnswers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
-import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import org.xnio.IoUtils;
 
 /**
  * {@code GET /v1/sse?channel=a&channel=b}: opens a Server-Sent Events stream of the named
@@ -53,23 +54,18 @@ final class SseEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.isInIoThread() && edge.auth().verifyWorkers() != null) {
-            exchange.dispatch(edge.auth().verifyWorkers(), this); // verifying may fetch keys: not on an I/O thread
-            return;
-        }
         if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
-            HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/sse answers GET only");
+            HttpAnswers.methodNotAllowed(exchange, "GET", "/v1/sse answers GET only");
             return;
         }
         Deque<String> names = exchange.getQueryParameters().get("channel");
         if (names == null || names.isEmpty()) {
-            HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", "name at least one channel: /v1/sse?channel=a&channel=b");
+            HttpAnswers.problem(exchange, EdgeProblems.invalidChannel("name at least one channel: /v1/sse?channel=a&channel=b"));
             return;
         }
         if (names.size() > edge.maxSubscriptions()) {
-            HttpProblems.send(exchange, 400, "too-many-subscriptions", "Too many channels",
-                    "a stream may follow at most " + edge.maxSubscriptions() + " channels; " + names.size() + " named");
+            HttpAnswers.problem(exchange, EdgeProblems.tooManyChannels(
+                    "a stream may follow at most " + edge.maxSubscriptions() + " channels; " + names.size() + " named"));
             return;
         }
         List<String> channels = new ArrayList<>(names);
@@ -77,18 +73,19 @@ final class SseEndpoint implements HttpHandler {
         for (String name : channels) {
             String violation = ChannelName.violation(name);
             if (violation != null) {
-                HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", violation);
+                HttpAnswers.problem(exchange, EdgeProblems.invalidChannel(violation));
                 return;
             }
             if (!seen.add(name)) {
-                HttpProblems.send(exchange, 400, "invalid-channel", "Invalid channel", "channel " + name + " is named twice");
+                HttpAnswers.problem(exchange, EdgeProblems.invalidChannel("channel " + name + " is named twice"));
                 return;
             }
         }
-        Grants grants = edge.auth().authenticateOrAnswer(exchange, true);
-        if (grants == null) {
-            return;
-        }
+        edge.auth().authenticated(exchange, true, grants -> stream(exchange, channels, grants));
+    }
+
+    /** Opens the stream of {@code channels} if {@code grants} allow every one (else 403); on the exchange's I/O thread. */
+    private void stream(HttpServerExchange exchange, List<String> channels, Grants grants) {
         for (String name : channels) {
             if (!grants.maySubscribe(name)) {
                 edge.auth().forbidden(exchange, name);
@@ -99,14 +96,19 @@ final class SseEndpoint implements HttpHandler {
         try {
             since = resumePoint(exchange, channels);
         } catch (InvalidInputException e) {
-            HttpProblems.send(exchange, 400, "invalid-position", "Invalid resume point", e.getMessage());
+            HttpAnswers.problem(exchange, EdgeProblems.invalidResumePoint(e.getMessage()));
             return;
         }
         Duration untilExpiry = edge.auth().untilExpiry(grants);
-        new ServerSentEventHandler((connection, lastEventId) -> {
+        ServerSentEventHandler open = new ServerSentEventHandler((connection, lastEventId) -> {
             connection.setKeepAliveTime(keepAliveMs);
             new SseConnection(connection, exchange.getIoThread(), edge, channels, since).start(untilExpiry);
-        }).handleRequest(exchange);
+        });
+        try {
+            open.handleRequest(exchange);
+        } catch (Exception e) { // it declares Exception; the stream cannot open
+            IoUtils.safeClose(exchange.getConnection());
+        }
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.herald.edge.internal;
 
+import dev.herald.schemas.protocol.CloseCode;
+
 /**
  * A connection as the subscription machinery sees it: where a channel's frames go. Calls for
- * one channel come in offset order; a subscriber that cannot keep up closes itself (4008 on
- * WebSocket).
+ * one channel come in offset order; a subscriber that cannot keep up closes itself
+ * ({@link CloseCode#SLOW_CONSUMER} on a WebSocket).
  */
 interface Subscriber {
 
@@ -43,7 +45,8 @@ interface Subscriber {
      * The edge cannot go on with this connection without a gap (a replay that failed part-way, a
      * delivery that threw, the log reset under the partition): close it so that the client
      * reconnects and resumes from its last position, which tells it what it can no longer get
-     * (1011 on a WebSocket; an SSE stream ends). Idempotent; callable from any thread.
+     * ({@link CloseCode#INTERNAL_ERROR} on a WebSocket; an SSE stream ends). Idempotent; callable
+     * from any thread.
      */
     void reconnect(String reason);
 

@@ -11,6 +11,8 @@ import dev.herald.fanout.StoredFrame;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.schemas.protocol.ErrorCode;
+import dev.herald.schemas.protocol.ResumeReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * channel are buffered meanwhile. A connection has at most {@link #MAX_RESUMES_PER_CONNECTION}
  * resumes with the workers at a time, the others wait their turn in it; the workers' queue is
  * bounded, and a resume that finds it full is refused with the retryable error
- * {@value #RESUME_BUSY} and no subscription.
+ * {@link ErrorCode#RESUME_BUSY} and no subscription.
  *
  * <p>A resume that fails before its {@code subscribed} frame answers {@code recovered:false}
- * ({@value #HISTORY_UNAVAILABLE}); one that fails during its replay, when part of it is sent,
+ * ({@link ResumeReason#HISTORY_UNAVAILABLE}); one that fails during its replay, when part of it is sent,
  * ends the connection ({@link Subscriber#reconnect}) so that the client resumes from what it got.
  * Either is logged and counted.
  *
@@ -43,24 +45,19 @@ final class Subscriptions {
      */
     static final int MAX_RESUMES_PER_CONNECTION = 2;
 
-    /** Error code of a resume refused because the edge has too many waiting: subscribe again shortly. */
-    static final String RESUME_BUSY = "resume-busy";
-    /** Reason of {@code recovered:false} when the missed events could not be read. */
-    static final String HISTORY_UNAVAILABLE = "history-unavailable";
-
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
     /** The connection behind the subscriptions. */
     interface Owner extends Subscriber {
 
         /** A subscribe or unsubscribe failed; nothing changed. */
-        void error(Object ref, String code, String message);
+        void error(Object ref, ErrorCode code, String message);
 
         /** Live events overflowed a channel's buffer during its replay: the connection must close as too slow. */
         void tooSlow();
 
         /**
-         * A subscribe's resume was refused for now ({@value #RESUME_BUSY}); nothing changed. A
+         * A subscribe's resume was refused for now ({@link ErrorCode#RESUME_BUSY}); nothing changed. A
          * WebSocket answers an error frame; an SSE stream, which cannot subscribe again, closes so
          * that its client reconnects with its {@code Last-Event-ID}.
          */
@@ -87,16 +84,16 @@ final class Subscriptions {
 
     /**
      * Subscribes {@code channel}, live from now when {@code since} is {@code null}, else after
-     * {@code since}. A position from another epoch subscribes live with
-     * {@code recovered:false, reason:"epoch-mismatch"}; one of another partition is an error.
+     * {@code since}. A position from another epoch subscribes live with {@code recovered:false}
+     * and {@link ResumeReason#EPOCH_MISMATCH}; one of another partition is an error.
      */
     void subscribe(Object ref, String channel, Position since) {
         subscribe(ref, channel, since, since != null && !since.epoch().equals(edge.consumer().epoch()));
     }
 
     /**
-     * Subscribes {@code channel} live from now, answering {@code recovered:false,
-     * reason:"epoch-mismatch"}: the client's resume point is from another epoch of the log.
+     * Subscribes {@code channel} live from now, answering {@code recovered:false} with
+     * {@link ResumeReason#EPOCH_MISMATCH}: the client's resume point is from another epoch of the log.
      */
     void subscribeFromOtherEpoch(Object ref, String channel) {
         subscribe(ref, channel, null, true);
@@ -105,21 +102,21 @@ final class Subscriptions {
     private void subscribe(Object ref, String channel, Position since, boolean otherEpoch) {
         String violation = ChannelName.violation(channel);
         if (violation != null) {
-            owner.error(ref, "invalid-channel", violation);
+            owner.error(ref, ErrorCode.INVALID_CHANNEL, violation);
             return;
         }
         if (cursors.containsKey(channel)) {
-            owner.error(ref, "already-subscribed", "already subscribed to " + channel);
+            owner.error(ref, ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
             return;
         }
         if (cursors.size() >= edge.maxSubscriptions()) {
-            owner.error(ref, "too-many-subscriptions", "a connection may follow at most " + edge.maxSubscriptions() + " channels");
+            owner.error(ref, ErrorCode.TOO_MANY_SUBSCRIPTIONS, "a connection may follow at most " + edge.maxSubscriptions() + " channels");
             return;
         }
         FanoutConsumer consumer = edge.consumer();
         int partition = consumer.partitionOf(channel);
         if (since != null && !otherEpoch && since.partition() != partition) {
-            owner.error(ref, "invalid-position", "position belongs to another channel's partition");
+            owner.error(ref, ErrorCode.INVALID_POSITION, "position belongs to another channel's partition");
             return;
         }
         ChannelCursor cursor = new ChannelCursor(channel, partition, owner, edge.maxQueuedEvents(), edge.maxQueuedBytes(),
@@ -130,9 +127,9 @@ final class Subscriptions {
         String now = PositionCodec.encode(new Position(consumer.epoch(), partition, head));
         if (otherEpoch) {
             edge.metrics().resumed(false);
-            finish(cursor, Frames.subscribed(ref, channel, now, false, "epoch-mismatch"), head, List.of());
+            finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.EPOCH_MISMATCH), head, List.of());
         } else if (since == null) {
-            finish(cursor, Frames.subscribed(ref, channel, now, true, null), head, List.of());
+            finish(cursor, Frames.subscribed(ref, channel, now, null), head, List.of());
         } else {
             queueResume(new PendingResume(ref, cursor, since.offset(), head, now));
         }
@@ -200,7 +197,7 @@ final class Subscriptions {
         }
     }
 
-    /** Takes back a subscribe whose resume cannot be queued, and tells the owner ({@value #RESUME_BUSY}). */
+    /** Takes back a subscribe whose resume cannot be queued, and tells the owner ({@link ErrorCode#RESUME_BUSY}). */
     private void refuse(Object ref, ChannelCursor cursor, String message) {
         cursors.remove(cursor.channel(), cursor);
         edge.index().remove(cursor);
@@ -220,15 +217,15 @@ final class Subscriptions {
                 return;
             }
             LOG.warn("resume of {} after offset {} of partition {} cannot read the missed events; answering {}", channel, afterOffset,
-                    cursor.partition(), HISTORY_UNAVAILABLE, e);
+                    cursor.partition(), ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
             edge.metrics().resumeFailed();
-            finish(cursor, Frames.subscribed(ref, channel, now, false, HISTORY_UNAVAILABLE), head, List.of());
+            finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.HISTORY_UNAVAILABLE), head, List.of());
             return;
         }
         try (replay) {
             boolean recovered = replay.reason() == null;
             edge.metrics().resumed(recovered);
-            cursor.startReplay(Frames.subscribed(ref, channel, now, recovered, replay.reason()), recovered ? afterOffset : head);
+            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason()), recovered ? afterOffset : head);
             ChannelCursor.Progress progress = ChannelCursor.Progress.GOING;
             while (recovered && progress == ChannelCursor.Progress.GOING) {
                 List<StoredFrame> page = replay.next(); // not read once the replay is cancelled or too slow
@@ -257,7 +254,7 @@ final class Subscriptions {
     void unsubscribe(Object ref, String channel) {
         ChannelCursor cursor = cursors.remove(channel);
         if (cursor == null) {
-            owner.error(ref, "not-subscribed", "not subscribed to '" + channel + "'");
+            owner.error(ref, ErrorCode.NOT_SUBSCRIBED, "not subscribed to '" + channel + "'");
             return;
         }
         edge.index().remove(cursor);

@@ -14,6 +14,8 @@ import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.schemas.protocol.ErrorCode;
 import dev.herald.server.auth.Grants;
 import dev.herald.server.auth.InvalidTokenException;
 import dev.herald.server.auth.TokenProblem;
@@ -28,8 +30,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * frames ({@code subscribe}, {@code unsubscribe}, {@code publish}) with a {@link WsFrameParser},
  * keeps its cursors, and writes through its bounded {@link OutboundQueue}. A bad frame gets an
  * {@code error} frame and the connection lives on; a client that cannot keep up is closed with
- * 4008 and resumes from its last position; one that breaks the protocol is closed with 1002 (or
- * 1007 for text that is not UTF-8).
+ * {@link CloseCode#SLOW_CONSUMER} and resumes from its last position; one that breaks the protocol
+ * is closed with {@link CloseCode#PROTOCOL_ERROR} (or {@link CloseCode#INVALID_PAYLOAD} for text
+ * that is not UTF-8).
  *
  * <p>Why its own framing rather than a WebSocket library: the edge writes the same small frames to
  * thousands of connections, and the cost per write is what bounds its deliveries per second. Here
@@ -53,14 +56,6 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  */
 public final class WsConnection implements Subscriptions.Owner, EdgeConnection, WsFrameParser.Handler {
 
-    /** Close code for a subscriber whose queue overflowed. */
-    public static final int SLOW_CONSUMER = 4008;
-    /** Close code of a normal close. */
-    static final int NORMAL = 1000;
-    /** Close code when the edge cannot go on with a connection without a gap ({@link #reconnect}): reconnect and resume. */
-    static final int INTERNAL_ERROR = 1011;
-    /** Close code for a missing, refused or expired token: reconnect with a new token and resume. */
-    static final int UNAUTHORIZED = 4001;
     /** Most frames held while a token is verified on a worker (more than one read's worth is a client not waiting). */
     private static final int MAX_HELD_FRAMES = 256;
 
@@ -182,7 +177,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public void goAway() {
-        closeWith(EdgeComponents.GOING_AWAY, "edge shutting down: reconnect and resume");
+        closeWith(CloseCode.GOING_AWAY);
     }
 
     @Override
@@ -226,7 +221,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     }
 
     @Override
-    public void error(Object ref, String code, String message) {
+    public void error(Object ref, ErrorCode code, String message) {
         send(WsFrames.frame(WsFrameParser.TEXT, Frames.error(ref, code, message)));
     }
 
@@ -237,13 +232,13 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     @Override
     public void resumeRefused(Object ref, String channel, String message) {
-        error(ref, Subscriptions.RESUME_BUSY, message);
+        error(ref, ErrorCode.RESUME_BUSY, message);
     }
 
     @Override
     public void reconnect(String reason) {
         if (!closed && reconnecting.compareAndSet(false, true)) {
-            closeWith(INTERNAL_ERROR, reason);
+            closeWith(CloseCode.INTERNAL_ERROR, reason);
         }
     }
 
@@ -300,11 +295,11 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         try {
             frame = Frames.JSON.readTree(message);
         } catch (IOException e) {
-            error(null, "invalid-frame", "frame is not JSON");
+            error(null, ErrorCode.INVALID_FRAME, "frame is not JSON");
             return;
         }
         if (frame == null || !frame.isObject()) {
-            error(null, "invalid-frame", "frame is not a JSON object");
+            error(null, ErrorCode.INVALID_FRAME, "frame is not a JSON object");
             return;
         }
         Object ref = frame.has("ref") ? refOf(frame.get("ref")) : null;
@@ -321,7 +316,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             case "subscribe" -> subscribe(ref, frame);
             case "unsubscribe" -> subscriptions.unsubscribe(ref, frame.path("channel").asText(""));
             case "publish" -> publish(ref, frame);
-            default -> error(ref, "invalid-frame", "unknown op '" + op + "'; known: auth, refresh, subscribe, unsubscribe, publish");
+            default -> error(ref, ErrorCode.INVALID_FRAME, "unknown op '" + op + "'; known: auth, refresh, subscribe, unsubscribe, publish");
         }
     }
 
@@ -430,7 +425,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     private void unauthorized(TokenProblem problem, String reason) {
         edge.auth().metrics().refused(problem);
         grants = null;
-        closeWith(UNAUTHORIZED, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        closeWith(CloseCode.UNAUTHORIZED, reason.length() > 120 ? reason.substring(0, 120) : reason);
     }
 
     private void hold(String message) {
@@ -438,7 +433,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             held = new ArrayDeque<>();
         }
         if (held.size() >= MAX_HELD_FRAMES) {
-            closeWith(1008, "too many frames while the token is verified");
+            closeWith(CloseCode.RATE_LIMITED, "too many frames while the token is verified");
             return;
         }
         held.add(message);
@@ -447,7 +442,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void binary(byte[] message) {
         lastHeardNanos = System.nanoTime();
-        error(null, "invalid-frame", "binary frames are not supported; send JSON text frames");
+        error(null, ErrorCode.INVALID_FRAME, "binary frames are not supported; send JSON text frames");
     }
 
     @Override
@@ -471,7 +466,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             // the client closes first: answer with its code (RFC 6455 5.5.1), then hang up
             subscriptions.clear();
             queue.close();
-            output.close(code == WsFrameParser.NO_STATUS ? NORMAL : code, "");
+            output.close(code == WsFrameParser.NO_STATUS ? CloseCode.NORMAL.code() : code, "");
         }
         output.closeWhenFlushed();
         output.flush();
@@ -480,14 +475,14 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void tooLarge(long bytes) {
         lastHeardNanos = System.nanoTime();
-        error(null, "frame-too-large", "a message of " + bytes + " bytes is over the limit of " + edge.maxFrameBytes() + " bytes");
+        error(null, ErrorCode.FRAME_TOO_LARGE, "a message of " + bytes + " bytes is over the limit of " + edge.maxFrameBytes() + " bytes");
     }
 
     @Override
-    public void protocolError(int closeCode, String reason) {
+    public void protocolError(CloseCode closeCode, String reason) {
         subscriptions.clear();
         queue.close();
-        output.close(closeCode, reason);
+        output.close(closeCode.code(), reason);
         output.closeWhenFlushed();
         output.flush();
     }
@@ -496,7 +491,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         String name = frame.path("channel").asText(null);
         if (name != null && ChannelName.violation(name) == null && !grants.maySubscribe(name)) {
             edge.auth().metrics().forbiddenSubscribe();
-            error(ref, "forbidden", "the token does not allow subscribing to " + name);
+            error(ref, ErrorCode.FORBIDDEN, "the token does not allow subscribing to " + name);
             return;
         }
         Position since = null;
@@ -505,7 +500,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             try {
                 since = PositionCodec.decode(sinceNode.asText());
             } catch (InvalidInputException e) {
-                error(ref, "invalid-position", e.getMessage());
+                error(ref, ErrorCode.INVALID_POSITION, e.getMessage());
                 return;
             }
         }
@@ -517,7 +512,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         String name = frame.path("channel").asText(null);
         if (name != null && ChannelName.violation(name) == null && !grants.mayPublish(name)) {
             edge.auth().metrics().forbiddenPublish();
-            error(ref, "forbidden", "the token does not allow publishing to " + name);
+            error(ref, ErrorCode.FORBIDDEN, "the token does not allow publishing to " + name);
             return;
         }
         EphemeralPublish.Refusal refusal = edge.ephemeral().publish(frame.path("channel").asText(null), frame.get("data"));
@@ -531,20 +526,26 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             return;
         }
         edge.metrics().slowConsumerClosed();
-        closeWith(SLOW_CONSUMER, "slow consumer: reconnect and resume from your last position");
+        closeWith(CloseCode.SLOW_CONSUMER);
+    }
+
+    /** {@link #closeWith(CloseCode, String)} with the code's own reason text. */
+    public void closeWith(CloseCode code) {
+        closeWith(code, code.reason());
     }
 
     /**
-     * Sends a close frame with {@code code} and drops whatever is still queued. A client that
-     * does not complete the close handshake within {@value #CLOSE_GRACE_SECONDS} s (one that has
-     * stopped reading cannot even see the close frame) has its connection dropped.
+     * Sends a close frame with {@code code} and {@code reason} and drops whatever is still
+     * queued. A client that does not complete the close handshake within
+     * {@value #CLOSE_GRACE_SECONDS} s (one that has stopped reading cannot even see the close
+     * frame) has its connection dropped.
      */
-    public void closeWith(int code, String reason) {
+    public void closeWith(CloseCode code, String reason) {
         closing = true;
         subscriptions.clear(); // first: a replay must end as cancelled, not find the queue closed and call this too slow
         queue.close();
         ioThread.execute(() -> {
-            output.close(code, reason);
+            output.close(code.code(), reason);
             output.flush();
         });
         ioThread.executeAfter(() -> IoUtils.safeClose(connection), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);

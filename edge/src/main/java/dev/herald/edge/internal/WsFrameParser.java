@@ -7,6 +7,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import dev.herald.schemas.protocol.CloseCode;
+
 /**
  * Reads the frames a WebSocket client sends (RFC 6455), from bytes as they arrive in any split,
  * and reports whole messages to a {@link Handler}.
@@ -18,7 +20,7 @@ import java.util.Arrays;
  * connection lives on. Violations of the protocol (an unmasked frame, reserved bits or opcodes,
  * a fragmented or long control frame, a continuation out of place, a close frame of one byte or
  * with a code no endpoint may send) are reported with {@link Handler#protocolError} and the
- * parser reads nothing more; text that is not UTF-8 likewise, with close code 1007.
+ * parser reads nothing more; text that is not UTF-8 likewise, with {@link CloseCode#INVALID_PAYLOAD}.
  *
  * <p>Not thread-safe: one connection's I/O thread feeds it.
  */
@@ -31,11 +33,7 @@ final class WsFrameParser {
     static final int PING = 0x9;
     static final int PONG = 0xA;
 
-    /** Close code: the endpoint broke the protocol. */
-    static final int PROTOCOL_ERROR = 1002;
-    /** Close code: a text message that is not UTF-8. */
-    static final int INVALID_PAYLOAD = 1007;
-    /** Close code: a close frame without a status. */
+    /** What {@link Handler#close} is given for a close frame without a status (never sent). */
     static final int NO_STATUS = 1005;
 
     /** What the parser found. */
@@ -61,7 +59,7 @@ final class WsFrameParser {
         void tooLarge(long bytes);
 
         /** The client broke the protocol; nothing more is read. */
-        void protocolError(int closeCode, String reason);
+        void protocolError(CloseCode closeCode, String reason);
     }
 
     private final int maxMessageBytes;
@@ -133,10 +131,10 @@ final class WsFrameParser {
     private boolean checkFirstTwoBytes() {
         int b0 = header[0] & 0xFF;
         if ((b0 & 0x70) != 0) {
-            return fail(PROTOCOL_ERROR, "reserved bits set without an extension");
+            return fail(CloseCode.PROTOCOL_ERROR, "reserved bits set without an extension");
         }
         if ((header[1] & 0x80) == 0) {
-            return fail(PROTOCOL_ERROR, "client frames must be masked");
+            return fail(CloseCode.PROTOCOL_ERROR, "client frames must be masked");
         }
         return true;
     }
@@ -154,7 +152,7 @@ final class WsFrameParser {
             length = ByteBuffer.wrap(header, 2, 8).getLong();
             at = 10;
             if (length < 0) {
-                return fail(PROTOCOL_ERROR, "frame length out of range");
+                return fail(CloseCode.PROTOCOL_ERROR, "frame length out of range");
             }
         } else {
             length = len7;
@@ -167,14 +165,14 @@ final class WsFrameParser {
         switch (opcode) {
             case CLOSE, PING, PONG -> {
                 if (!fin || length > 125) {
-                    return fail(PROTOCOL_ERROR, "control frames must be whole and at most 125 bytes");
+                    return fail(CloseCode.PROTOCOL_ERROR, "control frames must be whole and at most 125 bytes");
                 }
                 control = new byte[(int) length];
                 controlLength = 0;
             }
             case TEXT, BINARY -> {
                 if (messageOpcode >= 0) {
-                    return fail(PROTOCOL_ERROR, "a new message began before the last one ended");
+                    return fail(CloseCode.PROTOCOL_ERROR, "a new message began before the last one ended");
                 }
                 messageOpcode = opcode;
                 messageLength = 0;
@@ -183,12 +181,12 @@ final class WsFrameParser {
             }
             case CONTINUATION -> {
                 if (messageOpcode < 0) {
-                    return fail(PROTOCOL_ERROR, "a continuation frame with no message to continue");
+                    return fail(CloseCode.PROTOCOL_ERROR, "a continuation frame with no message to continue");
                 }
                 room(length);
             }
             default -> {
-                return fail(PROTOCOL_ERROR, "unknown opcode " + opcode);
+                return fail(CloseCode.PROTOCOL_ERROR, "unknown opcode " + opcode);
             }
         }
         if (remaining == 0) {
@@ -278,7 +276,7 @@ final class WsFrameParser {
 
     private void closeFrame() {
         if (controlLength == 1) {
-            fail(PROTOCOL_ERROR, "a close frame of one byte");
+            fail(CloseCode.PROTOCOL_ERROR, "a close frame of one byte");
             return;
         }
         if (controlLength == 0) {
@@ -287,7 +285,7 @@ final class WsFrameParser {
         }
         int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
         if (!isSendable(code)) {
-            fail(PROTOCOL_ERROR, "close code " + code + " is not one an endpoint may send");
+            fail(CloseCode.PROTOCOL_ERROR, "close code " + code + " is not one an endpoint may send");
             return;
         }
         String reason = utf8(Arrays.copyOfRange(control, 2, controlLength), controlLength - 2);
@@ -312,12 +310,12 @@ final class WsFrameParser {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data, 0, length));
             return chars.toString();
         } catch (CharacterCodingException e) {
-            fail(INVALID_PAYLOAD, "text is not UTF-8");
+            fail(CloseCode.INVALID_PAYLOAD, CloseCode.INVALID_PAYLOAD.reason());
             return null;
         }
     }
 
-    private boolean fail(int code, String reason) {
+    private boolean fail(CloseCode code, String reason) {
         failed = true;
         handler.protocolError(code, reason);
         return false;

@@ -3,7 +3,9 @@ package dev.herald.edge.internal;
 import java.util.Base64;
 import java.util.Locale;
 
+import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.Grants;
+import dev.herald.server.http.HttpAnswers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -37,47 +39,39 @@ final class WsUpgradeHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.isInIoThread() && edge.auth().verifyWorkers() != null
-                && exchange.getRequestHeaders().contains(Headers.AUTHORIZATION)) {
-            exchange.dispatch(edge.auth().verifyWorkers(), this); // verifying may fetch keys: not on an I/O thread
-            return;
-        }
         if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
-            HttpProblems.send(exchange, 405, "method-not-allowed", "Method not allowed", "/v1/ws takes GET with a WebSocket upgrade");
+            HttpAnswers.methodNotAllowed(exchange, "GET", "/v1/ws takes GET with a WebSocket upgrade");
             return;
         }
         if (!hasToken(exchange.getRequestHeaders().get(Headers.UPGRADE), "websocket")
                 || !hasToken(exchange.getRequestHeaders().get(Headers.CONNECTION), "upgrade")) {
-            HttpProblems.send(exchange, 400, "not-a-websocket-upgrade", "Not a WebSocket upgrade",
-                    "/v1/ws needs 'Upgrade: websocket' and 'Connection: Upgrade'");
+            HttpAnswers.problem(exchange, EdgeProblems.notAWebSocketUpgrade());
             return;
         }
         if (!"13".equals(exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_VERSION))) {
             exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
-            HttpProblems.send(exchange, 426, "unsupported-websocket-version", "Unsupported WebSocket version",
-                    "this edge speaks WebSocket version 13 (RFC 6455)");
+            HttpAnswers.problem(exchange, EdgeProblems.unsupportedWebSocketVersion());
             return;
         }
         String key = exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY);
         if (!validKey(key)) {
-            HttpProblems.send(exchange, 400, "invalid-websocket-key", "Invalid WebSocket key",
-                    "Sec-WebSocket-Key must be 16 bytes in base64");
+            HttpAnswers.problem(exchange, EdgeProblems.invalidWebSocketKey());
             return;
         }
         if (!edge.auth().origins().allows(exchange.getRequestHeaders().getFirst(Headers.ORIGIN))) {
-            EdgeAuth.originNotAllowed(exchange);
+            AuthAnswers.originNotAllowed(exchange);
             return;
         }
-        Grants grants = null;
         if (!edge.auth().required() || exchange.getRequestHeaders().contains(Headers.AUTHORIZATION)
                 || exchange.getQueryParameters().containsKey(EdgeAuth.QUERY_PARAMETER)) {
-            grants = edge.auth().authenticateOrAnswer(exchange, false);
-            if (grants == null) {
-                return;
-            }
+            edge.auth().authenticated(exchange, false, grants -> upgrade(exchange, key, grants));
+        } else {
+            upgrade(exchange, key, null); // its first frame must authenticate
         }
-        Grants upgradeGrants = grants;
+    }
+
+    /** Answers 101 and hands the connection to a {@link WsConnection} with {@code upgradeGrants} ({@code null}: none yet). */
+    private void upgrade(HttpServerExchange exchange, String key, Grants upgradeGrants) {
         exchange.getResponseHeaders().put(SEC_WEBSOCKET_ACCEPT, WsFrames.acceptKey(key));
         exchange.upgradeChannel("websocket", (connection, ex) -> {
             WsConnection ws = new WsConnection(connection, edge, upgradeGrants);

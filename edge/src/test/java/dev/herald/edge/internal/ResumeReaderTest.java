@@ -175,7 +175,7 @@ class ResumeReaderTest {
         }
         try (ResumeReader reader = reader(5)) {
             try (ResumeReader.Replay far = reader.open(CHANNEL, 0, 0, 7)) {
-                assertThat(far.reason()).isEqualTo(ResumeReader.TOO_FAR_BEHIND);
+                assertThat(far.reason().wire()).isEqualTo("too-far-behind");
                 assertThat(far.next()).isEmpty();
             }
             try (ResumeReader.Replay near = reader.open(CHANNEL, 0, 2, 7)) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
+import dev.herald.schemas.protocol.CloseCode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -185,9 +186,9 @@ class WsFrameParserProperties {
         }
 
         @Override
-        public void protocolError(int closeCode, String reason) {
+        public void protocolError(CloseCode closeCode, String reason) {
             failed = true;
-            calls.add("error " + closeCode + " " + reason);
+            calls.add("error " + closeCode.code() + " " + reason);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.herald.schemas.protocol.CloseCode;
 import org.junit.jupiter.api.Test;
 
 /** Client frames as RFC 6455 writes them, fed whole and split at every byte. */
@@ -193,8 +194,8 @@ class WsFrameParserTest {
         }
 
         @Override
-        public void protocolError(int closeCode, String reason) {
-            events.add("error " + closeCode + " " + reason);
+        public void protocolError(CloseCode closeCode, String reason) {
+            events.add("error " + closeCode.code() + " " + reason);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.herald.ingest.internal;
 
+import dev.herald.server.http.Problem;
+
 /**
  * One line of an NDJSON batch, read: either an event to publish or the problem with the line.
  *

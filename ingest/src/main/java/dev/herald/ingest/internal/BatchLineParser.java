@@ -45,21 +45,22 @@ final class BatchLineParser {
 
     BatchLine parse(int number, byte[] body, int from, int to) {
         if (to == from) {
-            return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + " is empty"));
+            return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + " is empty"));
         }
         JsonNode node;
         try {
             node = LINE_READER.readTree(body, from, to - from);
         } catch (IOException | NumberFormatException e) { // the latter: an exponent past a decimal's, as in 1e2147483648
-            return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + " is not JSON: " + firstLine(e.getMessage())));
+            return BatchLine.invalid(number,
+                    IngestProblems.invalidBatchLine("line " + number + " is not JSON: " + firstLine(e.getMessage())));
         }
         if (node == null || !node.isObject()) {
-            return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + " is not a JSON object"));
+            return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + " is not a JSON object"));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             String field = it.next().getKey();
             if (!FIELDS.contains(field)) {
-                return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + " has an unknown field '" + field
+                return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + " has an unknown field '" + field
                         + "'; known fields: channel, id, data, encoding, contentType, type, durability"));
             }
         }
@@ -67,7 +68,7 @@ final class BatchLineParser {
             String channel = text(node, "channel", number, true);
             String violation = ChannelName.violation(channel);
             if (violation != null) {
-                return BatchLine.invalid(number, Problem.invalidChannel("line " + number + ": " + violation));
+                return BatchLine.invalid(number, IngestProblems.invalidChannel("line " + number + ": " + violation));
             }
             String id = text(node, "id", number, false);
             if (id != null) {
@@ -98,13 +99,13 @@ final class BatchLineParser {
                 throw new InvalidInputException("encoding must be 'base64' when given, was '" + encoding + "'");
             }
             if (payload.length > maxPayloadBytes) {
-                return BatchLine.invalid(number, Problem.payloadTooLarge("line " + number + ": the payload is "
+                return BatchLine.invalid(number, IngestProblems.payloadTooLarge("line " + number + ": the payload is "
                         + payload.length + " bytes, over publish.max.body.bytes = " + maxPayloadBytes));
             }
             return new BatchLine(number, channel, id, type != null ? type : Event.DEFAULT_TYPE, contentType, payload,
                     "ephemeral".equals(durability), null);
         } catch (IllegalArgumentException | IOException e) {
-            return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number + ": " + e.getMessage()));
+            return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + ": " + e.getMessage()));
         }
     }
 

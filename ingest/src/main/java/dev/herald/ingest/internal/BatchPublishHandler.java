@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
 import dev.herald.server.auth.Grants;
+import dev.herald.server.http.HttpAnswers;
+import dev.herald.server.http.Problem;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
@@ -51,24 +53,25 @@ final class BatchPublishHandler {
     void handle(HttpServerExchange exchange, Grants grants) {
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (!isNdjson(contentType)) {
-            Responses.problem(exchange, Problem.unsupportedMediaType("a batch must be sent as application/x-ndjson, was "
+            HttpAnswers.problem(exchange, IngestProblems.unsupportedMediaType("a batch must be sent as application/x-ndjson, was "
                     + (contentType == null ? "no Content-Type" : "'" + contentType + "'")));
             return;
         }
         BoundedBodyReader.read(exchange, maxBatchBytes,
                 (ex, body) -> Responses.onWorker(ex, workers, () -> publishAll(ex, body, grants)),
-                ex -> Responses.problem(ex, tooLarge()),
-                (ex, error) -> Responses.problem(ex, Problem.invalidBody("the batch body could not be read: " + error.getMessage())));
+                ex -> HttpAnswers.problem(ex, tooLarge()),
+                (ex, error) -> HttpAnswers.problem(ex,
+                        IngestProblems.invalidBody("the batch body could not be read: " + error.getMessage())));
     }
 
     private void publishAll(HttpServerExchange exchange, byte[] body, Grants grants) {
         List<int[]> lines = splitLines(body);
         if (lines.isEmpty()) {
-            Responses.problem(exchange, Problem.invalidBody("the batch is empty; send one JSON object per line"));
+            HttpAnswers.problem(exchange, IngestProblems.invalidBody("the batch is empty; send one JSON object per line"));
             return;
         }
         if (lines.size() > maxLines) {
-            Responses.problem(exchange, Problem.payloadTooLarge("the batch has " + lines.size()
+            HttpAnswers.problem(exchange, IngestProblems.payloadTooLarge("the batch has " + lines.size()
                     + " lines, over publish.batch.max.lines = " + maxLines));
             return;
         }
@@ -88,7 +91,7 @@ final class BatchPublishHandler {
                         out.writeBytes(Json.bytes(result != null ? result : failure(i + 1, publisher.timedOut().problem())));
                         out.write('\n');
                     }
-                    Responses.send(exchange, 200, Responses.NDJSON, out.toByteArray());
+                    HttpAnswers.send(exchange, 200, Responses.NDJSON, out.toByteArray());
                 }, workers);
     }
 
@@ -156,7 +159,7 @@ final class BatchPublishHandler {
     }
 
     private Problem tooLarge() {
-        return Problem.payloadTooLarge("the batch body is over publish.batch.max.bytes = " + maxBatchBytes + " bytes");
+        return IngestProblems.payloadTooLarge("the batch body is over publish.batch.max.bytes = " + maxBatchBytes + " bytes");
     }
 
     private static boolean isNdjson(String contentType) {

@@ -7,9 +7,10 @@ import java.util.Map;
 
 import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.server.http.Problem;
 
 /**
  * Publishes {@code durability=ephemeral} events: one signed datagram to the multicast lane each,
@@ -41,7 +42,7 @@ final class EphemeralPublisher {
     Outcome publish(Api api, String channel, String id, String type, String contentType, byte[] payload) {
         if (sender == null) {
             metrics.publish(api, Result.NOT_IMPLEMENTED);
-            return new Outcome(null, Problem.ephemeralUnavailable());
+            return new Outcome(null, IngestProblems.ephemeralUnavailable());
         }
         long now = clock.millis();
         Event event = new Event(id != null ? id : EventId.generate(now), channel, type, source, Instant.ofEpochMilli(now),
@@ -57,11 +58,11 @@ final class EphemeralPublisher {
             }
             case TOO_LARGE -> {
                 metrics.publish(api, Result.TOO_LARGE);
-                return new Outcome(null, Problem.payloadTooLarge(sender.tooLargeReason(event) + "; publish it durably instead"));
+                return new Outcome(null, IngestProblems.payloadTooLarge(sender.tooLargeReason(event) + "; publish it durably instead"));
             }
             default -> {
                 metrics.publish(api, Result.UNAVAILABLE);
-                return new Outcome(null, Problem.ephemeralSendFailed());
+                return new Outcome(null, IngestProblems.ephemeralSendFailed());
             }
         }
     }

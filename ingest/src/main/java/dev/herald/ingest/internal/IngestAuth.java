@@ -1,51 +1,47 @@
 package dev.herald.ingest.internal;
 
-import dev.herald.server.auth.AuthChallenge;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthMetrics;
 import dev.herald.server.auth.Authenticator;
 import dev.herald.server.auth.BearerHeader;
 import dev.herald.server.auth.Grants;
 import dev.herald.server.auth.InvalidTokenException;
-import dev.herald.server.auth.TokenProblem;
+import dev.herald.server.http.Problem;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
 /**
- * Who may publish where: the {@code Authorization: Bearer} token of a request, and the answers
- * when it falls short. A missing or refused token is a 401 with an RFC 6750 challenge; keys that
- * cannot be read now (a JWKS server down) a 503, since the token may be fine; a channel the token
- * does not allow a 403 with {@code error="insufficient_scope"}. Nothing is published on any of
- * them.
+ * Who may publish where: the {@code Authorization: Bearer} token of a request, checked before its
+ * body is read, and the 401, 403 and 503 answers of {@link AuthAnswers} when it falls short.
+ * Nothing is published on any of them.
  */
 final class IngestAuth {
 
     private final Authenticator authenticator;
     private final AuthMetrics metrics;
+    /** Where tokens are verified when that may wait on a key server; {@code null} when it never waits. */
+    private final Executor verifyWorkers;
 
-    IngestAuth(Authenticator authenticator, AuthMetrics metrics) {
+    IngestAuth(Authenticator authenticator, AuthMetrics metrics, Executor workers) {
         this.authenticator = authenticator;
         this.metrics = metrics;
+        this.verifyWorkers = authenticator.mayBlock() ? workers : null;
     }
 
-    /** Whether verifying may wait on the network: then it runs on a worker, not an I/O thread. */
-    boolean mayBlock() {
-        return authenticator.mayBlock();
+    /** Runs {@code then} with the request's grants on its I/O thread, or answers it (401, 503). */
+    void authenticated(HttpServerExchange exchange, Consumer<Grants> then) {
+        AuthAnswers.authenticated(exchange, verifyWorkers, this::grantsOrAnswer, then);
     }
 
-    /**
-     * The grants of {@code exchange}'s token; when it has none that will do, answers for it.
-     *
-     * @return the grants, or {@code null} when the exchange was answered
-     */
-    Grants authenticateOrAnswer(HttpServerExchange exchange) {
+    private Grants grantsOrAnswer(HttpServerExchange exchange) {
         try {
             return authenticator.authenticate(BearerHeader.token(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION)));
         } catch (InvalidTokenException e) {
             metrics.refused(e.problem());
-            if (e.problem() != TokenProblem.KEYS_UNAVAILABLE) {
-                exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, AuthChallenge.refused(e.problem(), e.getMessage()));
-            }
-            Responses.problem(exchange, Problem.ofToken(e));
+            AuthAnswers.refused(exchange, e);
             return null;
         }
     }
@@ -56,12 +52,6 @@ final class IngestAuth {
             return null;
         }
         metrics.forbiddenPublish();
-        return Problem.forbidden("the token does not allow publishing to " + channel);
-    }
-
-    /** Answers {@code problem} (a 403 from {@link #publishProblem}) with its challenge. */
-    static void forbidden(HttpServerExchange exchange, Problem problem) {
-        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, AuthChallenge.insufficientScope(problem.detail()));
-        Responses.problem(exchange, problem);
+        return AuthAnswers.forbidden("the token does not allow publishing to " + channel);
     }
 }

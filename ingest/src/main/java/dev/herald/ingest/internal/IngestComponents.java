@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.herald.ingest.IngestConfig;
-import dev.herald.schemas.ephemeral.LaneSettings;
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.lane.LaneSettings;
+import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
+import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.auth.Authenticator;
 import dev.herald.server.auth.AuthMetrics;
 import dev.herald.server.origin.AllowedOrigins;
 import dev.herald.server.origin.Cors;
@@ -29,7 +31,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
-import io.undertow.util.Headers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -67,7 +68,7 @@ public final class IngestComponents implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         // first: a token or origin setting it refuses stops start-up before anything is opened
-        IngestAuth auth = new IngestAuth(AuthConfig.read(config, clock), new AuthMetrics(registry, "herald.ingest"));
+        Authenticator authenticator = AuthConfig.read(config, clock);
         AllowedOrigins origins = OriginsConfig.read(config.getString(OriginsConfig.ALLOWED_ORIGINS), config.tokensOn(),
                 config.getString(IngestConfig.HTTP_HOST));
 
@@ -93,6 +94,7 @@ public final class IngestComponents implements AutoCloseable {
         Publisher publisher = new Publisher(log, idempotency, monitor, metrics, clock, "herald://ingest/" + id,
                 timeoutMs, config.getInt(IngestConfig.RETRY_AFTER_SECONDS));
         workers = Executors.newFixedThreadPool(config.getInt(IngestConfig.HTTP_WORKER_THREADS), namedThreads("herald-ingest-worker-"));
+        IngestAuth auth = new IngestAuth(authenticator, new AuthMetrics(registry, "herald.ingest"), workers);
         int maxBody = config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
         ephemeralLane = openLane(config.laneSettings());
         if (ephemeralLane != null) {
@@ -103,9 +105,9 @@ public final class IngestComponents implements AutoCloseable {
                 new PublishHandler(publisher, ephemeral, metrics, workers, maxBody, auth),
                 new BatchPublishHandler(publisher, ephemeral, metrics, workers, maxBody,
                         config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES), auth),
-                monitor, registry, auth, workers);
+                monitor, registry, auth);
         router = new Cors(origins, List.of("GET", "POST"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
-                ex -> Responses.problem(ex, Problem.originNotAllowed(ex.getRequestHeaders().getFirst(Headers.ORIGIN))));
+                AuthAnswers::originNotAllowed);
         monitor.start();
     }
 

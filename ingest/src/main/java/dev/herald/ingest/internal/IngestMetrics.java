@@ -2,7 +2,7 @@ package dev.herald.ingest.internal;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.herald.schemas.ephemeral.MulticastSender;
+import dev.herald.lane.MulticastSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -10,7 +10,10 @@ import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
 import dev.herald.schemas.InvalidInputException;
+import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.Grants;
+import dev.herald.server.http.HttpAnswers;
+import dev.herald.server.http.Problem;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -54,7 +57,7 @@ final class PublishHandler {
         Problem forbidden = auth.publishProblem(grants, channel);
         if (forbidden != null) {
             metrics.publish(Api.SINGLE, Result.FORBIDDEN);
-            IngestAuth.forbidden(exchange, forbidden);
+            AuthAnswers.forbidden(exchange, forbidden);
             return;
         }
         boolean toLane = "ephemeral".equals(durability(exchange));
@@ -64,7 +67,7 @@ final class PublishHandler {
         BoundedBodyReader.read(exchange, maxBodyBytes,
                 (ex, body) -> {
                     if (body.length == 0) {
-                        refuse(ex, Problem.invalidBody("the request body is empty; send the event payload as the body"));
+                        refuse(ex, IngestProblems.invalidBody("the request body is empty; send the event payload as the body"));
                         return;
                     }
                     if (toLane) {
@@ -72,9 +75,9 @@ final class PublishHandler {
                         EphemeralPublisher.Outcome outcome = ephemeral.publish(Api.SINGLE, channel, key,
                                 type != null ? type : Event.DEFAULT_TYPE, contentType, body);
                         if (outcome.problem() != null) {
-                            Responses.problem(ex, outcome.problem());
+                            HttpAnswers.problem(ex, outcome.problem());
                         } else {
-                            Responses.json(ex, 202, outcome.accepted());
+                            HttpAnswers.json(ex, 202, outcome.accepted());
                         }
                         return;
                     }
@@ -84,40 +87,40 @@ final class PublishHandler {
                             .thenAccept(outcome -> Responses.published(ex, outcome)));
                 },
                 ex -> refuse(ex, tooLarge()),
-                (ex, error) -> refuse(ex, Problem.invalidBody("the request body could not be read: " + error.getMessage())));
+                (ex, error) -> refuse(ex, IngestProblems.invalidBody("the request body could not be read: " + error.getMessage())));
     }
 
     private Problem check(HttpServerExchange exchange, String channel) {
         String violation = ChannelName.violation(channel);
         if (violation != null) {
-            return Problem.invalidChannel(violation);
+            return IngestProblems.invalidChannel(violation);
         }
         String durability = durability(exchange);
         if (durability != null && !durability.equals("durable") && !durability.equals("ephemeral")) {
-            return Problem.invalidBody("durability must be 'durable' or 'ephemeral', was '" + durability + "'");
+            return IngestProblems.invalidBody("durability must be 'durable' or 'ephemeral', was '" + durability + "'");
         }
         String key = exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
         if (key != null) {
             try {
                 EventId.requireValid(key);
             } catch (InvalidInputException e) {
-                return Problem.invalidIdempotencyKey("Idempotency-Key: " + e.getMessage());
+                return IngestProblems.invalidIdempotencyKey("Idempotency-Key: " + e.getMessage());
             }
         }
         String type = exchange.getRequestHeaders().getFirst(CE_TYPE);
         if (type != null && (type.isBlank() || type.length() > 255)) {
-            return Problem.invalidBody("Ce-Type must be 1 to 255 characters");
+            return IngestProblems.invalidBody("Ce-Type must be 1 to 255 characters");
         }
         return null;
     }
 
     private Problem tooLarge() {
-        return Problem.payloadTooLarge("the event body is over publish.max.body.bytes = " + maxBodyBytes + " bytes");
+        return IngestProblems.payloadTooLarge("the event body is over publish.max.body.bytes = " + maxBodyBytes + " bytes");
     }
 
     private void refuse(HttpServerExchange exchange, Problem problem) {
         metrics.publish(Api.SINGLE, problem.status() == 413 ? Result.TOO_LARGE : Result.INVALID);
-        Responses.problem(exchange, problem);
+        HttpAnswers.problem(exchange, problem);
     }
 
     private static String durability(HttpServerExchange exchange) {

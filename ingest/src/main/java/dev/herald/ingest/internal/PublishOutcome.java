@@ -1,5 +1,7 @@
 package dev.herald.ingest.internal;
 
+import dev.herald.server.http.Problem;
+
 /**
  * How one publish ended: acknowledged ({@link #published()} set) or refused ({@link #problem()} set).
  *

@@ -7,6 +7,7 @@ import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
+import dev.herald.server.http.Problem;
 
 /**
  * The publish path shared by the single and batch endpoints: idempotency, the event envelope,
@@ -58,7 +59,7 @@ public final class Publisher {
         if (!monitor.isReady()) {
             metrics.publish(api, Result.UNAVAILABLE);
             return CompletableFuture.completedFuture(PublishOutcome.refused(
-                    Problem.logUnavailable(monitor.notReadyReason(), retryAfterSeconds)));
+                    IngestProblems.logUnavailable(monitor.notReadyReason(), retryAfterSeconds)));
         }
         CompletableFuture<Published> pending = new CompletableFuture<>();
         if (clientId != null) {
@@ -104,13 +105,13 @@ public final class Publisher {
 
     /** The outcome of a publish that had no answer by {@link #deadlineMs()}: 503, nothing promised. */
     PublishOutcome timedOut() {
-        return PublishOutcome.refused(Problem.logUnavailable("Kafka did not acknowledge the event within " + deadlineMs()
+        return PublishOutcome.refused(IngestProblems.logUnavailable("Kafka did not acknowledge the event within " + deadlineMs()
                 + " ms; it may or may not be in the log, retry with the same Idempotency-Key", retryAfterSeconds));
     }
 
     private Problem unavailable(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        return Problem.logUnavailable("Kafka did not acknowledge the event (" + cause.getClass().getSimpleName()
+        return IngestProblems.logUnavailable("Kafka did not acknowledge the event (" + cause.getClass().getSimpleName()
                 + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
                 + "); it may or may not be in the log, retry with the same Idempotency-Key", retryAfterSeconds);
     }

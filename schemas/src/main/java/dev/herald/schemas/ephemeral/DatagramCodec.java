@@ -43,6 +43,8 @@ public final class DatagramCodec {
 
     /** HMAC-SHA256's output. */
     public static final int SIGNATURE_BYTES = 32;
+    /** The shortest cluster secret a datagram is signed with, in bytes. */
+    public static final int MIN_SECRET_BYTES = 32;
     /** The longest channel, event id or content type a datagram carries, in bytes. */
     public static final int MAX_FIELD_BYTES = 255;
     static final byte[] MAGIC = "HRLD".getBytes(StandardCharsets.US_ASCII);
@@ -54,11 +56,12 @@ public final class DatagramCodec {
     private final ThreadLocal<Mac> mac;
 
     /**
-     * @param secret the cluster secret shared by every sender and receiver of the lane
+     * @param secret the cluster secret shared by every sender and receiver of the lane, at least
+     *               {@value #MIN_SECRET_BYTES} bytes
      */
     public DatagramCodec(byte[] secret) {
-        if (secret == null || secret.length < LaneSettings.MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the ephemeral lane's secret must be at least " + LaneSettings.MIN_SECRET_BYTES + " bytes");
+        if (secret == null || secret.length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("the ephemeral lane's secret must be at least " + MIN_SECRET_BYTES + " bytes");
         }
         SecretKeySpec key = new SecretKeySpec(secret.clone(), ALGORITHM);
         this.mac = ThreadLocal.withInitial(() -> {

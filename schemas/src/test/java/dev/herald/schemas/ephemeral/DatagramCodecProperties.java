@@ -31,6 +31,8 @@ class DatagramCodecProperties {
 
     private static final byte[] SECRET = "a-cluster-secret-of-32-bytes-at-least!".getBytes(StandardCharsets.UTF_8);
     private static final String CHANNEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@/-";
+    /** The largest payload tried: the size of the lane's default datagram (ephemeral.max.datagram.bytes). */
+    private static final int MAX_PAYLOAD_BYTES = 8_192;
     /** Where the channel's length byte is; every field before it has a fixed size. */
     private static final int CHANNEL_LENGTH_AT = 37;
 
@@ -165,7 +167,7 @@ class DatagramCodecProperties {
                 .injectNull(0.3);
         Arbitrary<byte[]> payloads = Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(LaneSettings.DEFAULT_MAX_DATAGRAM_BYTES)));
+                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(MAX_PAYLOAD_BYTES)));
         Arbitrary<Event> events = Combinators.combine(ids, channels, times, contentTypes, payloads)
                 .as((id, channel, time, type, payload) -> new Event(id, channel, Event.DEFAULT_TYPE, "herald://test", time, type, payload));
         return Combinators.combine(senders, Arbitraries.longs().between(0, Long.MAX_VALUE), events).as(EphemeralDatagram::new);
@@ -173,7 +175,7 @@ class DatagramCodecProperties {
 
     @Provide
     Arbitrary<byte[]> secrets() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(LaneSettings.MIN_SECRET_BYTES).ofMaxSize(64);
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(DatagramCodec.MIN_SECRET_BYTES).ofMaxSize(64);
     }
 
     @Provide

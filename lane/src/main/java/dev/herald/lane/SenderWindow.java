@@ -1,4 +1,4 @@
-package dev.herald.schemas.ephemeral;
+package dev.herald.lane;
 
 /**
  * The sequences a receiver has seen from one sender, within a window of the latest

@@ -1,4 +1,4 @@
-package dev.herald.schemas.ephemeral;
+package dev.herald.lane;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +14,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+
+import dev.herald.schemas.ephemeral.DatagramCodec;
+import dev.herald.schemas.ephemeral.DropReason;
+import dev.herald.schemas.ephemeral.DroppedDatagramException;
+import dev.herald.schemas.ephemeral.EphemeralDatagram;
 
 /**
  * Receives the lane's datagrams on one thread and hands each good one to a consumer: joined to

@@ -1,4 +1,4 @@
-package dev.herald.schemas.ephemeral;
+package dev.herald.lane;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.herald.schemas.Event;
+import dev.herald.schemas.ephemeral.DatagramCodec;
+import dev.herald.schemas.ephemeral.EphemeralDatagram;
 
 /**
  * Sends ephemeral events to the lane's multicast group: one signed datagram each, out of the

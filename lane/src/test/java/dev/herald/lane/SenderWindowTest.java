@@ -1,4 +1,4 @@
-package dev.herald.schemas.ephemeral;
+package dev.herald.lane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

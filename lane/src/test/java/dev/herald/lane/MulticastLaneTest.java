@@ -1,4 +1,4 @@
-package dev.herald.schemas.ephemeral;
+package dev.herald.lane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.herald.schemas.Event;
+import dev.herald.schemas.ephemeral.DatagramCodec;
+import dev.herald.schemas.ephemeral.DropReason;
+import dev.herald.schemas.ephemeral.EphemeralDatagram;
 import org.junit.jupiter.api.Test;
 
 /** The lane over real multicast sockets on the loopback interface. */

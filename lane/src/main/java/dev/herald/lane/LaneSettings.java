@@ -1,4 +1,4 @@
-package dev.herald.schemas.ephemeral;
+package dev.herald.lane;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +8,8 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.Base64;
+
+import dev.herald.schemas.ephemeral.DatagramCodec;
 
 /**
  * Where and how the ephemeral lane runs: the multicast group and port, the interface it sends
@@ -22,7 +24,7 @@ import java.util.Base64;
  * @param networkInterface the interface datagrams leave by and are received on
  * @param ttl              the multicast TTL (0: this host only; 1: the local link)
  * @param secret           the cluster secret every datagram is signed with, at least
- *                         {@value #MIN_SECRET_BYTES} bytes
+ *                         {@value DatagramCodec#MIN_SECRET_BYTES} bytes
  * @param maxDatagramBytes the largest datagram sent or accepted, signature included
  * @param maxAgeMs         how far a datagram's time may be from the receiver's clock
  */
@@ -45,7 +47,6 @@ public record LaneSettings(InetAddress group, int port, NetworkInterface network
     /** The largest UDP payload over IPv4. */
     public static final int LARGEST_DATAGRAM_BYTES = 65_507;
     public static final long DEFAULT_MAX_AGE_MS = 30_000;
-    public static final int MIN_SECRET_BYTES = 32;
 
     public static final String GROUP_DOC = "Ephemeral lane: the IPv4 multicast group (administratively scoped 239.0.0.0/8 by default).";
     public static final String PORT_DOC = "Ephemeral lane: the UDP port of the multicast group.";
@@ -70,8 +71,8 @@ public record LaneSettings(InetAddress group, int port, NetworkInterface network
         if (ttl < 0 || ttl > 255) {
             throw new IllegalArgumentException(TTL + " must be 0 to 255, not " + ttl);
         }
-        if (secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException(SECRET + " must be at least " + MIN_SECRET_BYTES + " bytes");
+        if (secret.length < DatagramCodec.MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException(SECRET + " must be at least " + DatagramCodec.MIN_SECRET_BYTES + " bytes");
         }
         if (maxDatagramBytes < 256 || maxDatagramBytes > LARGEST_DATAGRAM_BYTES) {
             throw new IllegalArgumentException(MAX_DATAGRAM_BYTES + " must be 256 to " + LARGEST_DATAGRAM_BYTES + ", not " + maxDatagramBytes);
