@@ -92,7 +92,8 @@ final class BenchBroker implements AutoCloseable {
                 IngestConfig.TOPIC_PARTITIONS, Integer.toString(partitions),
                 IngestConfig.TOPIC_REPLICATION_FACTOR, "1",
                 IngestConfig.INGEST_ID, "bench",
-                "auth.mode", "none")); // a benchmark with tokens passes its auth.* settings in extra
+                "auth.mode", "none", // a benchmark with tokens passes its auth.* settings in extra
+                "limits.publish.rate", "off", "limits.publish.bytes.rate", "off")); // one load generator is one publisher
         settings.putAll(extra);
         return IngestServer.start(new IngestConfig(settings));
     }

@@ -45,6 +45,9 @@ public final class EdgeBenchServer {
             settings.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         settings.putIfAbsent("auth.mode", "none"); // a benchmark with tokens passes its auth.* settings
+        // every load client connects from loopback: one address, tens of thousands of connections
+        settings.putIfAbsent("limits.connections.per.address", "0");
+        settings.putIfAbsent("limits.new.connections.rate", "off");
         try (EdgeServer edge = EdgeServer.start(new EdgeConfig(settings))) {
             System.out.println(READY + edge.port());
             System.out.flush();

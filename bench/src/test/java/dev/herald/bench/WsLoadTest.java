@@ -40,7 +40,8 @@ class WsLoadTest {
                 admin.createTopics(List.of(new NewTopic("load.events", 2, (short) 1))).all().get();
             }
             try (EdgeServer edge = EdgeServer.start(new EdgeConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                    "topic", "load.events", "http.port", "0", "edge.id", "load", "data.dir", dir.resolve("edge").toString(), "auth.mode", "none")));
+                    "topic", "load.events", "http.port", "0", "edge.id", "load", "data.dir", dir.resolve("edge").toString(), "auth.mode", "none",
+                    "limits.new.connections.rate", "off")));
                  WsLoad load = new WsLoad(new InetSocketAddress("127.0.0.1", edge.port()), WsDialect.HERALD, 2,
                          i -> List.of("{\"op\":\"subscribe\",\"channel\":\"room\"}"), (id, payload, at) -> {
                              String text = StandardCharsets.UTF_8.decode(payload).toString();

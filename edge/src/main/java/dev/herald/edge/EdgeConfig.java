@@ -13,6 +13,7 @@ import dev.herald.lane.LaneSettings;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.protocol.CloseCode;
 import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.OriginsConfig;
 import dev.herald.server.tls.TlsConfig;
 
@@ -66,7 +67,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 256;
 
     /** The definition of every key. */
-    public static final ConfigDef CONFIG_DEF = TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = LimitsConfig.defineEdge(TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -134,7 +135,7 @@ public final class EdgeConfig extends AbstractConfig {
                             + "set an Authorization header.")
             .define(AUTH_TOKEN_QUERY_ALLOWED, Type.BOOLEAN, false, Importance.LOW,
                     "Whether a token may come as ?access_token= in the URL of /v1/ws and /v1/sse. Off by default: URLs end up in access "
-                            + "logs, proxies and browser history."))));
+                            + "logs, proxies and browser history.")))));
 
     /**
      * The smallest {@link #QUEUE_MAX_BYTES} that holds one message of the largest event: a frame of

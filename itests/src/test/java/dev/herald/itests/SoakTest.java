@@ -71,7 +71,8 @@ class SoakTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start();
              IngestServer ingest = IngestServer.start(new IngestConfig(Map.of(IngestConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                      IngestConfig.HTTP_PORT, "0", IngestConfig.INGEST_ID, "soak",
-                     IngestConfig.PUBLISH_MAX_BODY_BYTES, Integer.toString(LIMIT), "auth.mode", "none")));
+                     IngestConfig.PUBLISH_MAX_BODY_BYTES, Integer.toString(LIMIT), "auth.mode", "none",
+                     "limits.publish.rate", "off", "limits.publish.bytes.rate", "off")));
              EdgeServer a = edge(broker, "a");
              EdgeServer b = edge(broker, "b")) {
             List<String> edges = List.of(a.webSocketUrl(), b.webSocketUrl());

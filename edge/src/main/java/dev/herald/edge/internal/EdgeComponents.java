@@ -29,8 +29,12 @@ import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.AuthMetrics;
 import dev.herald.server.auth.Authenticator;
+import dev.herald.server.limits.EdgeLimits;
+import dev.herald.server.limits.LimitRefusals;
+import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.Cors;
 import dev.herald.server.origin.OriginsConfig;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -73,6 +77,8 @@ public final class EdgeComponents implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         EdgeAuth auth = auth(config, clock); // first: a setting it refuses stops start-up before anything is opened
+        EdgeLimits limits = LimitsConfig.edge(config);
+        LimitRefusals refusals = new LimitRefusals().bindTo(registry);
         store = EventStore.open(Path.of(config.dataDir()), new StoreSettings(config.getLong(EdgeConfig.DEDUP_WINDOW_MS),
                 config.getLong(EdgeConfig.DEDUP_MAX_BYTES), config.getInt(EdgeConfig.HISTORY_PER_CHANNEL)));
         metrics = new EdgeMetrics(registry, index, ioTasks);
@@ -122,7 +128,8 @@ public final class EdgeComponents implements AutoCloseable {
         EdgeContext context = new EdgeContext(consumer, index, reader, resumeWorkers, ioTasks, metrics,
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS),
-                new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()), auth);
+                new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()), auth,
+                limits.framePolicy(Ticker.systemTicker(), refusals), limits.connectionLimiter(Ticker.systemTicker(), refusals));
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);

@@ -13,6 +13,7 @@ import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
 import dev.herald.server.auth.Grants;
+import dev.herald.server.limits.ConnectionLease;
 import dev.herald.server.http.HttpAnswers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -99,9 +100,18 @@ final class SseEndpoint implements HttpHandler {
             HttpAnswers.problem(exchange, EdgeProblems.invalidResumePoint(e.getMessage()));
             return;
         }
+        ConnectionLease lease = EdgeLimitAnswers.admit(exchange, edge.connectionLimits());
+        if (lease == null) {
+            return;
+        }
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            lease.release(); // the stream is over (or never began)
+            next.proceed();
+        });
         Duration untilExpiry = edge.auth().untilExpiry(grants);
         ServerSentEventHandler open = new ServerSentEventHandler((connection, lastEventId) -> {
             connection.setKeepAliveTime(keepAliveMs);
+            connection.addCloseTask(c -> lease.release());
             new SseConnection(connection, exchange.getIoThread(), edge, channels, since).start(untilExpiry);
         });
         try {

@@ -19,6 +19,8 @@ import dev.herald.schemas.protocol.ErrorCode;
 import dev.herald.server.auth.Grants;
 import dev.herald.server.auth.InvalidTokenException;
 import dev.herald.server.auth.TokenProblem;
+import dev.herald.server.limits.ConnectionLease;
+import dev.herald.server.limits.FrameLimiter;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
@@ -92,9 +94,19 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     /** {@link #closeWith} ran: frames still arriving are ignored. */
     private volatile boolean closing;
 
-    /** @param grants what the upgrade's token allows, or {@code null} when an auth frame must come first */
-    WsConnection(StreamConnection connection, EdgeContext edge, Grants grants) {
+    /** This connection's place under its address's connection cap; released when it closes. */
+    private final ConnectionLease lease;
+    /** How many frames a second the client may send (I/O thread only). */
+    private final FrameLimiter frames;
+
+    /**
+     * @param grants what the upgrade's token allows, or {@code null} when an auth frame must come first
+     * @param lease  its place under its address's connection cap
+     */
+    WsConnection(StreamConnection connection, EdgeContext edge, Grants grants, ConnectionLease lease) {
         this.grants = grants;
+        this.lease = lease;
+        this.frames = edge.frames().newLimiter();
         this.connection = connection;
         this.source = connection.getSourceChannel();
         this.output = new WsOutput(connection);
@@ -287,6 +299,9 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         if (closing) {
             return; // closed by the edge: what the client sent after that has no answer
         }
+        if (!frameAllowed()) {
+            return;
+        }
         if (verifying) {
             hold(message);
             return;
@@ -439,9 +454,29 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         held.add(message);
     }
 
+    /**
+     * Whether the client's frame is within its rate: past it the frame gets a {@code rate-limited}
+     * error frame (and nothing else), and a client that keeps on is closed with 4029.
+     */
+    private boolean frameAllowed() {
+        switch (frames.tryFrame()) {
+            case ALLOWED:
+                return true;
+            case REFUSED:
+                error(null, ErrorCode.RATE_LIMITED, "too many frames: at most " + edge.frames().frames() + "; this frame was dropped");
+                return false;
+            default:
+                closeWith(CloseCode.RATE_LIMITED);
+                return false;
+        }
+    }
+
     @Override
     public void binary(byte[] message) {
         lastHeardNanos = System.nanoTime();
+        if (closing || !frameAllowed()) {
+            return;
+        }
         error(null, ErrorCode.INVALID_FRAME, "binary frames are not supported; send JSON text frames");
     }
 
@@ -553,6 +588,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
 
     private void closed() {
         closed = true;
+        lease.release();
         subscriptions.clear();
         queue.close();
         output.clear();

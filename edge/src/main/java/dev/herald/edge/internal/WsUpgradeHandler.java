@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.Grants;
+import dev.herald.server.limits.ConnectionLease;
 import dev.herald.server.http.HttpAnswers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -72,9 +73,19 @@ final class WsUpgradeHandler implements HttpHandler {
 
     /** Answers 101 and hands the connection to a {@link WsConnection} with {@code upgradeGrants} ({@code null}: none yet). */
     private void upgrade(HttpServerExchange exchange, String key, Grants upgradeGrants) {
+        ConnectionLease lease = EdgeLimitAnswers.admit(exchange, edge.connectionLimits());
+        if (lease == null) {
+            return;
+        }
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            if (ex.getStatusCode() != 101) {
+                lease.release(); // never upgraded: no connection holds it
+            }
+            next.proceed();
+        });
         exchange.getResponseHeaders().put(SEC_WEBSOCKET_ACCEPT, WsFrames.acceptKey(key));
         exchange.upgradeChannel("websocket", (connection, ex) -> {
-            WsConnection ws = new WsConnection(connection, edge, upgradeGrants);
+            WsConnection ws = new WsConnection(connection, edge, upgradeGrants, lease);
             ws.keepAlive(pingMs, idleMs);
             ws.start();
         });

@@ -36,10 +36,12 @@ final class BatchPublishHandler {
     private final int maxBatchBytes;
     private final int maxLines;
     private final IngestAuth auth;
+    private final PublishQuota quota;
 
     BatchPublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxPayloadBytes,
-                        int maxBatchBytes, int maxLines, IngestAuth auth) {
+                        int maxBatchBytes, int maxLines, IngestAuth auth, PublishQuota quota) {
         this.auth = auth;
+        this.quota = quota;
         this.publisher = publisher;
         this.ephemeral = ephemeral;
         this.metrics = metrics;
@@ -73,6 +75,10 @@ final class BatchPublishHandler {
         if (lines.size() > maxLines) {
             HttpAnswers.problem(exchange, IngestProblems.payloadTooLarge("the batch has " + lines.size()
                     + " lines, over publish.batch.max.lines = " + maxLines));
+            return;
+        }
+        if (!quota.take(exchange, grants, lines.size(), body.length)) {
+            metrics.publish(Api.BATCH, Result.LIMITED);
             return;
         }
         List<CompletableFuture<Map<String, Object>>> results = new ArrayList<>(lines.size());

@@ -21,6 +21,8 @@ import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.Authenticator;
 import dev.herald.server.auth.AuthMetrics;
+import dev.herald.server.limits.LimitRefusals;
+import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.AllowedOrigins;
 import dev.herald.server.origin.Cors;
 import dev.herald.server.origin.OriginsConfig;
@@ -95,6 +97,7 @@ public final class IngestComponents implements AutoCloseable {
                 timeoutMs, config.getInt(IngestConfig.RETRY_AFTER_SECONDS));
         workers = Executors.newFixedThreadPool(config.getInt(IngestConfig.HTTP_WORKER_THREADS), namedThreads("herald-ingest-worker-"));
         IngestAuth auth = new IngestAuth(authenticator, new AuthMetrics(registry, "herald.ingest"), workers);
+        PublishQuota quota = new PublishQuota(LimitsConfig.ingest(config).publishLimiter(ticker, new LimitRefusals().bindTo(registry)));
         int maxBody = config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
         ephemeralLane = openLane(config.laneSettings());
         if (ephemeralLane != null) {
@@ -102,9 +105,10 @@ public final class IngestComponents implements AutoCloseable {
         }
         EphemeralPublisher ephemeral = new EphemeralPublisher(ephemeralLane, metrics, clock, "herald://ingest/" + id);
         IngestRouter routes = new IngestRouter(
-                new PublishHandler(publisher, ephemeral, metrics, workers, maxBody, auth),
+                new PublishHandler(publisher, ephemeral, metrics, workers, maxBody, auth, quota),
                 new BatchPublishHandler(publisher, ephemeral, metrics, workers, maxBody,
-                        config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES), auth),
+                        config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES), auth,
+                        quota),
                 monitor, registry, auth);
         router = new Cors(origins, List.of("GET", "POST"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
                 AuthAnswers::originNotAllowed);

@@ -36,10 +36,12 @@ final class PublishHandler {
     private final Executor workers;
     private final int maxBodyBytes;
     private final IngestAuth auth;
+    private final PublishQuota quota;
 
     PublishHandler(Publisher publisher, EphemeralPublisher ephemeral, IngestMetrics metrics, Executor workers, int maxBodyBytes,
-                   IngestAuth auth) {
+                   IngestAuth auth, PublishQuota quota) {
         this.auth = auth;
+        this.quota = quota;
         this.publisher = publisher;
         this.ephemeral = ephemeral;
         this.metrics = metrics;
@@ -68,6 +70,10 @@ final class PublishHandler {
                 (ex, body) -> {
                     if (body.length == 0) {
                         refuse(ex, IngestProblems.invalidBody("the request body is empty; send the event payload as the body"));
+                        return;
+                    }
+                    if (!quota.take(ex, grants, 1, body.length)) {
+                        metrics.publish(Api.SINGLE, Result.LIMITED);
                         return;
                     }
                     if (toLane) {

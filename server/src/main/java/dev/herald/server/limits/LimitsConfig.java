@@ -30,7 +30,7 @@ public final class LimitsConfig {
 
     public static final String DEFAULT_PUBLISH_RATE = "1000/s burst 2000";
     public static final String DEFAULT_PUBLISH_BYTES_RATE = "8Mi/s burst 16Mi";
-    public static final String DEFAULT_WS_FRAME_RATE = "50/s burst 200";
+    public static final String DEFAULT_WS_FRAME_RATE = "100/s burst 1000";
     public static final int DEFAULT_WS_CLOSE_AFTER_REFUSALS = 10;
     public static final long DEFAULT_WS_REFUSAL_WINDOW_MS = 10_000;
     public static final int DEFAULT_CONNECTIONS_PER_ADDRESS = 1_000;
