@@ -27,7 +27,7 @@ class LimitsConfigTest {
         assertThat(LimitsConfig.ingest(ingest(Map.of()))).isEqualTo(IngestLimits.defaults())
                 .isEqualTo(new IngestLimits(new Rate(1_000, 2_000), new Rate(8L << 20, 16L << 20), 100_000));
         assertThat(LimitsConfig.edge(edge(Map.of()))).isEqualTo(EdgeLimits.defaults())
-                .isEqualTo(new EdgeLimits(new Rate(50, 200), 10, Duration.ofSeconds(10), 1_000, new Rate(50, 200), 100_000));
+                .isEqualTo(new EdgeLimits(new Rate(100, 1_000), 10, Duration.ofSeconds(10), 1_000, new Rate(50, 200), 100_000));
     }
 
     @Test
