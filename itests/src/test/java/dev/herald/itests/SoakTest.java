@@ -139,7 +139,8 @@ class SoakTest {
     private EdgeServer edge(EmbeddedKafkaBroker broker, String id) {
         return EdgeServer.start(new EdgeConfig(Map.of(EdgeConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(), EdgeConfig.HTTP_PORT, "0",
                 EdgeConfig.EDGE_ID, id, EdgeConfig.DATA_DIR, dir.resolve("edge-" + id).toString(),
-                EdgeConfig.EVENT_MAX_BYTES, Integer.toString(LIMIT), EdgeConfig.HISTORY_PER_CHANNEL, "200", "auth.mode", "none")));
+                EdgeConfig.EVENT_MAX_BYTES, Integer.toString(LIMIT), EdgeConfig.HISTORY_PER_CHANNEL, "200", "auth.mode", "none",
+                "limits.new.connections.rate", "off")));
     }
 
     private static String channel(int n) {

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
@@ -306,32 +305,30 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             hold(message);
             return;
         }
-        JsonNode frame;
+        ClientFrame frame;
         try {
-            frame = Frames.JSON.readTree(message);
-        } catch (IOException e) {
-            error(null, ErrorCode.INVALID_FRAME, "frame is not JSON");
+            frame = ClientFrame.parse(message);
+        } catch (ClientFrame.Invalid e) {
+            if (grants == null) {
+                unauthorized(TokenProblem.MISSING, "authenticate first: the first frame must be {\"op\":\"auth\",\"token\":\"...\"}");
+            } else {
+                error(e.ref(), ErrorCode.INVALID_FRAME, e.getMessage());
+            }
             return;
         }
-        if (frame == null || !frame.isObject()) {
-            error(null, ErrorCode.INVALID_FRAME, "frame is not a JSON object");
-            return;
-        }
-        Object ref = frame.has("ref") ? refOf(frame.get("ref")) : null;
-        String op = frame.path("op").asText("");
-        if (op.equals("auth") || op.equals("refresh")) {
-            authenticate(ref, frame.path("token").asText(null));
+        Object ref = frame.ref();
+        if (frame.op() == ClientFrame.Op.AUTH || frame.op() == ClientFrame.Op.REFRESH) {
+            authenticate(ref, frame.text("token"));
             return;
         }
         if (grants == null) {
             unauthorized(TokenProblem.MISSING, "authenticate first: the first frame must be {\"op\":\"auth\",\"token\":\"...\"}");
             return;
         }
-        switch (op) {
-            case "subscribe" -> subscribe(ref, frame);
-            case "unsubscribe" -> subscriptions.unsubscribe(ref, frame.path("channel").asText(""));
-            case "publish" -> publish(ref, frame);
-            default -> error(ref, ErrorCode.INVALID_FRAME, "unknown op '" + op + "'; known: auth, refresh, subscribe, unsubscribe, publish");
+        switch (frame.op()) {
+            case SUBSCRIBE -> subscribe(ref, frame);
+            case UNSUBSCRIBE -> subscriptions.unsubscribe(ref, frame.body().path("channel").asText(""));
+            default -> publish(ref, frame);
         }
     }
 
@@ -522,18 +519,18 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         output.flush();
     }
 
-    private void subscribe(Object ref, JsonNode frame) {
-        String name = frame.path("channel").asText(null);
+    private void subscribe(Object ref, ClientFrame frame) {
+        String name = frame.text("channel");
         if (name != null && ChannelName.violation(name) == null && !grants.maySubscribe(name)) {
             edge.auth().metrics().forbiddenSubscribe();
             error(ref, ErrorCode.FORBIDDEN, "the token does not allow subscribing to " + name);
             return;
         }
         Position since = null;
-        JsonNode sinceNode = frame.get("since");
-        if (sinceNode != null && !sinceNode.isNull()) {
+        String sinceText = frame.text("since");
+        if (sinceText != null) {
             try {
-                since = PositionCodec.decode(sinceNode.asText());
+                since = PositionCodec.decode(sinceText);
             } catch (InvalidInputException e) {
                 error(ref, ErrorCode.INVALID_POSITION, e.getMessage());
                 return;
@@ -543,14 +540,14 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     }
 
     /** {@code {"op":"publish","channel":"c","data":...}}: an ephemeral event to the lane; nothing answers success. */
-    private void publish(Object ref, JsonNode frame) {
-        String name = frame.path("channel").asText(null);
+    private void publish(Object ref, ClientFrame frame) {
+        String name = frame.text("channel");
         if (name != null && ChannelName.violation(name) == null && !grants.mayPublish(name)) {
             edge.auth().metrics().forbiddenPublish();
             error(ref, ErrorCode.FORBIDDEN, "the token does not allow publishing to " + name);
             return;
         }
-        EphemeralPublish.Refusal refusal = edge.ephemeral().publish(frame.path("channel").asText(null), frame.get("data"));
+        EphemeralPublish.Refusal refusal = edge.ephemeral().publish(name, frame.field("data"));
         if (refusal != null) {
             error(ref, refusal.code(), refusal.message());
         }
@@ -603,9 +600,5 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             }
         });
         edge.metrics().closed(this);
-    }
-
-    private static Object refOf(JsonNode ref) {
-        return ref.isNumber() ? ref.numberValue() : ref.asText();
     }
 }
