@@ -93,6 +93,13 @@ class IngestApiTest {
         assertThat(Http.json(Http.post(base + "/v1/channels/iot%2Fdev-2/events", "2")).get("channel").asText()).isEqualTo("iot/dev-2");
     }
 
+    /** With auth.mode=none no token is read: whatever Authorization a client sends (a proxy's Basic, a stale Bearer) is not judged. */
+    @Test
+    void withTokensOffAnAuthorizationHeaderIsNotRead() {
+        assertThat(Http.post(base + "/v1/channels/open/events", "1", "Authorization", "Basic dXNlcjpwYXNz").statusCode()).isEqualTo(201);
+        assertThat(Http.post(base + "/v1/channels/open/events", "2", "Authorization", "Bearer not-a-jwt").statusCode()).isEqualTo(201);
+    }
+
     @Test
     void invalidChannelsAre400WithAProblemSayingWhy() {
         assertProblem(Http.post(base + "/v1/channels/bad%20name/events", "x"), 400, "invalid-channel", "U+0020");
