@@ -104,7 +104,58 @@ class ProtocolDocumentsTest {
                 "urn:herald:problem:log-unavailable",
                 "urn:herald:problem:not-found",
                 "urn:herald:problem:method-not-allowed",
-                "urn:herald:problem:ephemeral-unavailable");
+                "urn:herald:problem:ephemeral-unavailable",
+                "urn:herald:problem:ephemeral-send-failed",
+                "urn:herald:problem:missing-token",
+                "urn:herald:problem:invalid-token",
+                "urn:herald:problem:forbidden",
+                "urn:herald:problem:origin-not-allowed",
+                "urn:herald:problem:rate-limited",
+                "urn:herald:problem:keys-unavailable");
+    }
+
+    @Test
+    void openApiProblemTypeTableListsExactlyItsEnum() throws IOException {
+        JsonNode problemType = load(OPENAPI).at("/components/schemas/ProblemType");
+        Set<String> enumerated = new TreeSet<>();
+        problemType.path("enum").forEach(node -> enumerated.add(node.asText().substring("urn:herald:problem:".length())));
+
+        assertThat(tableKeys(problemType.path("description").asText(), "\\| `([a-z0-9-]+)` \\|")).isEqualTo(enumerated);
+    }
+
+    @Test
+    void openApiProblemExamplesUseListedTypes() throws IOException {
+        JsonNode document = load(OPENAPI);
+        Set<String> types = new TreeSet<>();
+        document.at("/components/schemas/ProblemType/enum").forEach(node -> types.add(node.asText()));
+        Set<String> used = new TreeSet<>();
+        collectProblemTypes(document.path("components").path("responses"), used);
+
+        assertThat(used).isNotEmpty();
+        assertThat(types).containsAll(used);
+    }
+
+    @Test
+    void openApiPublishOperationsNeedABearerTokenAndSayWhatRefusesIt() throws IOException {
+        JsonNode document = load(OPENAPI);
+        JsonNode scheme = document.at("/components/securitySchemes/bearerToken");
+        assertThat(scheme.path("type").asText()).isEqualTo("http");
+        assertThat(scheme.path("scheme").asText()).isEqualTo("bearer");
+        assertThat(scheme.path("bearerFormat").asText()).isEqualTo("JWT");
+        assertThat(document.has("security")).as("no document-wide security: health, readiness and metrics need no token").isFalse();
+
+        for (String path : List.of("/v1/channels/{channel}/events", "/v1/events")) {
+            JsonNode post = document.path("paths").path(path).path("post");
+            assertThat(post.at("/security/0").has("bearerToken")).as("POST %s security", path).isTrue();
+            assertThat(names(post.path("responses"))).as("POST %s responses", path).contains("401", "403", "429", "503");
+            assertThat(names(resolve(document, post.at("/responses/401")).path("headers")))
+                    .as("POST %s 401 headers", path).contains("WWW-Authenticate");
+            JsonNode preflight = document.path("paths").path(path).path("options");
+            assertThat(names(preflight.path("responses"))).as("OPTIONS %s responses", path).contains("204", "403");
+        }
+        for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+            assertThat(document.path("paths").path(path).path("get").has("security")).as("GET %s security", path).isFalse();
+        }
     }
 
     @Test
@@ -114,7 +165,8 @@ class ProtocolDocumentsTest {
         Set<String> frameOps = new TreeSet<>();
         collectOpConstants(document.at("/components/schemas"), frameOps);
         assertThat(frameOps).containsExactlyInAnyOrder(
-                "subscribe", "unsubscribe", "publish", "subscribed", "event", "error");
+                "auth", "refresh", "subscribe", "unsubscribe", "publish",
+                "authenticated", "subscribed", "unsubscribed", "event", "error");
 
         Set<String> received = new TreeSet<>();
         Set<String> sent = new TreeSet<>();
@@ -127,8 +179,47 @@ class ProtocolDocumentsTest {
             }
         }
         assertThat(received).as("client ops, received by the edge")
-                .containsExactlyInAnyOrder("subscribe", "unsubscribe", "publish");
-        assertThat(sent).as("server ops, sent by the edge").contains("subscribed", "event", "error");
+                .containsExactlyInAnyOrder("auth", "refresh", "subscribe", "unsubscribe", "publish");
+        assertThat(sent).as("server ops, sent by the edge").contains("authenticated", "subscribed", "unsubscribed", "event", "error");
+    }
+
+    @Test
+    void asyncApiDocumentHasAMessageAndAnOperationForEveryWebSocketFrame() throws IOException {
+        JsonNode document = load(ASYNCAPI);
+        Set<String> frameOps = new TreeSet<>();
+        Set<String> messageNames = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> entry : document.path("channels").path("ws").path("messages").properties()) {
+            JsonNode message = resolve(document, entry.getValue());
+            String op = resolve(document, message.path("payload")).at("/properties/op/const").asText();
+            assertThat(message.path("name").asText()).as("name of ws message %s", entry.getKey()).isEqualTo(op);
+            assertThat(entry.getKey()).as("key of ws message %s", op).isEqualTo(op);
+            frameOps.add(op);
+            messageNames.add(message.path("name").asText());
+        }
+        Set<String> operations = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> operation : document.path("operations").properties()) {
+            if (operation.getValue().at("/channel/$ref").asText().equals("#/channels/ws")) {
+                operations.add(operation.getKey());
+            }
+        }
+        Set<String> allOps = new TreeSet<>();
+        collectOpConstants(document.at("/components/schemas"), allOps);
+
+        assertThat(frameOps).isEqualTo(allOps);
+        assertThat(operations).isEqualTo(allOps);
+    }
+
+    @Test
+    void asyncApiDocumentNamesTheTokenOfEachEndpoint() throws IOException {
+        JsonNode document = load(ASYNCAPI);
+        JsonNode scheme = document.at("/components/securitySchemes/bearerToken");
+        assertThat(scheme.path("type").asText()).isEqualTo("http");
+        assertThat(scheme.path("scheme").asText()).isEqualTo("bearer");
+        assertThat(scheme.path("bearerFormat").asText()).isEqualTo("JWT");
+
+        assertThat(securityRefs(document.at("/servers/edgeWs"))).containsExactly("#/components/securitySchemes/bearerToken");
+        assertThat(securityRefs(document.at("/servers/edgeHttp")))
+                .containsExactly("#/components/securitySchemes/bearerToken", "#/components/securitySchemes/tokenCookie");
     }
 
     @Test
@@ -192,6 +283,25 @@ class ProtocolDocumentsTest {
             keys.add(m.group(1));
         }
         return keys;
+    }
+
+    private static List<String> securityRefs(JsonNode server) {
+        List<String> refs = new ArrayList<>();
+        server.path("security").forEach(entry -> refs.add(entry.path("$ref").asText()));
+        return refs;
+    }
+
+    /** The {@code type} of every problem example under {@code node}. */
+    private static void collectProblemTypes(JsonNode node, Set<String> types) {
+        if (node.isObject()) {
+            JsonNode example = node.path("content").path("application/problem+json").path("example");
+            if (example.path("type").isTextual()) {
+                types.add(example.path("type").asText());
+            }
+            node.forEach(child -> collectProblemTypes(child, types));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectProblemTypes(child, types));
+        }
     }
 
     private static Set<String> names(JsonNode object) {
