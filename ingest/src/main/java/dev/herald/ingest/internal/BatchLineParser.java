@@ -21,7 +21,7 @@ import dev.herald.schemas.InvalidInputException;
  * {@code data} is stored as its JSON text ({@code application/json}) unless {@code encoding} is
  * {@code base64}, when it is a base64 string of the raw payload ({@code application/octet-stream}
  * unless {@code contentType} says otherwise). JSON text keeps each number's exact value (never
- * rounded through a {@code double}). A line is one JSON object and nothing after it. Unknown
+ * rounded through a {@code double}). A line is one JSON object in UTF-8 and nothing after it. Unknown
  * fields are refused so that a misspelt field is not silently dropped. Stateless and thread-safe.
  */
 final class BatchLineParser {
@@ -46,6 +46,10 @@ final class BatchLineParser {
     BatchLine parse(int number, byte[] body, int from, int to) {
         if (to == from) {
             return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + " is empty"));
+        }
+        if (!startsAsUtf8(body, from, to)) {
+            return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number
+                    + " is not JSON: a batch is UTF-8, and this line starts as UTF-16 or UTF-32 would"));
         }
         JsonNode node;
         try {
@@ -107,6 +111,21 @@ final class BatchLineParser {
         } catch (IllegalArgumentException | IOException e) {
             return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + ": " + e.getMessage()));
         }
+    }
+
+    /**
+     * Whether the line starts as UTF-8 JSON may: Jackson guesses a byte source's encoding from its
+     * first 4 bytes and reads one with 0x00, 0xFE or 0xFF there (which UTF-8 JSON never has) as
+     * UTF-16 or UTF-32.
+     */
+    private static boolean startsAsUtf8(byte[] body, int from, int to) {
+        for (int i = from; i < Math.min(to, from + 4); i++) {
+            int b = body[i] & 0xFF;
+            if (b == 0x00 || b == 0xFE || b == 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] base64(String data) {

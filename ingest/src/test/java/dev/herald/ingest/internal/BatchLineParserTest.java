@@ -2,7 +2,9 @@ package dev.herald.ingest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,24 @@ class BatchLineParserTest {
         // the JDK's own words ("Last unit does not have enough valid bits") named neither the field nor base64
         assertThat(parse("{\"channel\":\"a\",\"encoding\":\"base64\",\"data\":\"A=\"}").problem().detail())
                 .isEqualTo("line 1: 'data' is not base64: Last unit does not have enough valid bits");
+    }
+
+    @Test
+    void aLineInUtf16OrUtf32IsRefusedAsNotUtf8AndReadsTheSameInABatchAsAlone() {
+        // found by BatchLineParserFuzzTest: Jackson guessed the encoding from a line's first bytes,
+        // so a UTF-16 line was published as if the batch were UTF-16, and a line it took for UTF-32
+        // was refused naming its byte offset in the whole body rather than in the line
+        String line = "{\"channel\":\"a\",\"data\":1}";
+        for (Charset charset : List.of(StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE, Charset.forName("UTF-32BE"),
+                Charset.forName("UTF-32LE"), StandardCharsets.UTF_16)) {
+            byte[] bytes = line.getBytes(charset);
+            assertThat(parser.parse(1, bytes, 0, bytes.length).problem().detail()).as(charset.name())
+                    .isEqualTo("line 1 is not JSON: a batch is UTF-8, and this line starts as UTF-16 or UTF-32 would");
+        }
+        byte[] utf32 = {0, 0, 0, 'r', 'd', 0, 0, '{'};
+        byte[] batch = new byte[100 + utf32.length];
+        System.arraycopy(utf32, 0, batch, 100, utf32.length);
+        assertThat(parser.parse(5, batch, 100, batch.length).problem()).isEqualTo(parser.parse(5, utf32, 0, utf32.length).problem());
     }
 
     private BatchLine parse(String line) {

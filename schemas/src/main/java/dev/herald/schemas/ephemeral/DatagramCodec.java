@@ -2,6 +2,7 @@ package dev.herald.schemas.ephemeral;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -35,7 +36,9 @@ import dev.herald.schemas.InvalidInputException;
  *
  * All integers are big-endian. A datagram that ends right after its payload is unsigned; one
  * with anything other than exactly 32 bytes after it is malformed or truncated. Decoding checks
- * the signature before trusting any field it has not needed to find the signature.
+ * the signature before trusting any field it has not needed to find the signature; a signed
+ * datagram whose channel, id or content type breaks its rules (a content type that is not UTF-8
+ * among them) is malformed, so that what is decoded encodes back to the same bytes.
  *
  * <p>Thread-safe (each thread signs with its own {@link Mac}).
  */
@@ -194,10 +197,19 @@ public final class DatagramCodec {
             }
             Event event = new Event(EventId.requireValid(new String(id, StandardCharsets.US_ASCII)), channelName,
                     Event.DEFAULT_TYPE, EphemeralDatagram.sourceOf(sender), Instant.ofEpochMilli(timeMs),
-                    type.length == 0 ? null : new String(type, StandardCharsets.UTF_8), payload);
+                    type.length == 0 ? null : utf8(type, "content type"), payload);
             return new EphemeralDatagram(sender, sequence, event);
         } catch (InvalidInputException e) {
             throw new DroppedDatagramException(DropReason.MALFORMED, "bad event id: " + e.getMessage());
+        }
+    }
+
+    /** {@code bytes} read as strict UTF-8: a field that is not is malformed, not read with stand-ins. */
+    private static String utf8(byte[] bytes, String field) throws DroppedDatagramException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new DroppedDatagramException(DropReason.MALFORMED, "the " + field + " is not UTF-8");
         }
     }
 

@@ -8,6 +8,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import dev.herald.schemas.Event;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +68,34 @@ class DatagramCodecTest {
         version[4] = 9;
         assertDropped(version, DropReason.MALFORMED);
         assertDropped(new byte[0], DropReason.TRUNCATED);
+    }
+
+    @Test
+    void aSignedContentTypeThatIsNotUtf8IsDroppedAsMalformed() throws Exception {
+        // found by DatagramCodecFuzzTest: 0xF5 in the content type was read as U+FFFD, so the
+        // datagram was accepted with a content type its sender never wrote
+        byte[] good = codec.encode(new EphemeralDatagram(sender, 1, event("{}", "application/json")));
+        int body = good.length - DatagramCodec.SIGNATURE_BYTES;
+        byte[] bad = Arrays.copyOf(good, body);
+        int json = indexOf(bad, "json".getBytes(StandardCharsets.US_ASCII));
+        bad[json] = (byte) 0xF5;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+        byte[] signed = Arrays.copyOf(bad, good.length);
+        System.arraycopy(mac.doFinal(bad), 0, signed, body, DatagramCodec.SIGNATURE_BYTES);
+
+        assertThatThrownBy(() -> codec.decode(signed, signed.length))
+                .isInstanceOfSatisfying(DroppedDatagramException.class, e -> assertThat(e.reason()).isEqualTo(DropReason.MALFORMED))
+                .hasMessage("the content type is not UTF-8");
+    }
+
+    private static int indexOf(byte[] data, byte[] part) {
+        for (int i = 0; i + part.length <= data.length; i++) {
+            if (Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     @Test

@@ -25,9 +25,10 @@ import dev.herald.schemas.InvalidInputException;
  * Verifies a bearer token (a JWT, RFC 7519, checked as RFC 8725 advises) and reads what it
  * grants.
  *
- * <p>In order: it must parse; it must be signed ({@code alg: none} never passes); its algorithm
- * must be one the configured keys allow ({@link AuthKeys}); a fitting key must verify its
- * signature; it must carry {@code exp}, not passed; {@code nbf}, when present, must have come;
+ * <p>In order: it must parse, as the compact serialization and nothing else (base64url parts
+ * joined by dots; white space around it is ignored); it must be signed ({@code alg: none} never
+ * passes); its algorithm must be one the configured keys allow ({@link AuthKeys}); a fitting key
+ * must verify its signature; it must carry {@code exp}, not passed; {@code nbf}, when present, must have come;
  * {@code iss} and {@code aud} must match when configured. Time is the injected clock's, with
  * {@code clockSkew} of tolerance both ways. The first check that fails is the
  * {@link TokenProblem} of the {@link InvalidTokenException}; nothing of a refused token is read.
@@ -75,9 +76,13 @@ public final class TokenVerifier {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException(TokenProblem.MISSING, "no token");
         }
+        String compact = token.strip();
+        if (!isCompact(compact)) {
+            throw new InvalidTokenException(TokenProblem.MALFORMED, "the token is not a JWT: a compact JWT has only base64url characters and dots");
+        }
         JWT jwt;
         try {
-            jwt = JWTParser.parse(token.strip());
+            jwt = JWTParser.parse(compact);
         } catch (ParseException e) {
             throw new InvalidTokenException(TokenProblem.MALFORMED, "the token is not a JWT: " + e.getMessage());
         }
@@ -107,6 +112,23 @@ public final class TokenVerifier {
                     + " does not include " + quoted(audience));
         }
         return grants(claims, expires);
+    }
+
+    /**
+     * Whether {@code token} has only the characters of the compact serialization (RFC 7515 section
+     * 7.1: base64url parts joined by dots). Nimbus trims control characters around a token and
+     * skips any character outside base64url in its signature, so without this check many strings
+     * would pass for one signed token.
+     */
+    private static boolean isCompact(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void verifySignature(SignedJWT signed, JWSHeader header) {

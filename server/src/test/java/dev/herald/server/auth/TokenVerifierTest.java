@@ -119,6 +119,24 @@ class TokenVerifierTest {
                 .as("an RSA token with only a secret configured").isEqualTo(TokenProblem.ALGORITHM);
     }
 
+    /**
+     * Found by TokenVerifierFuzzTest: Nimbus trims control characters around a token and skips
+     * characters outside base64url in its signature, so a signed token with backspaces before it
+     * or a '!' in its signature verified as the token itself.
+     */
+    @Test
+    void aTokenWithCharactersOutsideTheCompactSerializationIsMalformed() throws Exception {
+        TokenVerifier v = hmacVerifier();
+        String token = hs256(claims().build());
+        int signature = token.lastIndexOf('.') + 1;
+
+        assertThat(problemOf(v, "\b\b" + token)).isEqualTo(TokenProblem.MALFORMED);
+        assertThat(problemOf(v, token + "\u0000")).isEqualTo(TokenProblem.MALFORMED);
+        assertThat(problemOf(v, token.substring(0, signature) + "!" + token.substring(signature))).isEqualTo(TokenProblem.MALFORMED);
+        assertThat(problemOf(v, token + "==")).isEqualTo(TokenProblem.MALFORMED);
+        assertThat(problemOf(v, " " + token + "\n")).as("white space around it").isNull();
+    }
+
     /** The key-confusion attack: an HMAC token "signed" with the server's public key as the secret. */
     @Test
     void anHmacTokenKeyedWithThePublicKeyIsRefusedWhetherOrNotASecretIsConfigured() throws Exception {
