@@ -36,6 +36,9 @@ record ClientFrame(Op op, Object ref, JsonNode body) {
      * @throws Invalid when it is not a JSON object, or names no known op
      */
     static ClientFrame parse(String text) {
+        if (text == null) {
+            throw new Invalid(null, "frame is not JSON");
+        }
         JsonNode frame;
         try {
             frame = Frames.JSON.readTree(text);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.herald.schemas.protocol.CloseCode;
 import com.code_intelligence.jazzer.mutation.annotation.InRange;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import org.junit.jupiter.params.provider.Arguments;
@@ -130,9 +131,9 @@ class WsFrameParserFuzzTest {
         }
 
         @Override
-        public void protocolError(int closeCode, String reason) {
+        public void protocolError(CloseCode closeCode, String reason) {
             failed = true;
-            calls.add("error " + closeCode + " " + reason);
+            calls.add("error " + closeCode.code() + " " + reason);
         }
     }
 

@@ -48,7 +48,7 @@ final class BatchLineParser {
             return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number + " is empty"));
         }
         if (!startsAsUtf8(body, from, to)) {
-            return BatchLine.invalid(number, Problem.invalidBatchLine("line " + number
+            return BatchLine.invalid(number, IngestProblems.invalidBatchLine("line " + number
                     + " is not JSON: a batch is UTF-8, and this line starts as UTF-16 or UTF-32 would"));
         }
         JsonNode node;
