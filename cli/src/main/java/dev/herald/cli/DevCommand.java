@@ -3,6 +3,7 @@ package dev.herald.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -177,20 +178,25 @@ final class DevCommand implements Callable<Integer> {
     }
 
     private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor, IngestConfig config) {
+        boolean tokens = config.tokensOn();
         String url = ingest.baseUrl();
-        if (config.tokensOn()) {
-            return authBanner(broker, ingest, edge, auditor, config);
-        }
-        return String.join(System.lineSeparator(),
+        List<String> lines = new ArrayList<>(List.of(
                 "",
-                "Herald dev is running.",
+                tokens ? "Herald dev is running, with tokens on (--auth)." : "Herald dev is running.",
                 "  Kafka    " + broker.bootstrapServers() + "   (KRaft, data in " + dataDir.toAbsolutePath().normalize() + ")",
                 "  Ingest   " + url + "   (health " + url + "/healthz, metrics " + url + "/metrics)",
                 "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
                 auditor == null ? "  Auditor  off (--no-audit)"
-                        : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge   (herald_audit_* in "
-                                + edge.baseUrl() + "/metrics; --no-audit turns it off)",
-                "",
+                        : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge" + (tokens ? ", with its own token" : "")
+                                + "   (herald_audit_* in " + edge.baseUrl() + "/metrics; --no-audit turns it off)",
+                ""));
+        lines.addAll(tokens ? tokenExamples(url, edge, config) : openExamples(url, edge));
+        lines.addAll(List.of("", "Ctrl-C stops Herald; the data stays for the next start.", "herald dev ready"));
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    private static List<String> openExamples(String url, EdgeServer edge) {
+        return List.of(
                 "Follow a channel (in another terminal):",
                 "  curl -sS -N '" + edge.baseUrl() + "/v1/sse?channel=demo'",
                 "",
@@ -199,28 +205,19 @@ final class DevCommand implements Callable<Integer> {
                 "",
                 "Publish an ephemeral event (multicast lane: never stored, never replayed):",
                 "  curl -sS -X POST -H 'Content-Type: application/json' --data '{\"typing\":true}' '" + url
-                        + "/v1/channels/demo/events?durability=ephemeral'",
-                "",
-                "Ctrl-C stops Herald; the data stays for the next start.",
-                "herald dev ready");
+                        + "/v1/channels/demo/events?durability=ephemeral'");
     }
 
-    private String authBanner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor,
-            IngestConfig config) {
-        String url = ingest.baseUrl();
+    private List<String> tokenExamples(String url, EdgeServer edge, IngestConfig config) {
         String secret = config.getPassword(AuthConfig.HMAC_SECRET).value();
-        return String.join(System.lineSeparator(),
-                "",
-                "Herald dev is running, with tokens on (--auth).",
-                "  Kafka    " + broker.bootstrapServers() + "   (KRaft, data in " + dataDir.toAbsolutePath().normalize() + ")",
-                "  Ingest   " + url + "   (health " + url + "/healthz, metrics " + url + "/metrics)",
-                "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
-                auditor == null ? "  Auditor  off (--no-audit)"
-                        : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge, with its own token",
-                "",
-                secret.isEmpty() ? "Tokens are checked with the keys you configured."
-                        : "Tokens are signed with this HMAC secret (kept in " + dataDir.resolve(DevSecret.FILE) + "):",
-                secret.isEmpty() ? "" : "  " + secret,
+        List<String> lines = new ArrayList<>();
+        if (secret.isEmpty()) {
+            lines.add("Tokens are checked with the keys you configured.");
+        } else {
+            lines.add("Tokens are signed with this HMAC secret (kept in " + dataDir.resolve(DevSecret.FILE) + "):");
+            lines.add("  " + secret);
+        }
+        lines.addAll(List.of(
                 "",
                 "Mint a token that may publish to and follow demo* (./herald token reads the dev secret):",
                 "  TOKEN=$(./herald token --subject alice --publish 'demo*' --subscribe 'demo*,user.{sub}.*' --ttl 1h)",
@@ -232,9 +229,7 @@ final class DevCommand implements Callable<Integer> {
                 "  curl -sS -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' --data '{\"hello\":\"world\"}' "
                         + url + "/v1/channels/demo/events",
                 "",
-                "A WebSocket sends {\"op\":\"auth\",\"token\":\"...\"} as its first frame (browsers cannot set headers on one).",
-                "",
-                "Ctrl-C stops Herald; the data stays for the next start.",
-                "herald dev ready");
+                "A WebSocket sends {\"op\":\"auth\",\"token\":\"...\"} as its first frame (browsers cannot set headers on one)."));
+        return lines;
     }
 }
