@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import dev.herald.server.auth.AuthKeys;
 import dev.herald.server.auth.Grants;
 import dev.herald.server.auth.TokenVerifier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code herald token} as a script uses it: the token alone on stdout, verifiable; a clear line and exit 2 when it cannot. */
@@ -53,8 +56,18 @@ class TokenCommandTest {
     }
 
     @Test
-    void withoutAKeyOrWithABadPatternItSaysWhatIsWrongAndExitsTwo() {
-        Run noKey = run(Map.of(), "--subject", "alice");
+    void withoutAnotherKeyItSignsWithTheSecretOfDevAuth(@TempDir Path devData) throws Exception {
+        Files.writeString(devData.resolve(DevSecret.FILE), SECRET + "\n");
+        Run r = run(Map.of(), "--dev-data-dir", devData.toString(), "--subject", "bob", "--subscribe", "demo");
+        assertThat(r.exit()).as(r.err()).isZero();
+        Grants grants = new TokenVerifier(AuthKeys.of(SECRET, null, null, Duration.ofSeconds(1)), null, null, Duration.ZERO,
+                Clock.fixed(NOW, ZoneOffset.UTC)).verify(r.out().strip());
+        assertThat(grants.maySubscribe("demo")).isTrue();
+    }
+
+    @Test
+    void withoutAKeyOrWithABadPatternItSaysWhatIsWrongAndExitsTwo(@TempDir Path emptyDevData) {
+        Run noKey = run(Map.of(), "--dev-data-dir", emptyDevData.toString(), "--subject", "alice");
         assertThat(noKey.exit()).isEqualTo(2);
         assertThat(noKey.out()).isEmpty();
         assertThat(noKey.err()).contains("no key to sign with");
