@@ -84,7 +84,8 @@ class EdgeCrashTest {
     void aKilledEdgeRestartsAndEverySubscriberGetsEveryAcknowledgedEventOnceThenSigtermDrains() throws Exception {
         int port = freePort();
         String[] args = {"edge", "--set", "bootstrap.servers=" + broker.bootstrapServers(), "--set", "topic=" + TOPIC,
-                "--set", "http.port=" + port, "--set", "edge.id=crash", "--set", "data.dir=" + dir.resolve("edge")};
+                "--set", "http.port=" + port, "--set", "edge.id=crash", "--set", "data.dir=" + dir.resolve("edge"),
+                "--set", "auth.mode=none"};
         String url = "ws://127.0.0.1:" + port + "/v1/ws";
         List<Sub> subs = new ArrayList<>();
         Map<String, Set<Integer>> acked = new ConcurrentHashMap<>();

@@ -48,9 +48,14 @@ final class HeraldProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         HeraldProcess herald = new HeraldProcess(p, readyLine);
-        if (!herald.ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            herald.close();
-            throw new AssertionError("herald did not print '" + readyLine + "' within " + timeout + "; output:\n" + herald.output());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // a process that exits (a refused setting, say) is reported at once, not after the whole timeout
+        while (!herald.ready.await(200, TimeUnit.MILLISECONDS)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                herald.close();
+                throw new AssertionError("herald did not print '" + readyLine + "'" + (p.isAlive() ? " within " + timeout
+                        : " before it exited with " + p.exitValue()) + "; output:\n" + herald.output());
+            }
         }
         return herald;
     }

@@ -110,9 +110,11 @@ class TlsTest {
                 .hasMessageContaining(TlsConfig.CERT_FILE).hasMessageContaining(TlsConfig.KEY_FILE);
     }
 
+    /** {@code a} and {@code b} together, on a service open to anyone (this test is about TLS, not tokens). */
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
         Map<String, String> all = new HashMap<>(a);
         all.putAll(b);
+        all.putIfAbsent("auth.mode", "none");
         return all;
     }
 
