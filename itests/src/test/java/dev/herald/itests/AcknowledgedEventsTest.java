@@ -2,9 +2,6 @@ package dev.herald.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,27 +35,21 @@ class AcknowledgedEventsTest {
 
     @TempDir
     static Path dataDir;
-    static HeraldProcess dev;
+    static DevHerald dev;
     static String ingest;
     static String edge;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startDev() throws Exception {
-        int ingestPort = freePort();
-        int edgePort = freePort();
-        dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), "dev", "--data-dir", dataDir.toString(),
-                "--kafka-port", Integer.toString(freePort()), "--controller-port", Integer.toString(freePort()),
-                "--http-port", Integer.toString(ingestPort), "--edge-port", Integer.toString(edgePort),
-                "--set", "ephemeral.port=" + freePort());
-        ingest = "http://127.0.0.1:" + ingestPort;
-        edge = "127.0.0.1:" + edgePort;
+        dev = DevHerald.start(dataDir);
+        ingest = dev.ingest();
+        edge = dev.edge();
     }
 
     @AfterAll
     static void stopDev() throws Exception {
         if (dev != null) {
-            dev.stop(Duration.ofSeconds(60));
             dev.close();
         }
     }
@@ -171,9 +162,4 @@ class AcknowledgedEventsTest {
         return r;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +63,7 @@ class BrowserCrossOriginTest {
     static Path profileDir;
     static PageServer allowedOrigin;
     static PageServer otherOrigin;
-    static HeraldProcess dev;
+    static DevHerald dev;
     static HeadlessChromium chromium;
     static String ingest;
     static String edge;
@@ -75,15 +73,9 @@ class BrowserCrossOriginTest {
     static void start() throws Exception {
         allowedOrigin = new PageServer();
         otherOrigin = new PageServer();
-        int ingestPort = freePort();
-        int edgePort = freePort();
-        dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), "dev", "--auth", "--no-audit",
-                "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(freePort()),
-                "--controller-port", Integer.toString(freePort()), "--http-port", Integer.toString(ingestPort),
-                "--edge-port", Integer.toString(edgePort), "--set", "ephemeral.port=" + freePort(),
-                "--set", "http.allowed.origins=" + allowedOrigin.origin());
-        ingest = "http://127.0.0.1:" + ingestPort;
-        edge = "127.0.0.1:" + edgePort;
+        dev = DevHerald.start(dataDir, "--auth", "--no-audit", "--set", "http.allowed.origins=" + allowedOrigin.origin());
+        ingest = dev.ingest();
+        edge = dev.edge();
         token = devToken("browser-user", List.of("browser.*"), List.of("browser.*"));
 
         String page = page(Map.of("ingest", ingest, "edge", "http://" + edge, "ws", "ws://" + edge, "token", token));
@@ -98,7 +90,6 @@ class BrowserCrossOriginTest {
             chromium.close();
         }
         if (dev != null) {
-            dev.stop(Duration.ofSeconds(60));
             dev.close();
         }
         for (PageServer server : new PageServer[] {allowedOrigin, otherOrigin}) {
@@ -203,9 +194,4 @@ class BrowserCrossOriginTest {
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -3,10 +3,7 @@ package dev.herald.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,15 +34,10 @@ class DevAuthTest {
 
     @Test
     void devAuthTokensFromTheCliPublishAndFollowAndNothingWorksWithoutOne() throws Exception {
-        int ingestPort = freePort();
-        int edgePort = freePort();
-        try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), "dev", "--auth", "--data-dir",
-                dataDir.toString(), "--kafka-port", Integer.toString(freePort()), "--controller-port", Integer.toString(freePort()),
-                "--http-port", Integer.toString(ingestPort), "--edge-port", Integer.toString(edgePort),
-                "--set", "ephemeral.port=" + freePort())) {
-            assertThat(dev.output()).contains("with tokens on (--auth)").contains(dataDir.resolve("auth.secret").toString());
-            String ingest = "http://127.0.0.1:" + ingestPort;
-            String edge = "http://127.0.0.1:" + edgePort;
+        try (DevHerald dev = DevHerald.start(dataDir, "--auth")) {
+            assertThat(dev.process().output()).contains("with tokens on (--auth)").contains(dataDir.resolve("auth.secret").toString());
+            String ingest = dev.ingest();
+            String edge = "http://" + dev.edge();
 
             String token = herald("token", "--dev-data-dir", dataDir.toString(), "--subject", "alice", "--publish", "demo*",
                     "--subscribe", "demo*,user.{sub}.*", "--ttl", "5s");
@@ -104,9 +96,4 @@ class DevAuthTest {
         return out.strip();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

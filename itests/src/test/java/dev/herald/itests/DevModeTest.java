@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,11 +41,11 @@ class DevModeTest {
 
     @Test
     void thePrintedExamplesPublishAnEventThatTheEdgeDeliversAndAPlainKafkaConsumerReadsAndItSurvivesARestart() throws Exception {
-        int kafkaPort = freePort();
-        int edgePort = freePort();
+        int kafkaPort = FreePorts.next();
+        int edgePort = FreePorts.next();
         String[] args = {"dev", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                "--controller-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort()),
-                "--edge-port", Integer.toString(edgePort), "--set", "ephemeral.port=" + freePort()};
+                "--controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()),
+                "--edge-port", Integer.toString(edgePort), "--set", "ephemeral.port=" + FreePorts.next()};
         JsonNode published;
         try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args)) {
             Matcher follow = Pattern.compile("curl -sS -N '([^']+)'").matcher(dev.output());
@@ -136,9 +134,4 @@ class DevModeTest {
         return Double.parseDouble(m.group(1));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -3,9 +3,6 @@ package dev.herald.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,7 +79,7 @@ class EdgeCrashTest {
 
     @Test
     void aKilledEdgeRestartsAndEverySubscriberGetsEveryAcknowledgedEventOnceThenSigtermDrains() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         String[] args = {"edge", "--set", "bootstrap.servers=" + broker.bootstrapServers(), "--set", "topic=" + TOPIC,
                 "--set", "http.port=" + port, "--set", "edge.id=crash", "--set", "data.dir=" + dir.resolve("edge"),
                 "--set", "auth.mode=none"};
@@ -248,9 +245,4 @@ class EdgeCrashTest {
         return new ProducerRecord<>(TOPIC, null, RecordMapping.key(e), e.payload(), headers);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -2,9 +2,6 @@ package dev.herald.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -37,30 +33,24 @@ class LimitsTest {
 
     @TempDir
     static Path dataDir;
-    static HeraldProcess dev;
+    static DevHerald dev;
     static String ingest;
     static String edge;
 
     @BeforeAll
     static void start() throws Exception {
-        int ingestPort = freePort();
-        int edgePort = freePort();
-        dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), "dev", "--no-audit", "--data-dir", dataDir.toString(),
-                "--kafka-port", Integer.toString(freePort()), "--controller-port", Integer.toString(freePort()),
-                "--http-port", Integer.toString(ingestPort), "--edge-port", Integer.toString(edgePort),
-                "--set", "ephemeral.port=" + freePort(),
+        dev = DevHerald.start(dataDir, "--no-audit",
                 "--set", "limits.publish.rate=5/s burst 5",
                 "--edge-set", "limits.ws.frame.rate=20/s burst 20", "--edge-set", "limits.ws.close.after.refusals=5",
                 "--edge-set", "limits.connections.per.address=" + CONNECTIONS_PER_ADDRESS,
                 "--edge-set", "limits.new.connections.rate=100/s burst 100");
-        ingest = "http://127.0.0.1:" + ingestPort;
-        edge = "127.0.0.1:" + edgePort;
+        ingest = dev.ingest();
+        edge = dev.edge();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (dev != null) {
-            dev.stop(Duration.ofSeconds(60));
             dev.close();
         }
     }
@@ -165,9 +155,4 @@ class LimitsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +55,7 @@ class TokenTest {
     @TempDir
     static Path dataDir;
     static TokenIssuer issuer;
-    static HeraldProcess dev;
+    static DevHerald dev;
     static String ingest;
     static String edge;
 
@@ -65,23 +63,17 @@ class TokenTest {
     static void start() throws Exception {
         issuer = new TokenIssuer();
         issuer.key("k1", true);
-        int ingestPort = freePort();
-        int edgePort = freePort();
-        dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), "dev", "--no-audit", "--data-dir", dataDir.toString(),
-                "--kafka-port", Integer.toString(freePort()), "--controller-port", Integer.toString(freePort()),
-                "--http-port", Integer.toString(ingestPort), "--edge-port", Integer.toString(edgePort),
-                "--set", "ephemeral.port=" + freePort(),
+        dev = DevHerald.start(dataDir, "--no-audit",
                 "--set", "auth.mode=jwt", "--set", "auth.jwks.url=" + issuer.jwksUrl(), "--set", "auth.jwks.refetch.interval.ms=1000",
                 "--set", "auth.issuer=" + TokenIssuer.ISSUER, "--set", "auth.audience=" + TokenIssuer.AUDIENCE,
                 "--set", "auth.clock.skew.ms=1000", "--set", "http.allowed.origins=" + APP_ORIGIN);
-        ingest = "http://127.0.0.1:" + ingestPort;
-        edge = "127.0.0.1:" + edgePort;
+        ingest = dev.ingest();
+        edge = dev.edge();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (dev != null) {
-            dev.stop(Duration.ofSeconds(60));
             dev.close();
         }
         if (issuer != null) {
@@ -423,9 +415,4 @@ class TokenTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }
