@@ -96,7 +96,7 @@ public final class IngestComponents implements AutoCloseable {
         Publisher publisher = new Publisher(log, idempotency, monitor, metrics, clock, "herald://ingest/" + id,
                 timeoutMs, config.getInt(IngestConfig.RETRY_AFTER_SECONDS));
         workers = Executors.newFixedThreadPool(config.getInt(IngestConfig.HTTP_WORKER_THREADS), namedThreads("herald-ingest-worker-"));
-        IngestAuth auth = new IngestAuth(authenticator, new AuthMetrics(registry, "herald.ingest"), workers);
+        IngestAuth auth = new IngestAuth(authenticator, new AuthMetrics(registry, "herald.ingest"), workers, ticker, clock);
         PublishQuota quota = new PublishQuota(LimitsConfig.ingest(config).publishLimiter(ticker, new LimitRefusals().bindTo(registry)));
         int maxBody = config.getInt(IngestConfig.PUBLISH_MAX_BODY_BYTES);
         ephemeralLane = openLane(config.laneSettings());
