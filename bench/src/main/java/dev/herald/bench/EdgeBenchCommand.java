@@ -147,7 +147,7 @@ final class EdgeBenchCommand implements Callable<Integer> {
                                 before.heapBytes(), idle.heapBytes(), count, after.heapBytes());
                     }
                 }
-                awaitNoConnections(edge);
+                edge.awaitNoConnections();
             }
 
             List<EdgeBenchReport.LatencyRun> latency = new ArrayList<>();
@@ -183,18 +183,6 @@ final class EdgeBenchCommand implements Callable<Integer> {
                 }
             }
             return new EdgeBenchReport.Figures(floor.brokerWarmup(), floor.endToEnd(), latency, throughput, memory, interference);
-        }
-    }
-
-    /** Waits until the edge has seen every client connection go, so that the next run starts clean. */
-    private static void awaitNoConnections(EdgeProcess edge) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int open;
-        while ((open = edge.connections()) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the edge still counts " + open + " connections a minute after the clients closed");
-            }
-            Thread.sleep(100);
         }
     }
 }

@@ -92,6 +92,22 @@ final class EdgeProcess implements AutoCloseable {
         return Integer.parseInt(ask("connections", EdgeBenchServer.CONNECTIONS).trim());
     }
 
+    /**
+     * Waits until the edge has seen every client connection go, so that the next run starts clean.
+     *
+     * @throws IllegalStateException if it still counts some a minute on
+     */
+    void awaitNoConnections() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int open;
+        while ((open = connections()) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the edge still counts " + open + " connections a minute after the clients closed");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private String ask(String command, String answerPrefix) {
         try {
             commands.write((command + "\n").getBytes(StandardCharsets.US_ASCII));

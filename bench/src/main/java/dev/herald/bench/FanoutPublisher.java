@@ -50,6 +50,8 @@ final class FanoutPublisher implements AutoCloseable {
     private final String query;
     private final int payloadBytes;
     private final int accepted;
+    /** The {@code Authorization} header line, or nothing. */
+    private final String authorization;
     private long failed;
 
     /**
@@ -57,6 +59,14 @@ final class FanoutPublisher implements AutoCloseable {
      * @param payloadBytes size of every payload; at least {@link #minimumPayloadBytes()}
      */
     FanoutPublisher(String ingestUrl, String channel, int payloadBytes, Durability durability) throws IOException {
+        this(ingestUrl, channel, payloadBytes, durability, null);
+    }
+
+    /**
+     * Like {@link #FanoutPublisher(String, String, int, Durability)}, every publish carrying
+     * {@code Authorization: Bearer <token>}, unless {@code token} is {@code null}.
+     */
+    FanoutPublisher(String ingestUrl, String channel, int payloadBytes, Durability durability, String token) throws IOException {
         if (payloadBytes < minimumPayloadBytes()) {
             throw new IllegalArgumentException("payloads must be at least " + minimumPayloadBytes() + " bytes, not " + payloadBytes);
         }
@@ -66,6 +76,7 @@ final class FanoutPublisher implements AutoCloseable {
         this.channel = channel;
         this.host = uri.getHost() + ":" + uri.getPort();
         this.query = durability.query;
+        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
         this.socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -94,7 +105,7 @@ final class FanoutPublisher implements AutoCloseable {
     boolean publishTo(String channel, long n, long dueNanos) throws IOException {
         String body = payload(dueNanos, n, payloadBytes);
         String head = "POST /v1/channels/" + channel + "/events" + query + " HTTP/1.1\r\nHost: " + host
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + payloadBytes + "\r\n\r\n";
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + payloadBytes + "\r\n" + authorization + "\r\n";
         out.write((head + body).getBytes(StandardCharsets.UTF_8));
         out.flush();
         boolean taken = KeepAliveLoad.readResponse(in) == accepted;

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One channel, one publisher and many WebSocket subscribers on one edge: the fanout load of
- * {@code bench edge}.
+ * {@code bench edge} and {@code bench auth}, with or without tokens ({@link BenchTokens}).
  *
  * <p>Opening subscribes every connection ({@link WsLoad}, in steps of {@link #OPEN_STEP} so that
  * the edge's accept backlog is never overrun) and waits for every {@code subscribed} answer. Each
@@ -44,15 +44,17 @@ final class FanoutRun implements AutoCloseable {
     private final FanoutReceipts receipts;
     private final WsLoad load;
     private final List<FanoutPublisher> publishers;
+    private final double openSeconds;
     private final AtomicLong next = new AtomicLong();
 
     private FanoutRun(int subscribers, FanoutPublisher.Durability durability, FanoutReceipts receipts, WsLoad load,
-                      List<FanoutPublisher> publishers) {
+                      List<FanoutPublisher> publishers, double openSeconds) {
         this.subscribers = subscribers;
         this.durability = durability;
         this.receipts = receipts;
         this.load = load;
         this.publishers = publishers;
+        this.openSeconds = openSeconds;
     }
 
     /**
@@ -63,10 +65,21 @@ final class FanoutRun implements AutoCloseable {
      */
     static FanoutRun open(InetSocketAddress edge, String ingestUrl, String channel, int subscribers, int payloadBytes,
                           FanoutPublisher.Durability durability) throws IOException, InterruptedException {
+        return open(edge, ingestUrl, channel, subscribers, payloadBytes, durability, BenchTokens.off());
+    }
+
+    /**
+     * Like {@link #open(InetSocketAddress, String, String, int, int, FanoutPublisher.Durability)},
+     * with {@code tokens}: subscriber {@code i}'s upgrade request carries its own token, every
+     * publish the publishers' one (with tokens off, none).
+     */
+    static FanoutRun open(InetSocketAddress edge, String ingestUrl, String channel, int subscribers, int payloadBytes,
+                          FanoutPublisher.Durability durability, BenchTokens tokens) throws IOException, InterruptedException {
         FanoutReceipts receipts = new FanoutReceipts(subscribers);
         String subscribe = "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}";
-        WsLoad load = new WsLoad(edge, WsDialect.HERALD, LOAD_THREADS, i -> List.of(subscribe), receipts);
+        WsLoad load = new WsLoad(edge, WsDialect.HERALD, LOAD_THREADS, i -> List.of(subscribe), tokens::subscriber, receipts);
         try {
+            long start = System.nanoTime();
             for (int opened = 0; opened < subscribers; opened += OPEN_STEP) {
                 int step = Math.min(OPEN_STEP, subscribers - opened);
                 int upgraded = load.open(step, OPEN_TIMEOUT_MS);
@@ -78,16 +91,17 @@ final class FanoutRun implements AutoCloseable {
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPEN_TIMEOUT_MS);
             while (receipts.subscribed() < subscribers && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+                Thread.sleep(1);
             }
             if (receipts.subscribed() < subscribers) {
                 throw new IllegalStateException("only " + receipts.subscribed() + " of " + subscribers + " connections were subscribed");
             }
+            double openSeconds = (System.nanoTime() - start) / 1e9;
             List<FanoutPublisher> publishers = new ArrayList<>();
             for (int i = 0; i < PUBLISHERS; i++) {
-                publishers.add(new FanoutPublisher(ingestUrl, channel, payloadBytes, durability));
+                publishers.add(new FanoutPublisher(ingestUrl, channel, payloadBytes, durability, tokens.publisher()));
             }
-            return new FanoutRun(subscribers, durability, receipts, load, publishers);
+            return new FanoutRun(subscribers, durability, receipts, load, publishers, openSeconds);
         } catch (IOException | InterruptedException | RuntimeException e) {
             load.close();
             throw e;
@@ -158,6 +172,15 @@ final class FanoutRun implements AutoCloseable {
 
     private void runPublishers(FanoutPublisher.Loop loop) throws IOException, InterruptedException {
         FanoutPublisher.runEach(publishers, loop);
+    }
+
+    /**
+     * Seconds from the first connection's start to the last {@code subscribed} answer, while
+     * opening: connecting, upgrading (with the token checked, if any) and subscribing every
+     * connection, {@link #OPEN_STEP} at a time.
+     */
+    double openSeconds() {
+        return openSeconds;
     }
 
     /** Connections the edge closed (or that failed) so far. */

@@ -43,12 +43,21 @@ final class KeepAliveLoad {
      * @param body        the body of every request
      */
     KeepAliveLoad(String baseUrl, List<String> paths, String contentType, byte[] body) {
+        this(baseUrl, paths, contentType, body, null);
+    }
+
+    /**
+     * Like {@link #KeepAliveLoad(String, List, String, byte[])}, every request carrying
+     * {@code Authorization: Bearer <token>}, unless {@code token} is {@code null}.
+     */
+    KeepAliveLoad(String baseUrl, List<String> paths, String contentType, byte[] body, String token) {
         URI uri = URI.create(baseUrl);
         this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
         this.requests = new byte[paths.size()][];
         for (int i = 0; i < paths.size(); i++) {
             byte[] head = ("POST " + paths.get(i) + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             byte[] request = new byte[head.length + body.length];
             System.arraycopy(head, 0, request, 0, head.length);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -49,8 +50,10 @@ final class SinglePublishLoad {
      * @param seconds    the run's length: to the last answer (closed loop), or to one interval
      *                   after the last send (open loop, so that {@code sent / seconds} is the rate)
      * @param latency    latency of the 201 answers
+     * @param latencyNs  the same latencies, ns, for pooling runs (read it, do not record into it)
      */
-    record Result(long sent, long created, long otherStatus, long failed, double seconds, LatencySummary latency) {
+    record Result(long sent, long created, long otherStatus, long failed, double seconds, LatencySummary latency,
+                  Histogram latencyNs) {
 
         /** Requests sent per second. */
         double sentPerSecond() {
@@ -137,8 +140,8 @@ final class SinglePublishLoad {
         }
 
         Result result(long sent, double seconds) {
-            return new Result(sent, created.sum(), otherStatus.sum(), failed.sum(), seconds,
-                    LatencySummary.of(latencyNs.getIntervalHistogram()));
+            Histogram latencies = latencyNs.getIntervalHistogram();
+            return new Result(sent, created.sum(), otherStatus.sum(), failed.sum(), seconds, LatencySummary.of(latencies), latencies);
         }
     }
 }

@@ -28,9 +28,9 @@ import java.util.function.IntFunction;
  * client can do per frame, so that a benchmark measures the edge and not a client library (the
  * JDK's WebSocket client spends more CPU per frame than the edge does).
  *
- * <p>Each connection does the HTTP upgrade, sends its first text frames (its subscribes), then
- * reads the server's frames and hands each complete text frame to the {@link Listener} with the
- * time it was read. Connections may go to different servers ({@link #open(int, long, IntFunction)}).
+ * <p>Each connection does the HTTP upgrade (with its bearer token, if it has one), sends its first
+ * text frames (its subscribes), then reads the server's frames and hands each complete text frame
+ * to the {@link Listener} with the time it was read. Connections may go to different servers ({@link #open(int, long, IntFunction)}).
  * A connection number names a subscriber rather than one socket: {@link #drop} ends its socket as
  * a client that vanishes would, and {@link #connect} gives it a new one (to any server), whose
  * first frames are asked for anew (e.g. subscribes that resume from the last positions seen).
@@ -69,6 +69,7 @@ final class WsLoad implements AutoCloseable {
     private final InetSocketAddress edge;
     private final WsDialect dialect;
     private final IntFunction<List<String>> firstFrames;
+    private final IntFunction<String> tokens;
     private final Listener listener;
     private final List<Loop> loops = new ArrayList<>();
     /** Connections whose first socket is upgraded. */
@@ -83,9 +84,21 @@ final class WsLoad implements AutoCloseable {
      */
     WsLoad(InetSocketAddress edge, WsDialect dialect, int threads, IntFunction<List<String>> firstFrames, Listener listener)
             throws IOException {
+        this(edge, dialect, threads, firstFrames, id -> null, listener);
+    }
+
+    /**
+     * Like {@link #WsLoad(InetSocketAddress, WsDialect, int, IntFunction, Listener)}, each upgrade
+     * request of connection {@code i} carrying {@code Authorization: Bearer <tokens.apply(i)>}
+     * (none where that is {@code null}). The tokens are asked for on the load's threads, so they
+     * should be made beforehand.
+     */
+    WsLoad(InetSocketAddress edge, WsDialect dialect, int threads, IntFunction<List<String>> firstFrames,
+           IntFunction<String> tokens, Listener listener) throws IOException {
         this.edge = edge;
         this.dialect = dialect;
         this.firstFrames = firstFrames;
+        this.tokens = tokens;
         this.listener = listener;
         for (int t = 0; t < threads; t++) {
             Loop loop = new Loop(Selector.open());
@@ -120,7 +133,7 @@ final class WsLoad implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (upgraded.get() < first + count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+            Thread.sleep(1); // finely: bench auth times the opening
         }
         return upgraded.get();
     }
@@ -343,9 +356,11 @@ final class WsLoad implements AutoCloseable {
         private void sendUpgrade(SelectionKey key, Conn c) throws IOException {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
+            String token = tokens.apply(c.id);
             String request = "GET " + dialect.path() + " HTTP/1.1\r\nHost: " + c.target.getHostString() + ":" + c.target.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                    + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                    + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
             write(key, c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
         }
 
