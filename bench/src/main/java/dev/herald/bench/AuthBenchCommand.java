@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
  * one edge in a JVM of its own and a topic of its own. Prints the figures side by side and
  * optionally writes them as the auth section of {@code docs/benchmarks.md}.
  *
- * <p>After a warm-up round on each side, each of {@code --rounds} rounds measures the two sides
- * one after the other, the side that goes first alternating from round to round, so that what
- * disturbs the machine meanwhile falls on both. One side's part of a round:
+ * <p>After a whole round on each side as a warm-up, not reported, each of {@code --rounds} rounds
+ * measures the two sides one after the other, the side that goes first alternating from round to
+ * round, so that what disturbs the machine meanwhile falls on both. One side's part of a round:
  * <ol>
  *   <li>the edge's heap without connections; {@code --connections} WebSocket subscribers opened
  *       {@value FanoutRun#OPEN_STEP} at a time, each upgrade request carrying the subscriber's own
@@ -113,9 +113,12 @@ final class AuthBenchCommand implements Callable<Integer> {
                 Side on = new Side("tokens on", tokens, guarded);
                 interference.alsoCount(open.edge(0).handle());
                 interference.alsoCount(guarded.edge(0).handle());
+                // A whole round on each side first: in shorter warm-ups the side that went first in
+                // round 1 still paid for the JIT and the broker warming up (its deliveries/s and p99
+                // were the run's worst, run after run), which ordering alone cannot balance.
                 for (Side side : List.of(off, on)) {
                     progress("%s, warm-up round (not reported)", side.name());
-                    round(side, 0, false, s, THROUGHPUT_WARMUP_SECONDS, 0, s.warmupSeconds());
+                    round(side, 0, false, s);
                 }
                 List<AuthRound> measured = new ArrayList<>();
                 for (int r = 1; r <= s.rounds(); r++) {
@@ -123,8 +126,7 @@ final class AuthBenchCommand implements Callable<Integer> {
                     for (Side side : order) {
                         int round = r;
                         boolean first = side == order.get(0);
-                        measured.add(interference.measure(side.name() + " " + r,
-                                () -> round(side, round, first, s, s.throughputSeconds(), s.warmupSeconds(), s.seconds())));
+                        measured.add(interference.measure(side.name() + " " + r, () -> round(side, round, first, s)));
                     }
                 }
                 return new AuthBenchReport.Figures(brokerWarmup, measured, interference);
@@ -133,12 +135,10 @@ final class AuthBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * One side's part of round {@code round} (0: the warm-up): opening, heap, deliveries for
-     * {@code deliveriesSeconds} after the deliveries warm-up, heap, then {@code ingestWarmupSeconds}
-     * and {@code ingestSeconds} of single POSTs.
+     * One side's part of round {@code round} (0: the warm-up): opening, heap, deliveries after their
+     * warm-up, heap, then single POSTs after theirs.
      */
-    private AuthRound round(Side side, int round, boolean first, AuthBenchSettings s, int deliveriesSeconds, int ingestWarmupSeconds,
-                            int ingestSeconds) throws IOException, InterruptedException {
+    private AuthRound round(Side side, int round, boolean first, AuthBenchSettings s) throws IOException, InterruptedException {
         EdgeProcess edge = side.herald().edge(0);
         String label = round == 0 ? side.name() + " warm-up" : side.name() + " round " + round;
         EdgeProcess.Memory none = edge.memory();
@@ -152,10 +152,10 @@ final class AuthBenchCommand implements Callable<Integer> {
             idle = edge.memory();
             progress("%s: %,d subscribers connected and subscribed in %.2f s (%,.0f/s); edge heap %,d bytes without them, %,d with them",
                     label, s.connections(), openSeconds, s.connections() / openSeconds, none.heapBytes(), idle.heapBytes());
-            if (round > 0 && s.throughputWarmupSeconds() > 0) {
+            if (s.throughputWarmupSeconds() > 0) {
                 run.windowed(s.window(), Duration.ofSeconds(s.throughputWarmupSeconds()));
             }
-            deliveries = run.windowed(s.window(), Duration.ofSeconds(deliveriesSeconds));
+            deliveries = run.windowed(s.window(), Duration.ofSeconds(s.throughputSeconds()));
             afterRun = edge.memory();
             progress("     %,.0f deliveries/s, %,d of %,d receipts; edge heap %,d bytes idle after the run", deliveries.deliveriesPerSec(),
                     deliveries.received(), deliveries.expected(), afterRun.heapBytes());
@@ -168,10 +168,10 @@ final class AuthBenchCommand implements Callable<Integer> {
         }
         KeepAliveLoad posts = new KeepAliveLoad(side.herald().ingestUrl(), paths, "application/json", BenchPayloads.eventPayload(),
                 side.tokens().publisher());
-        if (ingestWarmupSeconds > 0) {
-            posts.openLoop(s.rate(), Duration.ofSeconds(ingestWarmupSeconds));
+        if (s.warmupSeconds() > 0) {
+            posts.openLoop(s.rate(), Duration.ofSeconds(s.warmupSeconds()));
         }
-        SinglePublishLoad.Result ingest = posts.openLoop(s.rate(), Duration.ofSeconds(ingestSeconds));
+        SinglePublishLoad.Result ingest = posts.openLoop(s.rate(), Duration.ofSeconds(s.seconds()));
         progress("     single POST at %,d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, %,d not 201", s.rate(), ingest.latency().p50Ms(),
                 ingest.latency().p99Ms(), ingest.latency().p999Ms(), ingest.not201());
         return new AuthRound(round, side.tokens().on(), first, s.connections(), openSeconds, none, idle, afterRun, deliveries, ingest);

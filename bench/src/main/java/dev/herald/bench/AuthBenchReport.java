@@ -7,6 +7,7 @@ import static dev.herald.bench.Numbers.signed;
 import static dev.herald.bench.Numbers.verdict;
 
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -25,7 +26,9 @@ import org.HdrHistogram.Histogram;
  * single-POST p99 at most {@value #P99_DIFFERENCE_TARGET_MS} ms above it; at most
  * {@value #HEAP_TARGET_KIB} KiB of edge heap per idle connection. The connect rate is reported
  * without a target. A side some of whose subscribers missed or repeated an event, or some of whose
- * POSTs were not answered 201, misses the target the run belongs to whatever the figures.
+ * POSTs were not answered 201, misses the target the run belongs to whatever the figures. The
+ * report also gives how far one side's own rounds lie apart, which bounds what the run can tell
+ * apart.
  */
 final class AuthBenchReport {
 
@@ -54,6 +57,18 @@ final class AuthBenchReport {
         /** Whether every subscriber of every run got every acknowledged event once. */
         boolean deliveriesComplete() {
             return rounds.stream().allMatch(r -> r.deliveries().complete());
+        }
+
+        /** How far its rounds' deliveries/s lie apart: (largest − smallest) / the pooled figure. */
+        double deliveriesSpread() {
+            DoubleSummaryStatistics each = rounds.stream().mapToDouble(r -> r.deliveries().deliveriesPerSec()).summaryStatistics();
+            return (each.getMax() - each.getMin()) / deliveriesPerSec();
+        }
+
+        /** How far its rounds' single-POST p99s lie apart, ms. */
+        double p99SpreadMs() {
+            DoubleSummaryStatistics each = rounds.stream().mapToDouble(r -> r.ingest().latency().p99Ms()).summaryStatistics();
+            return each.getMax() - each.getMin();
         }
 
         /** Latency of all its single POSTs answered 201. */
@@ -140,8 +155,7 @@ final class AuthBenchReport {
         md.append("| Warm-up, not reported | broker first: ").append(figures.brokerWarmup().size())
                 .append(" × 300,000 records of 1 KiB with `ProducerPerformance` (")
                 .append(figures.brokerWarmup().stream().map(Numbers::num).collect(Collectors.joining(" → ")))
-                .append(" records/s); then a round on each side with ").append(settings.throughputWarmupSeconds())
-                .append(" s of deliveries and ").append(settings.warmupSeconds()).append(" s of single POSTs; in every round, ")
+                .append(" records/s); then a whole round on each side; in every round, ")
                 .append(settings.throughputWarmupSeconds()).append(" s of deliveries before the measured ones and ")
                 .append(settings.warmupSeconds()).append(" s of single POSTs before the measured ones |\n");
         md.append(interference.markdownRow()).append('\n');
@@ -155,6 +169,7 @@ final class AuthBenchReport {
                 + "idle authenticated connection at most ").append(fmt(HEAP_TARGET_KIB)).append(" KiB — **")
                 .append(verdict(heapTargetMet())).append("** (").append(fmt(on.heapKiB())).append(" KiB). ")
                 .append(completeness()).append("\n\n");
+        md.append(noise()).append("\n\n");
 
         md.append("### Round by round\n\n");
         md.append(roundsTable()).append('\n');
@@ -191,8 +206,8 @@ final class AuthBenchReport {
                 + "patterns read from its token) and a timer for its expiry.\n");
         md.append("- The broker, both ingests, the publishers, the subscribers' client and the edges share the machine's ")
                 .append(run.machine().cpus()).append(" CPUs (the idle side's Herald only waits), so each figure includes the "
-                + "others' load; on a machine this small the figures vary from run to run, and a few percent either way is "
-                + "noise.\n");
+                + "others' load; on a machine this small the figures vary from round to round and from run to run (see the "
+                + "spread above).\n");
         return md.toString();
     }
 
@@ -203,7 +218,7 @@ final class AuthBenchReport {
                 + verdict(deliveriesTargetMet()) + "\nsingle POST p99 on - off " + signed(p99DifferenceMs()) + " ms, target <= "
                 + fmt(P99_DIFFERENCE_TARGET_MS) + " ms: " + verdict(latencyTargetMet()) + "\nedge heap per idle authenticated "
                 + "connection " + fmt(on.heapKiB()) + " KiB, target <= " + fmt(HEAP_TARGET_KIB) + " KiB: " + verdict(heapTargetMet())
-                + "\n" + completeness() + "\n\nRound by round\n\n" + roundsTable();
+                + "\n" + completeness() + "\n" + noise() + "\n\nRound by round\n\n" + roundsTable();
     }
 
     private String summaryTable() {
@@ -247,6 +262,17 @@ final class AuthBenchReport {
                     .append(" ms | ").append(num(r.ingest().not201())).append(" |\n");
         }
         return t.toString();
+    }
+
+    /**
+     * How much one side's own rounds differ, which bounds what the run can tell apart: a difference
+     * between the sides smaller than that is within the machine's noise.
+     */
+    private String noise() {
+        return "Round to round, one side's deliveries/s lay up to " + pct(Math.max(off.deliveriesSpread(), on.deliveriesSpread()))
+                + " apart and its single-POST p99 up to " + fmt(Math.max(off.p99SpreadMs(), on.p99SpreadMs())) + " ms (see the "
+                + "rounds below): a difference between the sides smaller than that is within this machine's noise, so a pass says "
+                + "that tokens cost no more than that here, not that they cost nothing.";
     }
 
     /** Whether every delivery and every POST of both sides came through, in one sentence. */

@@ -32,6 +32,8 @@ class AuthBenchReportTest {
         assertThat(off.deliveriesPerSec()).isEqualTo(500_000);
         assertThat(on.deliveriesPerSec()).isEqualTo(475_000);
         assertThat(report.deliveriesRatio()).isCloseTo(0.95, within(1e-9));
+        assertThat(off.deliveriesSpread()).as("600,000 and 400,000 a second, around 500,000").isCloseTo(0.4, within(1e-9));
+        assertThat(on.p99SpreadMs()).isCloseTo(2.0, within(0.01));
         assertThat(off.opensPerSec()).isEqualTo(2_000);
         assertThat(on.opensPerSec()).isEqualTo(1_000);
         assertThat(on.heapKiB()).as("the largest round, after its deliveries").isCloseTo(7.0, within(1e-9));
@@ -41,7 +43,8 @@ class AuthBenchReportTest {
         assertThat(report.p99DifferenceMs()).isCloseTo(2.0, within(0.01));
         assertThat(report.latencyTargetMet()).isFalse();
         assertThat(report.markdown()).contains("## Tokens: `./herald bench auth`").contains("| 2 | off, second |")
-                .contains("on ≤ off + 1.00 ms: **fail**").contains("on ≤ 8.00 KiB: **pass**");
+                .contains("on ≤ off + 1.00 ms: **fail**").contains("on ≤ 8.00 KiB: **pass**")
+                .contains("deliveries/s lay up to 40% apart and its single-POST p99 up to 2.00 ms");
     }
 
     @Test
