@@ -12,10 +12,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # The version that `apt-cache policy redis-server` shows on Debian 12 (bookworm).
-# Debian's mirror keeps only the newest build of a stable package, so when a
-# security update (deb12u8, ...) replaces this one the exact pin can no longer
-# be installed: then we say so on stderr and take the candidate instead of
-# failing the whole bench install. Set REDIS_DEB_VERSION to move the pin.
+# redis-server depends on redis-tools of exactly its own version, so both are
+# installed with this pin together: pinning redis-server alone makes apt pick
+# the newest redis-tools (a security update, deb12u10, ...) and refuse. When the
+# mirror no longer has the pin at all, we say so on stderr and take the
+# candidate of both instead of failing the whole bench install.
+# Set REDIS_DEB_VERSION to move the pin.
 REDIS_DEB_VERSION="${REDIS_DEB_VERSION:-5:7.0.15-1~deb12u7}"
 
 log() { echo "install.sh: $*" >&2; }
@@ -39,11 +41,11 @@ install_redis() {
   if ! apt_has_version "$REDIS_DEB_VERSION"; then
     apt-get update -q >&2
   fi
-  local spec="redis-server=$REDIS_DEB_VERSION"
+  local spec=("redis-server=$REDIS_DEB_VERSION" "redis-tools=$REDIS_DEB_VERSION")
   if ! apt_has_version "$REDIS_DEB_VERSION"; then
     log "redis-server $REDIS_DEB_VERSION is not in apt's lists any more; installing the candidate instead:"
     apt-cache policy redis-server >&2 || true
-    spec="redis-server"
+    spec=(redis-server redis-tools)
   fi
   # The package's postinst would start a system redis on 6379; the harness
   # starts its own throwaway servers, so keep services from starting while
@@ -55,9 +57,9 @@ install_redis() {
     made_policy=1
   fi
   local rc=0
-  apt-get install -y -q --no-install-recommends "$spec" >&2 || rc=$?
+  apt-get install -y -q --no-install-recommends --allow-downgrades "${spec[@]}" >&2 || rc=$?
   if [[ -n "$made_policy" ]]; then rm -f /usr/sbin/policy-rc.d; fi
-  if [[ $rc -ne 0 ]]; then log "apt-get install $spec failed ($rc)"; exit "$rc"; fi
+  if [[ $rc -ne 0 ]]; then log "apt-get install ${spec[*]} failed ($rc)"; exit "$rc"; fi
   log "installed $(redis-server --version)"
 }
 
