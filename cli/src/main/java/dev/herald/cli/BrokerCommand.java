@@ -5,12 +5,26 @@ import java.util.concurrent.Callable;
 
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code herald broker}: the embedded single-node KRaft Kafka broker on its own. */
+/**
+ * {@code herald broker}: the embedded KRaft Kafka broker on its own, a cluster of one by default,
+ * or one node of a cluster: the same {@code --controller-quorum-voters} and {@code --cluster-id} on
+ * every node, a {@code --node-id} of its own (see {@link EmbeddedKafkaBroker}).
+ */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run a single-node Kafka broker (KRaft) on loopback, for development and tests.")
+        description = {"Run a Kafka broker (KRaft, broker and controller in one node) on loopback, for development and tests:"
+                + " a cluster of one, or one node of a cluster.",
+                "A three-node cluster, one command per node (N = 1, 2, 3):",
+                "  herald broker --node-id N --cluster-id ID --data-dir data-N --kafka-port 1N092 --controller-port 1N093"
+                        + " --controller-quorum-voters 1@127.0.0.1:11093,2@127.0.0.1:12093,3@127.0.0.1:13093",
+                "With 3 nodes or more, internal topics and new topics default to 3 replicas and min.insync.replicas=2."})
 final class BrokerCommand implements Callable<Integer> {
+
+    private static final int DEFAULT_CONTROLLER_PORT = 19093;
 
     @Option(names = "--data-dir", defaultValue = ".herald-dev/kafka", description = "Broker data folder (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -18,13 +32,46 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "19092", description = "Client port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--controller-port", defaultValue = "19093", description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
-    int controllerPort;
+    @Option(names = "--controller-port", description = "KRaft controller port (default: 19093, or this node's port among the"
+            + " --controller-quorum-voters).")
+    Integer controllerPort;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--node-id", defaultValue = "1", description = "This node's id, one of the voters' in a cluster (default: ${DEFAULT-VALUE}).")
+    int nodeId;
+
+    @Option(names = "--controller-quorum-voters", paramLabel = "ID@HOST:PORT,...",
+            description = "Every node's controller address, alike on every node of a cluster (default: this node alone).")
+    String voters;
+
+    @Option(names = "--cluster-id", paramLabel = "ID",
+            description = "The cluster id a new data folder is formatted with, the same on every node (a 22-character base64url"
+                    + " UUID: head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='); required with more than one voter.")
+    String clusterId;
 
     @Override
     public Integer call() throws InterruptedException {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir).brokerPort(kafkaPort).controllerPort(controllerPort).build().start();
-        System.out.println("herald broker: Kafka on " + broker.bootstrapServers() + ", data in " + broker.dataDir());
+        EmbeddedKafkaBroker broker;
+        try {
+            EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder(dataDir).nodeId(nodeId).brokerPort(kafkaPort);
+            if (voters != null) {
+                builder.controllerQuorumVoters(voters);
+            }
+            if (controllerPort != null || voters == null) {
+                builder.controllerPort(controllerPort != null ? controllerPort : DEFAULT_CONTROLLER_PORT);
+            }
+            if (clusterId != null) {
+                builder.clusterId(clusterId);
+            }
+            broker = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        broker.start();
+        System.out.println("herald broker: node " + broker.nodeId() + " of " + broker.clusterSize() + ", Kafka on "
+                + broker.bootstrapServers() + ", data in " + broker.dataDir());
         Lifecycle.runUntilStopped(broker);
         return 0;
     }

@@ -25,8 +25,20 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real, single-node Apache Kafka broker running in this JVM in KRaft combined mode
- * ({@code process.roles=broker,controller}), listening on loopback only.
+ * A real Apache Kafka broker running in this JVM in KRaft combined mode
+ * ({@code process.roles=broker,controller}), listening on loopback only: a cluster of its own, or
+ * one node of a cluster whose nodes are all such brokers.
+ *
+ * <p><b>One node</b> (the default): node id 1, the only voter of its controller quorum, internal
+ * topics with one replica. <b>A node of a cluster</b>: give every node the same
+ * {@linkplain Builder#controllerQuorumVoters voters} ({@code id@host:port} of each node's
+ * controller listener) and the same {@linkplain Builder#clusterId cluster id}, and each its own
+ * {@linkplain Builder#nodeId node id}. Then internal topics get {@code min(3, nodes)} replicas, and
+ * with three nodes or more {@code min.insync.replicas=2}, so that an {@code acks=all} write
+ * survives the loss of any one node; unclean leader election stays off (Kafka's default), so a
+ * replica that was not in sync never becomes leader. {@link #start()} returns once the node
+ * answers metadata requests, which needs a majority of the voters running: start the nodes of a
+ * cluster concurrently (one process each, or one thread each).
  *
  * <p>The broker keeps everything under one data folder: {@code server.properties}, the log
  * directory and its {@code meta.properties}. Starting again on a folder that was already
@@ -43,16 +55,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dataDir;
+    private final int nodeId;
     private final int brokerPort;
     private final int controllerPort;
+    /** The {@code controller.quorum.voters} of a cluster, or {@code null} for a cluster of this node alone. */
+    private final QuorumVoters voters;
+    /** The id to format a new data folder with; {@code null}: a new random one (one node only). */
+    private final String clusterId;
     private final Map<String, String> overrides;
     private KafkaRaftServer server;
 
     private EmbeddedKafkaBroker(Builder builder) {
         this.dataDir = builder.dataDir.toAbsolutePath();
+        this.nodeId = builder.nodeId;
+        this.voters = builder.voters;
+        this.clusterId = builder.clusterId;
         int[] free = freePorts(2);
         this.brokerPort = builder.brokerPort == 0 ? free[0] : builder.brokerPort;
-        this.controllerPort = builder.controllerPort == 0 ? free[1] : builder.controllerPort;
+        if (voters == null) {
+            this.controllerPort = builder.controllerPort == 0 ? free[1] : builder.controllerPort;
+        } else {
+            int own = voters.controllerPort(nodeId);
+            if (builder.controllerPort != 0 && builder.controllerPort != own) {
+                throw new IllegalArgumentException("controller port " + builder.controllerPort + " is not node " + nodeId
+                        + "'s port in the voters " + voters + " (" + own + ")");
+            }
+            this.controllerPort = own;
+            if (clusterId == null && voters.size() > 1) {
+                throw new IllegalArgumentException("a node of a " + voters.size() + "-node cluster needs the cluster id all its"
+                        + " nodes share (each would otherwise format its folder with an id of its own, and they would never form a"
+                        + " quorum); make one with: head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='");
+            }
+        }
         this.overrides = new TreeMap<>(builder.overrides);
         this.overrides.put("num.partitions", Integer.toString(builder.defaultPartitions));
     }
@@ -114,6 +148,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return controllerPort;
     }
 
+    /** This node's id ({@code node.id}). */
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** How many nodes the cluster has (its controller quorum's voters). */
+    public int clusterSize() {
+        return voters == null ? 1 : voters.size();
+    }
+
     /** The folder holding the broker's configuration and logs. */
     public Path dataDir() {
         return dataDir;
@@ -127,23 +171,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Map<String, String> serverProperties() {
         Map<String, String> p = new TreeMap<>();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", voters == null ? nodeId + "@" + HOST + ":" + controllerPort : voters.toString());
         p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dataDir.resolve("log").toString());
-        p.put("offsets.topic.replication.factor", "1");
+        // a replica on every node up to 3; with 3 or more, an acks=all write is on 2 at least
+        String replicas = Integer.toString(Math.min(3, clusterSize()));
+        String minInSync = clusterSize() >= 3 ? "2" : "1";
+        p.put("offsets.topic.replication.factor", replicas);
         p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInSync);
         p.put("transaction.state.log.num.partitions", "5");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minInSync);
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("min.insync.replicas", "1");
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInSync);
+        p.put("unclean.leader.election.enable", "false");
         p.putAll(overrides);
         return p;
     }
@@ -166,7 +215,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"};
+        String id = clusterId != null ? clusterId : Uuid.randomUuid().toString();
+        String[] args = {"format", "-t", id, "-c", propsFile.toString(), "--ignore-formatted"};
         int rc;
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             rc = StorageTool.execute(args, print);
@@ -235,6 +285,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Sets the folder, ports and broker settings before {@link #build()}. */
     public static final class Builder {
         private final Path dataDir;
+        private int nodeId = 1;
+        private QuorumVoters voters;
+        private String clusterId;
         private int brokerPort;
         private int controllerPort;
         private int defaultPartitions = 6;
@@ -256,6 +309,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /** This node's id, at least 0; default 1. In a cluster, one of the voters' ids. */
+        public Builder nodeId(int id) {
+            if (id < 0) {
+                throw new IllegalArgumentException("node id must be >= 0, was " + id);
+            }
+            this.nodeId = id;
+            return this;
+        }
+
+        /**
+         * The controller quorum of a cluster, as Kafka's {@code controller.quorum.voters}:
+         * {@code id@host:port} of every node's controller listener, comma-separated, alike on every
+         * node. This node's entry gives its controller port.
+         *
+         * @throws IllegalArgumentException when {@code voters} is not of that form
+         */
+        public Builder controllerQuorumVoters(String voters) {
+            this.voters = QuorumVoters.parse(voters);
+            return this;
+        }
+
+        /**
+         * The cluster id a new data folder is formatted with (a base64url UUID of 22 characters, as
+         * {@code kafka-storage random-uuid} makes): required for a node of a cluster of more than
+         * one, the same on every node. A folder formatted before keeps the id it has.
+         */
+        public Builder clusterId(String id) {
+            try {
+                Uuid.fromString(id);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cluster id '" + id + "' is not a base64url UUID (22 characters, like "
+                        + Uuid.randomUuid() + ")", e);
+            }
+            this.clusterId = id;
+            return this;
+        }
+
         /** {@code num.partitions} for topics created without a count; default 6. */
         public Builder defaultPartitions(int partitions) {
             if (partitions < 1) {
@@ -271,6 +361,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException when this node is not among the voters, or a node of a
+         *                                  cluster has no cluster id
+         */
         public EmbeddedKafkaBroker build() {
             return new EmbeddedKafkaBroker(this);
         }
