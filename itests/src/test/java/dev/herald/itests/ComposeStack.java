@@ -75,7 +75,7 @@ final class ComposeStack implements AutoCloseable {
         ExternalCommand.Result info = ExternalCommand.run(QUICK, "docker", "info", "--format", "{{.ServerVersion}}");
         if (!info.ok()) {
             return "no Docker engine answers `docker info` (" + info.output().strip().lines().findFirst().orElse("no output")
-                    + "); install docker.io and start dockerd, as .ci/run does";
+                    + "); install docker.io and, as root, start dockerd --bridge=none --iptables=false";
         }
         if (composeTool() == null) {
             return "neither the `docker compose` plugin nor `docker-compose` is installed (apt-get install docker-compose)";
