@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Free TCP ports on loopback, for processes the tests start. */
+/**
+ * Free TCP ports on loopback, for processes the tests start. Tests take the OS's picks; the one
+ * exception is the compose stack, whose file fixes its ports ({@link #requireFree}).
+ */
 final class FreePorts {
 
     private FreePorts() {
@@ -17,6 +20,22 @@ final class FreePorts {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Fails when any of {@code ports} is taken on 127.0.0.1, naming it and {@code user}: for a test
+     * that must run something on fixed ports, so that a clash is reported as such and not as a
+     * service that did not start.
+     */
+    static void requireFree(String user, int... ports) {
+        for (int port : ports) {
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                s.getLocalPort(); // bound, so free; closed again at once
+            } catch (IOException e) {
+                throw new AssertionError("port " + port + " on 127.0.0.1 is taken (" + e.getMessage() + "), and " + user
+                        + " needs it; stop what listens there (`ss -ltnp 'sport = :" + port + "'` names it; `./herald dev` takes 8080 and 8081)");
+            }
         }
     }
 }
