@@ -24,6 +24,34 @@ final class FreePorts {
     }
 
     /**
+     * {@code count} distinct free ports: each socket stays open until all are chosen, so that the
+     * OS cannot hand out one port twice.
+     */
+    static int[] distinct(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // free again either way
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Fails when any of {@code ports} is taken on 127.0.0.1, naming it and {@code user}: for a test
      * that must run something on fixed ports, so that a clash is reported as such and not as a
      * service that did not start.

@@ -1,0 +1,225 @@
+package dev.herald.itests;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Herald as the fault suites run it: a three-broker KRaft cluster ({@code herald broker}, each
+ * node a controller and a broker), ingest and two edges, each in a container of
+ * {@link HeraldImage} on host networking, on free loopback ports. The log topic has
+ * {@value #PARTITIONS} partitions with 3 replicas, {@code min.insync.replicas=2} (the brokers'
+ * default with three nodes) and no unclean leader election.
+ *
+ * <p>The edges' Kafka consumers use shorter session and poll timeouts than Kafka's defaults
+ * ({@value #SESSION_TIMEOUT_MS} ms, {@value #MAX_POLL_INTERVAL_MS} ms) so that a fault past them
+ * fits in a test's minute; everything else is as a user would run it.
+ */
+final class ContainerCluster implements AutoCloseable {
+
+    static final String TOPIC = "herald.events";
+    static final int PARTITIONS = 6;
+    static final int SESSION_TIMEOUT_MS = 10_000;
+    static final int MAX_POLL_INTERVAL_MS = 20_000;
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<ContainerNode> brokers = new ArrayList<>();
+    private final int[] kafkaPorts;
+    private final ContainerNode ingest;
+    private final int ingestPort;
+    private final List<ContainerNode> edges = new ArrayList<>();
+    private final int[] edgePorts;
+
+    private ContainerCluster(String image, int edgeCount, Map<String, String> edgeTmpfs) {
+        int[] ports = FreePorts.distinct(6 + 1 + edgeCount);
+        kafkaPorts = new int[] {ports[0], ports[1], ports[2]};
+        String voters = "1@127.0.0.1:" + ports[3] + ",2@127.0.0.1:" + ports[4] + ",3@127.0.0.1:" + ports[5];
+        String clusterId = Uuid.randomUuid().toString();
+        for (int id = 1; id <= 3; id++) {
+            int nodeId = id;
+            brokers.add(new ContainerNode(image, "broker-" + id,
+                    List.of("broker", "--node-id", Integer.toString(id), "--cluster-id", clusterId, "--data-dir", "/var/lib/herald/kafka",
+                            "--kafka-port", Integer.toString(kafkaPorts[id - 1]), "--controller-quorum-voters", voters),
+                    Map.of("JAVA_TOOL_OPTIONS", "-Xmx512m"), Map.of(), node -> brokerAnswers(nodeId), START_TIMEOUT));
+        }
+        String bootstrap = bootstrapServers();
+        ingestPort = ports[6];
+        Map<String, String> ingestEnv = new LinkedHashMap<>();
+        ingestEnv.put("JAVA_TOOL_OPTIONS", "-Xmx384m");
+        ingestEnv.put("HERALD_BOOTSTRAP_SERVERS", bootstrap);
+        ingestEnv.put("HERALD_TOPIC", TOPIC);
+        ingestEnv.put("HERALD_TOPIC_PARTITIONS", Integer.toString(PARTITIONS));
+        ingestEnv.put("HERALD_TOPIC_REPLICATION_FACTOR", "3");
+        ingestEnv.put("HERALD_HTTP_HOST", "127.0.0.1");
+        ingestEnv.put("HERALD_HTTP_PORT", Integer.toString(ingestPort));
+        ingestEnv.put("HERALD_AUTH_MODE", "none");
+        ingest = new ContainerNode(image, "ingest", List.of("ingest"), ingestEnv, Map.of(), node -> ready(ingestUrl()), START_TIMEOUT);
+        edgePorts = new int[edgeCount];
+        for (int i = 0; i < edgeCount; i++) {
+            edgePorts[i] = ports[7 + i];
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("JAVA_TOOL_OPTIONS", "-Xmx512m");
+            env.put("HERALD_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("HERALD_TOPIC", TOPIC);
+            env.put("HERALD_EDGE_ID", "edge-" + (i + 1));
+            env.put("HERALD_DATA_DIR", "/var/lib/herald/edge");
+            env.put("HERALD_HTTP_HOST", "127.0.0.1");
+            env.put("HERALD_HTTP_PORT", Integer.toString(edgePorts[i]));
+            env.put("HERALD_AUTH_MODE", "none");
+            String http = edgeHttp(i);
+            edges.add(new ContainerNode(image, "edge-" + (i + 1),
+                    List.of("edge", "--set", "kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS,
+                            "--set", "kafka.heartbeat.interval.ms=" + SESSION_TIMEOUT_MS / 4,
+                            "--set", "kafka.max.poll.interval.ms=" + MAX_POLL_INTERVAL_MS),
+                    env, edgeTmpfs, node -> ready(http), START_TIMEOUT));
+        }
+    }
+
+    /** Starts the brokers together (each waits for a quorum), then ingest (it creates the topic), then the edges. */
+    static ContainerCluster start(int edges) throws InterruptedException {
+        return start(edges, Map.of());
+    }
+
+    /**
+     * As {@link #start(int)}, the edges' containers with {@code edgeTmpfs} mounted (path to mount
+     * options, e.g. a size-limited store folder).
+     */
+    static ContainerCluster start(int edges, Map<String, String> edgeTmpfs) throws InterruptedException {
+        ContainerCluster cluster = new ContainerCluster(HeraldImage.ensureBuilt(), edges, edgeTmpfs);
+        try {
+            CompletableFuture.allOf(cluster.brokers.stream().map(b -> CompletableFuture.runAsync(b::start))
+                    .toArray(CompletableFuture[]::new)).join();
+            cluster.ingest.start();
+            for (ContainerNode edge : cluster.edges) {
+                edge.start();
+            }
+            return cluster;
+        } catch (CompletionException e) {
+            cluster.close();
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    String bootstrapServers() {
+        return java.util.Arrays.stream(kafkaPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
+    /** Broker node {@code id} (1 to 3). */
+    ContainerNode broker(int id) {
+        return brokers.get(id - 1);
+    }
+
+    ContainerNode ingest() {
+        return ingest;
+    }
+
+    /** Edge {@code i}, from 0. */
+    ContainerNode edge(int i) {
+        return edges.get(i);
+    }
+
+    String ingestUrl() {
+        return "http://127.0.0.1:" + ingestPort;
+    }
+
+    String edgeHttp(int i) {
+        return "http://127.0.0.1:" + edgePorts[i];
+    }
+
+    String edgeWebSocket(int i) {
+        return "ws://127.0.0.1:" + edgePorts[i] + "/v1/ws";
+    }
+
+    /** The node id of {@code partition}'s leader now. */
+    int leaderOf(int partition) throws Exception {
+        return partitionInfo(partition).leader().id();
+    }
+
+    /** Waits until every replica of every partition of the log is in sync again. */
+    void awaitAllInSync(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            TopicDescription topic = describe();
+            boolean all = topic.partitions().stream().allMatch(p -> p.isr().size() == p.replicas().size());
+            if (all) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("replicas not all in sync within " + timeout + ": " + topic.partitions());
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    private TopicPartitionInfo partitionInfo(int partition) throws Exception {
+        return describe().partitions().get(partition);
+    }
+
+    private TopicDescription describe() throws Exception {
+        try (Admin admin = admin(bootstrapServers())) {
+            return admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC);
+        }
+    }
+
+    /** Whether broker {@code nodeId} answers metadata requests on its own port, itself among the nodes. */
+    private boolean brokerAnswers(int nodeId) throws Exception {
+        try (Admin admin = admin("127.0.0.1:" + kafkaPorts[nodeId - 1])) {
+            return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId);
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        return Admin.create(p);
+    }
+
+    /** Whether {@code base}'s {@code /readyz} answers 200. */
+    static boolean ready(String base) throws Exception {
+        HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        return answer.statusCode() == 200;
+    }
+
+    @Override
+    public void close() {
+        for (ContainerNode edge : edges) {
+            edge.close();
+        }
+        ingest.close();
+        for (ContainerNode broker : brokers) {
+            broker.close();
+        }
+    }
+}
