@@ -1,0 +1,45 @@
+package dev.herald.testkit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code herald dev} as its own process, on free loopback ports, with its data in {@code dataDir}:
+ * what a user runs, started the way the README says, plus the test's own flags.
+ *
+ * @param process the launcher's process
+ * @param ingest  ingest's base URL, {@code http://127.0.0.1:<port>}
+ * @param edge    the edge's {@code host:port}
+ */
+public record DevHerald(HeraldProcess process, String ingest, String edge) implements AutoCloseable {
+
+    /** Starts {@code herald dev} with {@code flags} (e.g. {@code --auth}, {@code --set k=v}) and waits until it is ready. */
+    public static DevHerald start(Path dataDir, String... flags) throws Exception {
+        int ingestPort = FreePorts.next();
+        int edgePort = FreePorts.next();
+        List<String> args = new ArrayList<>(List.of("dev", "--data-dir", dataDir.toString(),
+                "--kafka-port", Integer.toString(FreePorts.next()), "--controller-port", Integer.toString(FreePorts.next()),
+                "--http-port", Integer.toString(ingestPort), "--edge-port", Integer.toString(edgePort),
+                "--set", "ephemeral.port=" + FreePorts.next()));
+        args.addAll(List.of(flags));
+        HeraldProcess process = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args.toArray(String[]::new));
+        return new DevHerald(process, "http://127.0.0.1:" + ingestPort, "127.0.0.1:" + edgePort);
+    }
+
+    /** The edge's WebSocket URL. */
+    public String webSocketUrl() {
+        return "ws://" + edge + "/v1/ws";
+    }
+
+    /** Stops it with SIGTERM, as Ctrl-C would, and waits. */
+    @Override
+    public void close() throws Exception {
+        try {
+            process.stop(Duration.ofSeconds(60));
+        } finally {
+            process.close();
+        }
+    }
+}
