@@ -11,14 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One WebSocket connection to an edge over the JDK's client, collecting the JSON frames it
  * receives in a queue for the test to take. Optionally it reads one frame and then stops (a
- * subscriber that cannot keep up), and optionally it records what it subscribes to and receives in
- * a {@link DeliveryLedger} ({@link ReceiptRecorder}) as the frames arrive.
+ * subscriber that cannot keep up); optionally it records what it subscribes to and receives in a
+ * {@link DeliveryLedger} ({@link ReceiptRecorder}) as the frames arrive; optionally it hands each
+ * frame to a listener instead of queueing it.
  *
  * <p>{@link #next()} waits at most 30 s. A frame that is not JSON fails the listener with an
  * {@link AssertionError}, which the JDK reports by ending the connection ({@link #closeCode()} -1).
@@ -33,10 +35,12 @@ public final class WsTestClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final ReceiptRecorder recorder;
+    private final Consumer<JsonNode> listener;
     private final WebSocket socket;
 
     private WsTestClient(Builder b) {
         this.recorder = b.recorder;
+        this.listener = b.listener;
         WebSocket.Builder ws = b.http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (b.authorization != null) {
             ws.header("Authorization", b.authorization);
@@ -62,7 +66,11 @@ public final class WsTestClient implements AutoCloseable {
                     if (recorder != null) {
                         recorder.onFrame(frame);
                     }
-                    frames.add(frame);
+                    if (listener != null) {
+                        listener.accept(frame);
+                    } else {
+                        frames.add(frame);
+                    }
                 }
                 return null;
             }
@@ -181,6 +189,7 @@ public final class WsTestClient implements AutoCloseable {
         private String authorization;
         private boolean reading = true;
         private ReceiptRecorder recorder;
+        private Consumer<JsonNode> listener;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -207,6 +216,15 @@ public final class WsTestClient implements AutoCloseable {
         /** Records subscriptions and events into {@code ledger} as connection {@code connection} of {@code subscriber}. */
         public Builder recordingInto(DeliveryLedger ledger, String subscriber, String connection) {
             this.recorder = new ReceiptRecorder(ledger, subscriber, connection);
+            return this;
+        }
+
+        /**
+         * Hands each frame to {@code frameListener}, on the client's thread, in arrival order, instead
+         * of queueing it for {@link WsTestClient#next()}.
+         */
+        public Builder onFrames(Consumer<JsonNode> frameListener) {
+            this.listener = frameListener;
             return this;
         }
 
