@@ -33,11 +33,13 @@ public record DevHerald(HeraldProcess process, String ingest, String edge) imple
         return "ws://" + edge + "/v1/ws";
     }
 
-    /** Stops it with SIGTERM, as Ctrl-C would, and waits. */
+    /** Stops it with SIGTERM, as Ctrl-C would, and waits (60 s at most, then kills it and fails). */
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             process.stop(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             process.close();
         }

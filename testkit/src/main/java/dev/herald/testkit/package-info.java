@@ -11,9 +11,13 @@
  *       {@link dev.herald.testkit.SseTestClient} (its Server-Sent Events stream, parsed as a browser
  *       does), {@link dev.herald.testkit.HttpTestClient} (blocking requests with deadlines) and
  *       {@link dev.herald.testkit.LedgerPublisher} (publishes through ingest and records each answer
- *       in a ledger).</li>
+ *       in a ledger), {@link dev.herald.testkit.ResumingSubscriber} (follows channels across
+ *       reconnects, resuming from its last positions, and records into a ledger through a
+ *       {@link dev.herald.testkit.ReceiptRecorder}).</li>
  *   <li>Launchers: {@link dev.herald.testkit.HeraldProcess} (the {@code herald} launcher jar as a
- *       child process), {@link dev.herald.testkit.DevHerald} ({@code herald dev} on free ports) and
+ *       child process), {@link dev.herald.testkit.DevHerald} ({@code herald dev} on free ports),
+ *       {@link dev.herald.testkit.HeraldCluster} ({@code herald ingest} and edges on a given Kafka,
+ *       with the faults a test injects: an edge killed, stopped, restarted) and
  *       {@link dev.herald.testkit.FreePorts}.</li>
  * </ul>
  *
