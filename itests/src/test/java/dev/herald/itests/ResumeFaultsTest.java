@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Subscribers that lose their connection and resume, as a deployment sees them: a real broker,
  * {@code herald ingest} and {@code herald edge} processes, subscribers following 2 of 10 channels
  * each, events published through ingest at 100 a second for 6 s. Subscribers either drop at random
- * throughout and come back on the other edge, or lose their edge to SIGKILL and come back when it
- * restarts. Either way the delivery ledger must find every acknowledged event delivered to every
+ * throughout and come back on the other edge, lose their edge to SIGKILL and come back when it
+ * restarts, or are told to go away (1001) by a draining edge and resume on the other. Each way the delivery ledger must find every acknowledged event delivered to every
  * subscriber owed it, no event twice on one connection, and none out of order.
  */
 class ResumeFaultsTest {
@@ -129,6 +129,37 @@ class ResumeFaultsTest {
             assertThat(report.clean()).as(report.toString()).isTrue();
             assertThat(report.recovery("edge killed").recovered()).as(report.toString()).isTrue();
             assertThat(subscribers).allSatisfy(s -> assertThat(s.connections()).as(s.name()).isGreaterThanOrEqualTo(2));
+        }
+    }
+
+    @Test
+    void subscribersOfADrainingEdgeAreToldToGoAndResumeOnTheOtherMissingNothing() throws Exception {
+        try (HeraldCluster cluster = HeraldCluster.start(broker.bootstrapServers(), TOPIC, 2, dir, Map.of())) {
+            subscribe(cluster);
+            List<ResumingSubscriber> onEdge0 = new ArrayList<>();
+            for (int i = 0; i < SUBSCRIBERS; i += 2) {
+                onEdge0.add(subscribers.get(i));
+            }
+
+            publishAll(cluster, () -> {
+                try {
+                    ledger.mark("edge drained");
+                    assertThat(cluster.stopEdge(0, Duration.ofSeconds(60))).as("SIGTERM's exit code").isEqualTo(143);
+                    for (ResumingSubscriber s : onEdge0) {
+                        assertThat(s.closeCode().get(10, TimeUnit.SECONDS)).as("%s told to go away", s.name()).isEqualTo(1001);
+                        s.connect(cluster.webSocketUrl(1));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            DeliveryReport report = ledger.awaitDelivered(DELIVERY_DEADLINE);
+
+            assertThat(report.acknowledged()).isEqualTo(EVENTS);
+            assertThat(report.clean()).as(report.toString()).isTrue();
+            assertThat(report.recovery("edge drained").recovered()).as(report.toString()).isTrue();
+            assertThat(onEdge0).allSatisfy(s -> assertThat(s.notRecovered()).as("%s resumed whole", s.name()).isZero());
         }
     }
 
