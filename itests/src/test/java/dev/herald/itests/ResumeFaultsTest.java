@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code herald ingest} and {@code herald edge} processes, subscribers following 2 of 10 channels
  * each, events published through ingest at 100 a second for 6 s. Subscribers either drop at random
  * throughout and come back on the other edge, lose their edge to SIGKILL and come back when it
- * restarts, or are told to go away (1001) by a draining edge and resume on the other. Each way the delivery ledger must find every acknowledged event delivered to every
+ * restarts, or are told to go away (1001) by a draining edge and resume on the other; or their edge
+ * stalls (SIGSTOP) and must catch them up on its own once it goes on. Each way the delivery ledger must find every acknowledged event delivered to every
  * subscriber owed it, no event twice on one connection, and none out of order.
  */
 class ResumeFaultsTest {
@@ -160,6 +161,34 @@ class ResumeFaultsTest {
             assertThat(report.clean()).as(report.toString()).isTrue();
             assertThat(report.recovery("edge drained").recovered()).as(report.toString()).isTrue();
             assertThat(onEdge0).allSatisfy(s -> assertThat(s.notRecovered()).as("%s resumed whole", s.name()).isZero());
+        }
+    }
+
+    @Test
+    void aFrozenEdgeCatchesItsSubscribersUpOnItsOwnOnceItThaws() throws Exception {
+        try (HeraldCluster cluster = HeraldCluster.start(broker.bootstrapServers(), TOPIC, 1, dir, Map.of())) {
+            subscribe(cluster);
+
+            publishAll(cluster, () -> {
+                try {
+                    ledger.mark("edge frozen");
+                    cluster.freezeEdge(0);
+                    TimeUnit.MILLISECONDS.sleep(2_000); // the stall itself, not a wait for a condition
+                    cluster.thawEdge(0);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            DeliveryReport report = ledger.awaitDelivered(DELIVERY_DEADLINE);
+
+            assertThat(report.acknowledged()).as("ingest does not depend on the edge").isEqualTo(EVENTS);
+            assertThat(report.clean()).as(report.toString()).isTrue();
+            assertThat(report.recovery("edge frozen").recovered()).as(report.toString()).isTrue();
+            assertThat(subscribers).allSatisfy(s -> {
+                assertThat(s.connections()).as("%s kept its one connection", s.name()).isOne();
+                assertThat(s.connected()).isTrue();
+            });
         }
     }
 

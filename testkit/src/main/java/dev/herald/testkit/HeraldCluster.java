@@ -1,5 +1,6 @@
 package dev.herald.testkit;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code edge-0}, {@code edge-1} ... Tokens are off, and so are the per-address limits a test from
  * one address would hit; the ephemeral lane gets a port of its own, so clusters of parallel runs do
  * not hear each other. Faults: {@link #killEdge} (SIGKILL, a crash), {@link #stopEdge} (SIGTERM, a
- * drain) and {@link #restartEdge} (the same port, data and id again).
+ * drain), {@link #freezeEdge} (SIGSTOP, a stall, until {@link #thawEdge}) and {@link #restartEdge}
+ * (the same port, data and id again).
  *
  * <p>Not thread-safe, except that URLs may be read while an edge restarts. Closing kills whatever is
  * still running.
@@ -106,6 +108,16 @@ public final class HeraldCluster implements AutoCloseable {
     /** Stops edge {@code i} with SIGTERM (it drains: closes connections with 1001 and commits); returns its exit code. */
     public int stopEdge(int i, Duration timeout) throws InterruptedException {
         return edges.get(i).stop(timeout);
+    }
+
+    /** Freezes edge {@code i} (SIGSTOP): its connections stay open and nothing moves until {@link #thawEdge}. */
+    public void freezeEdge(int i) throws IOException, InterruptedException {
+        edges.get(i).freeze();
+    }
+
+    /** Lets a frozen edge {@code i} go on (SIGCONT). */
+    public void thawEdge(int i) throws IOException, InterruptedException {
+        edges.get(i).thaw();
     }
 
     /** Starts edge {@code i} again, after a kill or a stop, on its port, data folder and edge id; waits until it listens. */

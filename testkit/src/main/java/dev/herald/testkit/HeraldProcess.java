@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code herald} launcher jar run as a child process, the way a user runs it; its output is
- * collected so a test can wait for a line and read the ports it printed.
+ * collected so a test can wait for a line and read the ports it printed. The jar is
+ * {@code -Dherald.jar} (default {@code ../cli/target/herald.jar}). Faults a test can inject: a
+ * crash ({@link #kill()}, SIGKILL), a drain ({@link #stop}, SIGTERM) and a stall ({@link #freeze()},
+ * SIGSTOP, until {@link #thaw()}).
  */
 public final class HeraldProcess implements AutoCloseable {
 
@@ -90,6 +93,36 @@ public final class HeraldProcess implements AutoCloseable {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("herald did not die within 30 s of SIGKILL");
+        }
+    }
+
+    /**
+     * Freezes the process with SIGSTOP: it holds its sockets open and answers nothing, as a process
+     * stalled by a long GC pause or a starved host does. {@link #thaw()} lets it go on.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@linkplain #freeze() frozen} process go on (SIGCONT). */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    /** The process's id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("herald (pid " + process.pid() + ") is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            kill.destroyForcibly();
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
