@@ -94,6 +94,7 @@ class ResumeFaultsTest {
             await("every dropped subscriber reconnected").atMost(Duration.ofSeconds(30)).until(away::isEmpty);
 
             DeliveryReport report = ledger.awaitDelivered(DELIVERY_DEADLINE);
+            System.out.println(report); // the counts and each fault's time to recover, for the record
 
             assertThat(report.acknowledged()).as("every publish acknowledged").isEqualTo(EVENTS);
             assertThat(report.clean()).as(report.toString()).isTrue();
@@ -109,14 +110,10 @@ class ResumeFaultsTest {
             subscribe(cluster);
 
             publishAll(cluster, () -> {
-                try {
-                    ledger.mark("edge killed");
-                    cluster.killEdge(0);
-                    TimeUnit.MILLISECONDS.sleep(500); // the edge is down this long: the fault itself, not a wait
-                    cluster.restartEdge(0);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                ledger.mark("edge killed");
+                cluster.killEdge(0);
+                TimeUnit.MILLISECONDS.sleep(500); // the edge is down this long: the fault itself, not a wait
+                cluster.restartEdge(0);
             });
             // every connection died with the edge; each subscriber comes back, resuming where it was
             for (ResumingSubscriber s : subscribers) {
@@ -125,10 +122,12 @@ class ResumeFaultsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> subscribers.stream().allMatch(ResumingSubscriber::subscribed));
 
             DeliveryReport report = ledger.awaitDelivered(DELIVERY_DEADLINE);
+            System.out.println(report); // the counts and each fault's time to recover, for the record
 
             assertThat(report.acknowledged()).as("ingest stayed up: every publish acknowledged").isEqualTo(EVENTS);
             assertThat(report.clean()).as(report.toString()).isTrue();
             assertThat(report.recovery("edge killed").recovered()).as(report.toString()).isTrue();
+            assertThat(report.recovery("edge killed").deliveryResumed()).as(report.toString()).isPresent();
             assertThat(subscribers).allSatisfy(s -> assertThat(s.connections()).as(s.name()).isGreaterThanOrEqualTo(2));
         }
     }
@@ -143,23 +142,21 @@ class ResumeFaultsTest {
             }
 
             publishAll(cluster, () -> {
-                try {
-                    ledger.mark("edge drained");
-                    assertThat(cluster.stopEdge(0, Duration.ofSeconds(60))).as("SIGTERM's exit code").isEqualTo(143);
-                    for (ResumingSubscriber s : onEdge0) {
-                        assertThat(s.closeCode().get(10, TimeUnit.SECONDS)).as("%s told to go away", s.name()).isEqualTo(1001);
-                        s.connect(cluster.webSocketUrl(1));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                ledger.mark("edge drained");
+                assertThat(cluster.stopEdge(0, Duration.ofSeconds(60))).as("SIGTERM's exit code").isEqualTo(143);
+                for (ResumingSubscriber s : onEdge0) {
+                    assertThat(s.closeCode().get(10, TimeUnit.SECONDS)).as("%s told to go away", s.name()).isEqualTo(1001);
+                    s.connect(cluster.webSocketUrl(1));
                 }
             });
 
             DeliveryReport report = ledger.awaitDelivered(DELIVERY_DEADLINE);
+            System.out.println(report); // the counts and each fault's time to recover, for the record
 
             assertThat(report.acknowledged()).isEqualTo(EVENTS);
             assertThat(report.clean()).as(report.toString()).isTrue();
             assertThat(report.recovery("edge drained").recovered()).as(report.toString()).isTrue();
+            assertThat(report.recovery("edge drained").deliveryResumed()).as(report.toString()).isPresent();
             assertThat(onEdge0).allSatisfy(s -> assertThat(s.notRecovered()).as("%s resumed whole", s.name()).isZero());
         }
     }
@@ -170,21 +167,19 @@ class ResumeFaultsTest {
             subscribe(cluster);
 
             publishAll(cluster, () -> {
-                try {
-                    ledger.mark("edge frozen");
-                    cluster.freezeEdge(0);
-                    TimeUnit.MILLISECONDS.sleep(2_000); // the stall itself, not a wait for a condition
-                    cluster.thawEdge(0);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                ledger.mark("edge frozen");
+                cluster.freezeEdge(0);
+                TimeUnit.MILLISECONDS.sleep(2_000); // the stall itself, not a wait for a condition
+                cluster.thawEdge(0);
             });
 
             DeliveryReport report = ledger.awaitDelivered(DELIVERY_DEADLINE);
+            System.out.println(report); // the counts and each fault's time to recover, for the record
 
             assertThat(report.acknowledged()).as("ingest does not depend on the edge").isEqualTo(EVENTS);
             assertThat(report.clean()).as(report.toString()).isTrue();
             assertThat(report.recovery("edge frozen").recovered()).as(report.toString()).isTrue();
+            assertThat(report.recovery("edge frozen").deliveryResumed()).as(report.toString()).isPresent();
             assertThat(subscribers).allSatisfy(s -> {
                 assertThat(s.connections()).as("%s kept its one connection", s.name()).isOne();
                 assertThat(s.connected()).isTrue();
@@ -202,8 +197,14 @@ class ResumeFaultsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> subscribers.stream().allMatch(ResumingSubscriber::subscribed));
     }
 
-    /** Publishes the events at 100 a second over the channels, running {@code fault} once a third of the way in. */
-    private void publishAll(HeraldCluster cluster, Runnable fault) throws Exception {
+    /** What a test does to Herald a third of the way into the publishing. */
+    @FunctionalInterface
+    private interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** Publishes the events at 100 a second over the channels, injecting {@code fault} once a third of the way in. */
+    private void publishAll(HeraldCluster cluster, Fault fault) throws Exception {
         LedgerPublisher publisher = new LedgerPublisher(cluster.ingestUrl(), ledger);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -217,7 +218,7 @@ class ResumeFaultsTest {
                 }
             }, 0, PUBLISH_EVERY_MS, TimeUnit.MILLISECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> done.get() >= EVENTS / 3);
-            fault.run();
+            fault.inject();
             await().atMost(Duration.ofSeconds(60)).until(() -> done.get() == EVENTS);
         } finally {
             publishing.shutdownNow();

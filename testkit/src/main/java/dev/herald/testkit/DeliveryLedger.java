@@ -2,6 +2,7 @@ package dev.herald.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +50,10 @@ import dev.herald.testkit.DeliveryReport.Recovery;
  *       later of: the moment every subscriber had received every event it was owed that was
  *       acknowledged before T (T itself if they already had), and the first acknowledgement recorded
  *       after T. Until both have happened, the fault is not recovered from.</li>
+ *   <li>The time until <b>deliveries resumed</b> after a fault at T runs from T to the moment every
+ *       subscription owed an event acknowledged after T had received the first of them: how long
+ *       subscribers went without new events. Until then (or while no subscription is owed one), it
+ *       is unknown.</li>
  * </ul>
  *
  * <p>Times come from the clock given (nanoseconds, {@link System#nanoTime()} by default), read when a
@@ -218,12 +223,19 @@ public final class DeliveryLedger {
         List<Lost> lost = new ArrayList<>();
         long[] deliveredBy = new long[marks.size()];
         boolean[] undelivered = new boolean[marks.size()];
+        long[] resumedBy = new long[marks.size()];
+        boolean[] notResumed = new boolean[marks.size()];
+        boolean[] anyOwedAfter = new boolean[marks.size()];
         for (int i = 0; i < marks.size(); i++) {
             deliveredBy[i] = marks.get(i).atNanos();
+            resumedBy[i] = marks.get(i).atNanos();
         }
         starts.forEach((subscriber, channels) -> channels.forEach((channel, start) -> {
             Map<String, Long> got = firstReceipt.getOrDefault(subscriber, Map.of());
             Long left = leftAt.get(subscriber);
+            boolean[] owedAfter = new boolean[marks.size()];
+            long[] firstAfter = new long[marks.size()];
+            Arrays.fill(firstAfter, Long.MAX_VALUE);
             for (Ack a : acksByChannel.getOrDefault(channel, List.of())) {
                 if (a.offset() <= start.afterOffset() || (left != null && a.seq() > left)) {
                     continue;
@@ -239,6 +251,21 @@ public final class DeliveryLedger {
                         } else {
                             deliveredBy[i] = Math.max(deliveredBy[i], at);
                         }
+                    } else {
+                        owedAfter[i] = true;
+                        if (at != null) {
+                            firstAfter[i] = Math.min(firstAfter[i], at);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < marks.size(); i++) {
+                if (owedAfter[i]) {
+                    anyOwedAfter[i] = true;
+                    if (firstAfter[i] == Long.MAX_VALUE) {
+                        notResumed[i] = true;
+                    } else {
+                        resumedBy[i] = Math.max(resumedBy[i], firstAfter[i]);
                     }
                 }
             }
@@ -250,7 +277,9 @@ public final class DeliveryLedger {
             Optional<Long> firstAckAfter = acks.stream().filter(a -> a.seq() > mark.seq()).map(Ack::atNanos).findFirst();
             Optional<Duration> time = undelivered[i] || firstAckAfter.isEmpty() ? Optional.empty()
                     : Optional.of(Duration.ofNanos(Math.max(deliveredBy[i], firstAckAfter.get()) - mark.atNanos()));
-            recoveries.add(new Recovery(marks.get(i).fault(), time));
+            Optional<Duration> resumed = notResumed[i] || !anyOwedAfter[i] ? Optional.empty()
+                    : Optional.of(Duration.ofNanos(resumedBy[i] - mark.atNanos()));
+            recoveries.add(new Recovery(mark.fault(), time, resumed));
         }
         return new DeliveryReport(acks.size(), failed, unknown, receipts.size(), lost, duplicates, redeliveries,
                 outOfOrder, recoveries);

@@ -50,9 +50,11 @@ public record DeliveryReport(long acknowledged, long failed, long unknown, long 
     /**
      * Recovery from the fault marked {@code fault}: {@code time} from the mark to the moment every
      * subscriber had every event it was owed that was acknowledged before the mark, and a publish
-     * made after the mark had been acknowledged; empty when either has not happened yet.
+     * made after the mark had been acknowledged, empty when either has not happened yet;
+     * {@code deliveryResumed} from the mark to the moment every subscription owed an event
+     * acknowledged after the mark had received its first such event, empty until then.
      */
-    public record Recovery(String fault, Optional<Duration> time) {
+    public record Recovery(String fault, Optional<Duration> time, Optional<Duration> deliveryResumed) {
 
         public boolean recovered() {
             return time.isPresent();
@@ -89,7 +91,9 @@ public record DeliveryReport(long acknowledged, long failed, long unknown, long 
         examples(s, "out of order", outOfOrder);
         for (Recovery r : recoveries) {
             s.append("\n  fault '").append(r.fault()).append("': ")
-                    .append(r.time().map(t -> "recovered in " + t.toMillis() + " ms").orElse("not recovered"));
+                    .append(r.time().map(t -> "recovered in " + t.toMillis() + " ms").orElse("not recovered"))
+                    .append(r.deliveryResumed().map(t -> ", deliveries resumed in " + t.toMillis() + " ms")
+                            .orElse(", deliveries not resumed"));
         }
         return s.toString();
     }

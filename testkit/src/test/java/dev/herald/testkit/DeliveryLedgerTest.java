@@ -275,6 +275,28 @@ class DeliveryLedgerTest {
     }
 
     @Test
+    void deliveriesResumeWhenEverySubscriptionHasItsFirstEventAcknowledgedAfterTheFault() {
+        ledger.subscribed("alice", "alice-1", "room", -1);
+        ledger.subscribed("bob", "bob-1", "room", -1);
+        ledger.subscribed("carol", "carol-1", "hall", -1); // owed nothing after the fault: not waited for
+        ledger.mark("edge killed");
+        tick(100);
+        ledger.acknowledged("room", "e0", 0, 0);
+        ledger.acknowledged("room", "e1", 0, 1);
+        ledger.received("alice-1", "room", "e0", 0, false);
+        tick(900);
+        assertThat(ledger.report().recovery("edge killed").deliveryResumed()).as("bob has had nothing yet").isEmpty();
+        ledger.subscribed("bob", "bob-2", "room", -1);
+        ledger.received("bob-2", "room", "e1", 1, false); // bob's first after the fault, 1 s in
+
+        DeliveryReport.Recovery recovery = ledger.report().recovery("edge killed");
+
+        assertThat(recovery.deliveryResumed()).contains(Duration.ofSeconds(1));
+        assertThat(recovery.time()).as("nothing was owed from before; the first ack came 100 ms in").contains(Duration.ofMillis(100));
+        assertThat(ledger.report().toString()).contains("recovered in 100 ms, deliveries resumed in 1000 ms");
+    }
+
+    @Test
     void theLedgerRefusesRecordsPastItsBound() {
         DeliveryLedger small = new DeliveryLedger(clock::get, 2);
         small.acknowledged("room", "e0", 0, 0);
@@ -302,7 +324,7 @@ class DeliveryLedgerTest {
 
         String summary = ledger.report().toString();
 
-        assertThat(summary).contains("acknowledged 12", "lost 12", "and 2 more", "fault 'fault': not recovered");
+        assertThat(summary).contains("acknowledged 12", "lost 12", "and 2 more", "fault 'fault': not recovered, deliveries not resumed");
     }
 
     @Test
