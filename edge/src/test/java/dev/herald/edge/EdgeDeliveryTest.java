@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -26,15 +27,15 @@ class EdgeDeliveryTest extends LogBackedTest {
         int events = 100;
         List<String> channels = List.of("alpha", "beta", "gamma", "delta");
         HttpClient http = HttpClient.newHttpClient();
-        List<WsClient> clients = new ArrayList<>();
+        List<WsTestClient> clients = new ArrayList<>();
         // a thousand clients from one address: the per-address connection limits would (rightly) refuse them
         try (EdgeServer edge = log.edge(topic, Map.of("limits.new.connections.rate", "off", "limits.connections.per.address", "0"))) {
             for (int i = 0; i < subscribers; i++) {
-                WsClient ws = WsClient.connect(http, edge.webSocketUrl());
+                WsTestClient ws = WsTestClient.connect(http, edge.webSocketUrl());
                 clients.add(ws);
                 ws.send("{\"op\":\"subscribe\",\"channel\":\"" + channels.get(i % channels.size()) + "\"}");
             }
-            for (WsClient ws : clients) {
+            for (WsTestClient ws : clients) {
                 assertThat(ws.next().get("op").asText()).isEqualTo("subscribed");
             }
             assertThat(edge.connections()).isEqualTo(subscribers);
@@ -54,12 +55,12 @@ class EdgeDeliveryTest extends LogBackedTest {
                 assertThat(got).as("subscriber %d of %s", i, channel).allSatisfy(e -> assertThat(e.at("/data/channel").asText()).isEqualTo(channel));
                 assertThat(got).extracting(e -> e.at("/data/n").asInt()).as("subscriber %d", i).containsExactlyElementsOf(LogFixture.range(0, events));
             }
-            for (WsClient ws : clients) {
+            for (WsTestClient ws : clients) {
                 assertThat(ws.poll(0)).isNull();
             }
             assertThat(edge.registry().get("herald.edge.deliveries").counter().count()).isEqualTo((double) subscribers * events);
         } finally {
-            clients.forEach(WsClient::close);
+            clients.forEach(WsTestClient::close);
         }
     }
 
@@ -68,7 +69,7 @@ class EdgeDeliveryTest extends LogBackedTest {
         String topic = log.topic();
         try (EdgeServer first = log.edge(topic, Map.of()); EdgeServer second = log.edge(topic, Map.of())) {
             String lastSeen;
-            try (WsClient ws = WsClient.connect(first.webSocketUrl())) {
+            try (WsTestClient ws = WsTestClient.connect(first.webSocketUrl())) {
                 ws.send("{\"op\":\"subscribe\",\"channel\":\"room\"}");
                 ws.next();
                 for (int i = 0; i < 10; i++) {
@@ -81,7 +82,7 @@ class EdgeDeliveryTest extends LogBackedTest {
             for (int i = 10; i < 25; i++) {
                 log.publish(topic, "room", "{\"n\":" + i + "}");
             }
-            try (WsClient ws = WsClient.connect(second.webSocketUrl())) {
+            try (WsTestClient ws = WsTestClient.connect(second.webSocketUrl())) {
                 ws.send("{\"op\":\"subscribe\",\"channel\":\"room\",\"since\":\"" + lastSeen + "\"}");
                 assertThat(ws.next().get("recovered").asBoolean()).isTrue();
                 log.publish(topic, "room", "{\"n\":25}");
@@ -95,7 +96,7 @@ class EdgeDeliveryTest extends LogBackedTest {
     @Test
     void aPlainKafkaRecordIsDeliveredAndAMalformedOneDoesNotStopItsPartition() throws Exception {
         String topic = log.topic();
-        try (EdgeServer edge = log.edge(topic, Map.of()); WsClient ws = WsClient.connect(edge.webSocketUrl())) {
+        try (EdgeServer edge = log.edge(topic, Map.of()); WsTestClient ws = WsTestClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"subscribe\",\"channel\":\"room\"}");
             JsonNode subscribed = ws.next();
             int partition = dev.herald.schemas.PositionCodec.decode(subscribed.get("position").asText()).partition();

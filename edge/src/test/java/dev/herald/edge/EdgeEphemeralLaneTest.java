@@ -28,6 +28,7 @@ import dev.herald.lane.LaneSettings;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.ephemeral.DatagramCodec;
 import dev.herald.schemas.ephemeral.EphemeralDatagram;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.Test;
 
 /** Datagrams sent raw to the lane's group: only a well-signed, fresh, new one reaches a subscriber. */
@@ -40,7 +41,7 @@ class EdgeEphemeralLaneTest extends LogBackedTest {
         String topic = log.topic();
         int lanePort = freeUdpPort();
         try (EdgeServer edge = log.edge(topic, Map.of(LaneSettings.SECRET, SECRET, LaneSettings.PORT, Integer.toString(lanePort)));
-             WsClient ws = WsClient.connect(edge.webSocketUrl());
+             WsTestClient ws = WsTestClient.connect(edge.webSocketUrl());
              DatagramChannel raw = DatagramChannel.open(StandardProtocolFamily.INET)) {
             raw.setOption(StandardSocketOptions.IP_MULTICAST_IF, LaneSettings.loopback());
             raw.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
@@ -80,8 +81,8 @@ class EdgeEphemeralLaneTest extends LogBackedTest {
         String topic = log.topic();
         int lanePort = freeUdpPort();
         try (EdgeServer edge = log.edge(topic, Map.of(LaneSettings.SECRET, SECRET, LaneSettings.PORT, Integer.toString(lanePort)));
-             WsClient stalled = WsClient.connectNotReading(edge.webSocketUrl());
-             WsClient healthy = WsClient.connect(edge.webSocketUrl());
+             WsTestClient stalled = WsTestClient.connectNotReading(edge.webSocketUrl());
+             WsTestClient healthy = WsTestClient.connect(edge.webSocketUrl());
              DatagramChannel raw = DatagramChannel.open(StandardProtocolFamily.INET)) {
             raw.setOption(StandardSocketOptions.IP_MULTICAST_IF, LaneSettings.loopback());
             raw.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
@@ -126,7 +127,7 @@ class EdgeEphemeralLaneTest extends LogBackedTest {
 
     @Test
     void anEdgeWithoutASecretHasNoLaneAndSaysSo() throws Exception {
-        try (EdgeServer edge = log.edge(log.topic(), Map.of()); WsClient ws = WsClient.connect(edge.webSocketUrl())) {
+        try (EdgeServer edge = log.edge(log.topic(), Map.of()); WsTestClient ws = WsTestClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"publish\",\"ref\":5,\"channel\":\"room\",\"data\":1}");
             JsonNode error = ws.next();
             assertThat(error.get("code").asText()).isEqualTo("ephemeral-unavailable");

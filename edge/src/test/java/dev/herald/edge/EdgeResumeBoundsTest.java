@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class EdgeResumeBoundsTest extends LogBackedTest {
                     PositionCodec.decode(positions.get(0)).partition(),
                     PositionCodec.decode(positions.get(0)).offset() - 1));
             for (int round = 0; round < 2; round++) {
-                try (WsClient fromLog = WsClient.connect(edge.webSocketUrl())) {
+                try (WsTestClient fromLog = WsTestClient.connect(edge.webSocketUrl())) {
                     fromLog.send(subscribe("long", beforeAll));
                     assertThat(fromLog.next().get("recovered").asBoolean()).isTrue();
                     assertThat(fromLog.next(600)).extracting(e -> e.at("/data/n").asInt()).containsExactlyElementsOf(LogFixture.range(0, 600));
@@ -66,7 +67,7 @@ class EdgeResumeBoundsTest extends LogBackedTest {
                 }
             }
             assertThat(edge.registry().get("herald.edge.resume.log.readers").gauge().value()).as("one reader, reused").isEqualTo(1);
-            try (WsClient fromHistory = WsClient.connect(edge.webSocketUrl())) {
+            try (WsTestClient fromHistory = WsTestClient.connect(edge.webSocketUrl())) {
                 fromHistory.send(subscribe("long", positions.get(519)));
                 assertThat(fromHistory.next().get("recovered").asBoolean()).isTrue();
                 assertThat(fromHistory.next(80)).extracting(e -> e.at("/data/n").asInt()).containsExactlyElementsOf(LogFixture.range(520, 600));
@@ -83,7 +84,7 @@ class EdgeResumeBoundsTest extends LogBackedTest {
         try (EdgeServer edge = log.edge(topic, Map.of("history.per.channel", "5", "replay.max.records", "10"))) {
             List<String> positions = publish(topic, "far", 0, 20, 10);
             awaitConsumed(edge, 20);
-            try (WsClient client = WsClient.connect(edge.webSocketUrl())) {
+            try (WsTestClient client = WsTestClient.connect(edge.webSocketUrl())) {
                 client.send(subscribe("far", positions.get(0)));
                 JsonNode subscribed = client.next();
                 assertThat(subscribed.get("recovered").asBoolean()).isFalse();
@@ -109,7 +110,7 @@ class EdgeResumeBoundsTest extends LogBackedTest {
                 before.add(publish(topic, "ch" + c, 0, 3, 10).get(0));
             }
             awaitConsumed(edge, 24);
-            try (WsClient client = WsClient.connect(edge.webSocketUrl())) {
+            try (WsTestClient client = WsTestClient.connect(edge.webSocketUrl())) {
                 for (int c = 0; c < 8; c++) {
                     client.send(subscribe("ch" + c, before.get(c)));
                 }
@@ -142,13 +143,13 @@ class EdgeResumeBoundsTest extends LogBackedTest {
             List<String> positions = publish(topic, "big", 0, 8_000, 1_000);
             awaitConsumed(edge, 8_000);
             String recent = positions.get(7_997);
-            WsClient stalled = WsClient.connectNotReading(edge.webSocketUrl());
+            WsTestClient stalled = WsTestClient.connectNotReading(edge.webSocketUrl());
             try {
                 stalled.send(subscribe("big", positions.get(0)));
                 await().atMost(Duration.ofSeconds(30)).until(() -> edge.registry().get("herald.edge.resume.queue").gauge().value() == 0
                         && resumes(edge, "recovered") == 1);
-                try (WsClient waiting = WsClient.connect(edge.webSocketUrl());
-                     WsClient refused = WsClient.connect(edge.webSocketUrl())) {
+                try (WsTestClient waiting = WsTestClient.connect(edge.webSocketUrl());
+                     WsTestClient refused = WsTestClient.connect(edge.webSocketUrl())) {
                     waiting.send(subscribe("big", recent));
                     await().atMost(Duration.ofSeconds(10)).until(() -> edge.registry().get("herald.edge.resume.queue").gauge().value() == 1);
                     refused.send("{\"op\":\"subscribe\",\"channel\":\"big\",\"since\":\"" + recent + "\",\"ref\":7}");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class EdgeResumeFailureTest {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> edge.registry().get("herald.edge.consumed").tag("result", "delivered").counter().count() >= 20);
                 log.close(); // the broker goes away: a resume older than the local history cannot read the log
-                try (WsClient client = WsClient.connect(edge.webSocketUrl())) {
+                try (WsTestClient client = WsTestClient.connect(edge.webSocketUrl())) {
                     client.send("{\"op\":\"subscribe\",\"channel\":\"room\",\"since\":\"" + positions.get(0) + "\"}");
                     JsonNode subscribed = client.next();
                     assertThat(subscribed.get("recovered").asBoolean()).isFalse();

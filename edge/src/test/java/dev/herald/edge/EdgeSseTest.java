@@ -11,9 +11,11 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.edge.SseClient.SseEvent;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.StreamCursor;
+import dev.herald.testkit.Json;
+import dev.herald.testkit.SseTestClient;
+import dev.herald.testkit.SseTestClient.SseEvent;
 import org.junit.jupiter.api.Test;
 
 class EdgeSseTest extends LogBackedTest {
@@ -21,7 +23,7 @@ class EdgeSseTest extends LogBackedTest {
     @Test
     void aStreamOfTwoChannelsGetsBothSubscribedThenEachChannelsEventsInOrder() throws Exception {
         String topic = log.topic();
-        try (EdgeServer edge = log.edge(topic, Map.of()); SseClient sse = SseClient.connect(url(edge, "a", "b"), null)) {
+        try (EdgeServer edge = log.edge(topic, Map.of()); SseTestClient sse = SseTestClient.connect(url(edge, "a", "b"), null)) {
             assertThat(sse.status()).isEqualTo(200);
             assertThat(sse.contentType()).startsWith("text/event-stream");
             List<SseEvent> subscribed = sse.next(2);
@@ -52,7 +54,7 @@ class EdgeSseTest extends LogBackedTest {
         try (EdgeServer edge = log.edge(topic, Map.of())) {
             String url = url(edge, "a", "b");
             String lastEventId;
-            try (SseClient first = SseClient.connect(url, null)) {
+            try (SseTestClient first = SseTestClient.connect(url, null)) {
                 first.next(2);
                 for (int i = 0; i < 5; i++) {
                     log.publish(topic, "a", "{\"n\":" + i + "}");
@@ -68,7 +70,7 @@ class EdgeSseTest extends LogBackedTest {
             for (int i = 5; i < 8; i++) {
                 log.publish(topic, "b", "{\"n\":" + i + "}");
             }
-            try (SseClient again = SseClient.connect(url, lastEventId)) {
+            try (SseTestClient again = SseTestClient.connect(url, lastEventId)) {
                 // Per channel: subscribed first, then its missed events; the two channels' resumes run side by side.
                 List<SseEvent> resumed = again.next(12);
                 assertThat(resumed).filteredOn(e -> e.json().get("op").asText().equals("subscribed")).hasSize(2).allSatisfy(e ->
@@ -94,13 +96,13 @@ class EdgeSseTest extends LogBackedTest {
         try (EdgeServer edge = log.edge(topic, Map.of())) {
             String url = url(edge, "a", "b");
             String lastEventId;
-            try (SseClient first = SseClient.connect(url, null)) {
+            try (SseTestClient first = SseTestClient.connect(url, null)) {
                 first.next(2);
                 lastEventId = first.lastEventId();
             }
             log.publish(topic, "a", "{\"n\":0}");
             log.publish(topic, "b", "{\"n\":0}");
-            try (SseClient again = SseClient.connect(url, lastEventId)) {
+            try (SseTestClient again = SseTestClient.connect(url, lastEventId)) {
                 List<SseEvent> resumed = again.next(4);
                 assertThat(resumed).filteredOn(e -> e.json().get("op").asText().equals("event"))
                         .extracting(e -> e.json().get("channel").asText()).containsExactlyInAnyOrder("a", "b");
@@ -115,7 +117,7 @@ class EdgeSseTest extends LogBackedTest {
         String first = log.publish(topic, "room", "{\"n\":0}");
         log.publish(topic, "room", "{\"n\":1}");
         String second = log.publish(topic, "room", "{\"n\":2}");
-        try (EdgeServer edge = log.edge(topic, Map.of()); SseClient sse = SseClient.connect(url(edge, "room"), first)) {
+        try (EdgeServer edge = log.edge(topic, Map.of()); SseTestClient sse = SseTestClient.connect(url(edge, "room"), first)) {
             assertThat(sse.next().json().get("recovered").asBoolean()).isTrue();
             List<SseEvent> missed = sse.next(2);
             assertThat(missed).extracting(e -> e.json().at("/data/n").asInt()).containsExactly(1, 2);
@@ -128,15 +130,15 @@ class EdgeSseTest extends LogBackedTest {
         String topic = log.topic();
         try (EdgeServer edge = log.edge(topic, Map.of())) {
             String base = edge.baseUrl() + "/v1/sse";
-            assertProblem(SseClient.connect(base, null), "invalid-channel");
-            assertProblem(SseClient.connect(base + "?channel=" + enc("/bad"), null), "invalid-channel");
-            assertProblem(SseClient.connect(base + "?channel=a&channel=a", null), "invalid-channel");
-            assertProblem(SseClient.connect(url(edge, "a", "b"), "garbage"), "invalid-position");
+            assertProblem(SseTestClient.connect(base, null), "invalid-channel");
+            assertProblem(SseTestClient.connect(base + "?channel=" + enc("/bad"), null), "invalid-channel");
+            assertProblem(SseTestClient.connect(base + "?channel=a&channel=a", null), "invalid-channel");
+            assertProblem(SseTestClient.connect(url(edge, "a", "b"), "garbage"), "invalid-position");
             String otherChannels = StreamCursor.of(edge.epoch(), List.of("b", "a"), new long[] {0, 0}).encode();
-            assertProblem(SseClient.connect(url(edge, "a", "b"), otherChannels), "invalid-position");
+            assertProblem(SseTestClient.connect(url(edge, "a", "b"), otherChannels), "invalid-position");
 
             String otherEpoch = StreamCursor.of(new Epoch(UUID.randomUUID(), 3), List.of("a", "b"), new long[] {4, 4}).encode();
-            try (SseClient sse = SseClient.connect(url(edge, "a", "b"), otherEpoch)) {
+            try (SseTestClient sse = SseTestClient.connect(url(edge, "a", "b"), otherEpoch)) {
                 List<SseEvent> subscribed = sse.next(2);
                 assertThat(subscribed).allSatisfy(e -> {
                     assertThat(e.json().get("recovered").asBoolean()).isFalse();
@@ -148,11 +150,11 @@ class EdgeSseTest extends LogBackedTest {
         }
     }
 
-    private static void assertProblem(SseClient answer, String slug) throws Exception {
+    private static void assertProblem(SseTestClient answer, String slug) throws Exception {
         try (answer) {
             assertThat(answer.status()).isEqualTo(400);
             assertThat(answer.contentType()).isEqualTo("application/problem+json");
-            assertThat(WsClient.JSON.readTree(answer.body()).get("type").asText()).isEqualTo("urn:herald:problem:" + slug);
+            assertThat(Json.MAPPER.readTree(answer.body()).get("type").asText()).isEqualTo("urn:herald:problem:" + slug);
         }
     }
 

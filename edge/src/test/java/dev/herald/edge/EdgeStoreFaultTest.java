@@ -13,6 +13,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class EdgeStoreFaultTest extends LogBackedTest {
         HttpClient http = HttpClient.newHttpClient();
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 32);
              EdgeServer edge = EdgeServer.start(new EdgeConfig(log.edgeSettings(topic, edgeId, disk.path().resolve("edge"), Map.of())));
-             WsClient ws = WsClient.connect(edge.webSocketUrl())) {
+             WsTestClient ws = WsTestClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"subscribe\",\"channel\":\"room\"}");
             int partition = PositionCodec.decode(ws.next().get("position").asText()).partition();
             for (int i = 0; i < 5; i++) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,7 +26,7 @@ class EdgeWebSocketTest extends LogBackedTest {
     @Test
     void aLiveSubscriberGetsSubscribedFirstThenEveryEventInOrder() throws Exception {
         String topic = log.topic();
-        try (EdgeServer edge = log.edge(topic, Map.of()); WsClient ws = WsClient.connect(edge.webSocketUrl())) {
+        try (EdgeServer edge = log.edge(topic, Map.of()); WsTestClient ws = WsTestClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"subscribe\",\"channel\":\"room\",\"ref\":7}");
             JsonNode subscribed = ws.next();
             assertThat(subscribed.get("op").asText()).isEqualTo("subscribed");
@@ -49,7 +50,7 @@ class EdgeWebSocketTest extends LogBackedTest {
         String topic = log.topic();
         try (EdgeServer edge = log.edge(topic, Map.of())) {
             String lastSeen;
-            try (WsClient first = WsClient.connect(edge.webSocketUrl())) {
+            try (WsTestClient first = WsTestClient.connect(edge.webSocketUrl())) {
                 first.send("{\"op\":\"subscribe\",\"channel\":\"room\"}");
                 first.next();
                 for (int i = 0; i < 5; i++) {
@@ -60,7 +61,7 @@ class EdgeWebSocketTest extends LogBackedTest {
             for (int i = 5; i < 12; i++) {
                 log.publish(topic, "room", "{\"n\":" + i + "}");
             }
-            try (WsClient again = WsClient.connect(edge.webSocketUrl())) {
+            try (WsTestClient again = WsTestClient.connect(edge.webSocketUrl())) {
                 again.send("{\"op\":\"subscribe\",\"channel\":\"room\",\"since\":\"" + lastSeen + "\"}");
                 JsonNode subscribed = again.next();
                 assertThat(subscribed.get("recovered").asBoolean()).isTrue();
@@ -81,7 +82,7 @@ class EdgeWebSocketTest extends LogBackedTest {
         for (int i = 1; i < 4; i++) {
             log.publish(topic, "room", "{\"n\":" + i + "}");
         }
-        try (EdgeServer edge = log.edge(topic, Map.of()); WsClient ws = WsClient.connect(edge.webSocketUrl())) {
+        try (EdgeServer edge = log.edge(topic, Map.of()); WsTestClient ws = WsTestClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"subscribe\",\"channel\":\"room\",\"since\":\"" + before + "\"}");
             assertThat(ws.next().get("recovered").asBoolean()).isTrue();
             assertThat(ws.next(3)).extracting(e -> e.at("/data/n").asInt()).containsExactly(1, 2, 3);
@@ -99,7 +100,7 @@ class EdgeWebSocketTest extends LogBackedTest {
             admin.deleteRecords(Map.of(new TopicPartition(topic, PositionCodec.decode(last).partition()),
                     RecordsToDelete.beforeOffset(PositionCodec.decode(last).offset()))).all().get();
         }
-        try (EdgeServer edge = log.edge(topic, Map.of()); WsClient ws = WsClient.connect(edge.webSocketUrl())) {
+        try (EdgeServer edge = log.edge(topic, Map.of()); WsTestClient ws = WsTestClient.connect(edge.webSocketUrl())) {
             ws.send("{\"op\":\"subscribe\",\"channel\":\"room\",\"since\":\"" + old + "\"}");
             JsonNode expired = ws.next();
             assertThat(expired.get("recovered").asBoolean()).isFalse();
@@ -132,8 +133,8 @@ class EdgeWebSocketTest extends LogBackedTest {
     void aQuietButLiveClientIsKeptByPingsAndOneThatStopsAnsweringIsDropped() throws Exception {
         String topic = log.topic();
         try (EdgeServer edge = log.edge(topic, Map.of("ws.ping.interval.ms", "200", "ws.idle.timeout.ms", "1000"));
-             WsClient live = WsClient.connect(edge.webSocketUrl());
-             WsClient deaf = WsClient.connectNotReading(edge.webSocketUrl())) {
+             WsTestClient live = WsTestClient.connect(edge.webSocketUrl());
+             WsTestClient deaf = WsTestClient.connectNotReading(edge.webSocketUrl())) {
             live.send("{\"op\":\"subscribe\",\"channel\":\"quiet\"}");
             deaf.send("{\"op\":\"subscribe\",\"channel\":\"quiet\"}");
             live.next();
@@ -151,8 +152,8 @@ class EdgeWebSocketTest extends LogBackedTest {
     void aSubscriberThatStopsReadingIsClosedWith4008AndOthersAreUnaffected() throws Exception {
         String topic = log.topic();
         try (EdgeServer edge = log.edge(topic, Map.of());
-             WsClient stalled = WsClient.connectNotReading(edge.webSocketUrl());
-             WsClient healthy = WsClient.connect(edge.webSocketUrl())) {
+             WsTestClient stalled = WsTestClient.connectNotReading(edge.webSocketUrl());
+             WsTestClient healthy = WsTestClient.connect(edge.webSocketUrl())) {
             stalled.send("{\"op\":\"subscribe\",\"channel\":\"flood\"}");
             healthy.send("{\"op\":\"subscribe\",\"channel\":\"flood\"}");
             healthy.next();
@@ -184,7 +185,7 @@ class EdgeWebSocketTest extends LogBackedTest {
             List<Integer> prefix = got.subList(1, got.size()).stream().map(e -> e.at("/data/n").asInt()).toList();
             assertThat(prefix).containsExactlyElementsOf(LogFixture.range(0, prefix.size()));
             String last = got.get(got.size() - 1).get("position").asText();
-            try (WsClient again = WsClient.connect(edge.webSocketUrl())) {
+            try (WsTestClient again = WsTestClient.connect(edge.webSocketUrl())) {
                 again.send("{\"op\":\"subscribe\",\"channel\":\"flood\",\"since\":\"" + last + "\"}");
                 assertThat(again.next().get("recovered").asBoolean()).isTrue();
                 assertThat(again.next(sent - prefix.size())).extracting(e -> e.at("/data/n").asInt())

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.testkit.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,9 +71,9 @@ class BrokerOutageTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().filter(a -> a.status() == 201).count() >= 200);
             broker.stop();
             await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().filter(a -> a.status() == 503).count() >= 50);
-            assertThat(Http.get(ingest.baseUrl() + "/readyz").statusCode()).isEqualTo(503);
+            assertThat(HttpTestClient.get(ingest.baseUrl() + "/readyz").statusCode()).isEqualTo(503);
             broker.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> Http.get(ingest.baseUrl() + "/readyz").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> HttpTestClient.get(ingest.baseUrl() + "/readyz").statusCode() == 200);
             int before = answers.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().skip(before).anyMatch(a -> a.status() == 201));
             stop.set(true);

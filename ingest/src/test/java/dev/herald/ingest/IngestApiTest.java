@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.testkit.HttpTestClient;
+import dev.herald.testkit.Json;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,11 +62,11 @@ class IngestApiTest {
 
     @Test
     void durablePublishAnswers201AndTheRecordIsInTheLogWithCloudEventsHeaders() {
-        HttpResponse<String> r = Http.post(base + "/v1/channels/chat:room-1/events", "{\"text\":\"hello\"}",
+        HttpResponse<String> r = HttpTestClient.post(base + "/v1/channels/chat:room-1/events", "{\"text\":\"hello\"}",
                 "Content-Type", "application/json");
 
         assertThat(r.statusCode()).isEqualTo(201);
-        JsonNode body = Http.json(r);
+        JsonNode body = HttpTestClient.json(r);
         assertThat(body.get("channel").asText()).isEqualTo("chat:room-1");
         String id = body.get("id").asText();
         int partition = body.get("partition").asInt();
@@ -89,67 +91,67 @@ class IngestApiTest {
 
     @Test
     void channelNamesWithSlashesWorkEncodedOrNot() {
-        assertThat(Http.json(Http.post(base + "/v1/channels/iot/dev-1/events", "1")).get("channel").asText()).isEqualTo("iot/dev-1");
-        assertThat(Http.json(Http.post(base + "/v1/channels/iot%2Fdev-2/events", "2")).get("channel").asText()).isEqualTo("iot/dev-2");
+        assertThat(HttpTestClient.json(HttpTestClient.post(base + "/v1/channels/iot/dev-1/events", "1")).get("channel").asText()).isEqualTo("iot/dev-1");
+        assertThat(HttpTestClient.json(HttpTestClient.post(base + "/v1/channels/iot%2Fdev-2/events", "2")).get("channel").asText()).isEqualTo("iot/dev-2");
     }
 
     /** With auth.mode=none no token is read: whatever Authorization a client sends (a proxy's Basic, a stale Bearer) is not judged. */
     @Test
     void withTokensOffAnAuthorizationHeaderIsNotRead() {
-        assertThat(Http.post(base + "/v1/channels/open/events", "1", "Authorization", "Basic dXNlcjpwYXNz").statusCode()).isEqualTo(201);
-        assertThat(Http.post(base + "/v1/channels/open/events", "2", "Authorization", "Bearer not-a-jwt").statusCode()).isEqualTo(201);
+        assertThat(HttpTestClient.post(base + "/v1/channels/open/events", "1", "Authorization", "Basic dXNlcjpwYXNz").statusCode()).isEqualTo(201);
+        assertThat(HttpTestClient.post(base + "/v1/channels/open/events", "2", "Authorization", "Bearer not-a-jwt").statusCode()).isEqualTo(201);
     }
 
     @Test
     void invalidChannelsAre400WithAProblemSayingWhy() {
-        assertProblem(Http.post(base + "/v1/channels/bad%20name/events", "x"), 400, "invalid-channel", "U+0020");
-        assertProblem(Http.post(base + "/v1/channels/a/..%2Fb/events", "x"), 400, "invalid-channel", "'..'");
-        assertProblem(Http.post(base + "/v1/channels/" + "c".repeat(256) + "/events", "x"), 400, "invalid-channel", "256");
-        assertProblem(Http.post(base + "/v1/channels//events", "x"), 400, "invalid-channel", "empty");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/bad%20name/events", "x"), 400, "invalid-channel", "U+0020");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/a/..%2Fb/events", "x"), 400, "invalid-channel", "'..'");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/" + "c".repeat(256) + "/events", "x"), 400, "invalid-channel", "256");
+        assertProblem(HttpTestClient.post(base + "/v1/channels//events", "x"), 400, "invalid-channel", "empty");
     }
 
     @Test
     void aBodyOverTheLimitIs413WithOrWithoutContentLength() {
-        assertProblem(Http.post(base + "/v1/channels/big/events", "x".repeat(MAX_BODY + 1)), 413, "payload-too-large", "4096");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/big/events", "x".repeat(MAX_BODY + 1)), 413, "payload-too-large", "4096");
 
         HttpRequest chunked = HttpRequest.newBuilder(URI.create(base + "/v1/channels/big/events")).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[MAX_BODY * 3])))
                 .build();
-        assertProblem(Http.send(chunked), 413, "payload-too-large", "publish.max.body.bytes");
-        assertThat(Http.post(base + "/v1/channels/big/events", "x".repeat(MAX_BODY)).statusCode()).isEqualTo(201);
+        assertProblem(HttpTestClient.send(chunked), 413, "payload-too-large", "publish.max.body.bytes");
+        assertThat(HttpTestClient.post(base + "/v1/channels/big/events", "x".repeat(MAX_BODY)).statusCode()).isEqualTo(201);
     }
 
     @Test
     void anEmptyBodyIs400() {
-        assertProblem(Http.post(base + "/v1/channels/c/events", ""), 400, "invalid-body", "empty");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/c/events", ""), 400, "invalid-body", "empty");
     }
 
     @Test
     void aBadDurabilityOrIdempotencyKeyIs400() {
-        assertProblem(Http.post(base + "/v1/channels/c/events?durability=forever", "x"), 400, "invalid-body", "durability");
-        assertProblem(Http.post(base + "/v1/channels/c/events", "x", "Idempotency-Key", "k".repeat(256)),
+        assertProblem(HttpTestClient.post(base + "/v1/channels/c/events?durability=forever", "x"), 400, "invalid-body", "durability");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/c/events", "x", "Idempotency-Key", "k".repeat(256)),
                 400, "invalid-idempotency-key", "256");
     }
 
     @Test
     void ephemeralPublishWithoutALaneIs501() {
-        assertProblem(Http.post(base + "/v1/channels/c/events?durability=ephemeral", "x"), 501, "ephemeral-unavailable", "ephemeral");
+        assertProblem(HttpTestClient.post(base + "/v1/channels/c/events?durability=ephemeral", "x"), 501, "ephemeral-unavailable", "ephemeral");
     }
 
     @Test
     void aRepeatedIdempotencyKeyAnswersTheFirstResultAndWritesOneRecord() {
         String key = "order-" + UUID.randomUUID();
-        HttpResponse<String> first = Http.post(base + "/v1/channels/orders/events", "{\"n\":1}", "Idempotency-Key", key);
-        HttpResponse<String> again = Http.post(base + "/v1/channels/orders/events", "{\"n\":2}", "Idempotency-Key", key);
-        HttpResponse<String> otherChannel = Http.post(base + "/v1/channels/orders-2/events", "{\"n\":3}", "Idempotency-Key", key);
+        HttpResponse<String> first = HttpTestClient.post(base + "/v1/channels/orders/events", "{\"n\":1}", "Idempotency-Key", key);
+        HttpResponse<String> again = HttpTestClient.post(base + "/v1/channels/orders/events", "{\"n\":2}", "Idempotency-Key", key);
+        HttpResponse<String> otherChannel = HttpTestClient.post(base + "/v1/channels/orders-2/events", "{\"n\":3}", "Idempotency-Key", key);
 
         assertThat(first.statusCode()).isEqualTo(201);
-        assertThat(Http.json(first).get("id").asText()).isEqualTo(key);
+        assertThat(HttpTestClient.json(first).get("id").asText()).isEqualTo(key);
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(Http.json(otherChannel).get("offset").asLong()).isNotEqualTo(Http.json(first).get("offset").asLong());
+        assertThat(HttpTestClient.json(otherChannel).get("offset").asLong()).isNotEqualTo(HttpTestClient.json(first).get("offset").asLong());
 
         List<ConsumerRecord<byte[], byte[]>> withKey = LogReader.readAll(broker.bootstrapServers(), topic).stream()
                 .filter(rec -> key.equals(LogReader.header(rec, "ce_id"))).toList();
@@ -158,21 +160,21 @@ class IngestApiTest {
 
     @Test
     void unknownPathsAre404AndWrongMethods405() {
-        assertProblem(Http.get(base + "/v2/nothing"), 404, "not-found", "/v2/nothing");
-        HttpResponse<String> r = Http.get(base + "/v1/channels/c/events");
+        assertProblem(HttpTestClient.get(base + "/v2/nothing"), 404, "not-found", "/v2/nothing");
+        HttpResponse<String> r = HttpTestClient.get(base + "/v1/channels/c/events");
         assertProblem(r, 405, "method-not-allowed", "GET");
         assertThat(r.headers().firstValue("Allow")).contains("POST");
     }
 
     @Test
     void healthReadinessAndMetricsAnswer() {
-        assertThat(Http.get(base + "/healthz").statusCode()).isEqualTo(200);
-        HttpResponse<String> ready = Http.get(base + "/readyz");
+        assertThat(HttpTestClient.get(base + "/healthz").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = HttpTestClient.get(base + "/readyz");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(Http.json(ready).get("status").asText()).isEqualTo("ready");
+        assertThat(HttpTestClient.json(ready).get("status").asText()).isEqualTo("ready");
 
-        Http.post(base + "/v1/channels/metered/events", "1");
-        HttpResponse<String> metrics = Http.get(base + "/metrics");
+        HttpTestClient.post(base + "/v1/channels/metered/events", "1");
+        HttpResponse<String> metrics = HttpTestClient.get(base + "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(metrics.body())
@@ -184,9 +186,9 @@ class IngestApiTest {
 
     @Test
     void batchWrongContentTypeIs415EmptyIs400AndOversizedIs413() {
-        assertProblem(Http.post(base + "/v1/events", "{}", "Content-Type", "application/json"), 415, "unsupported-media-type", "application/x-ndjson");
-        assertProblem(Http.post(base + "/v1/events", "", "Content-Type", "application/x-ndjson"), 400, "invalid-body", "empty");
-        assertProblem(Http.post(base + "/v1/events", "x".repeat(8 * 1024 * 1024 + 1), "Content-Type", "application/x-ndjson"),
+        assertProblem(HttpTestClient.post(base + "/v1/events", "{}", "Content-Type", "application/json"), 415, "unsupported-media-type", "application/x-ndjson");
+        assertProblem(HttpTestClient.post(base + "/v1/events", "", "Content-Type", "application/x-ndjson"), 400, "invalid-body", "empty");
+        assertProblem(HttpTestClient.post(base + "/v1/events", "x".repeat(8 * 1024 * 1024 + 1), "Content-Type", "application/x-ndjson"),
                 413, "payload-too-large", "publish.batch.max.bytes");
     }
 
@@ -203,11 +205,11 @@ class IngestApiTest {
                 "[1,2]",
                 "{\"channel\":\"b1\",\"data\":\"" + "x".repeat(MAX_BODY) + "\"}",
                 "{\"channel\":\"b1\",\"data\":1,\"id\":\"has space\"}") + "\n";
-        HttpResponse<String> r = Http.post(base + "/v1/events", batch, "Content-Type", "application/x-ndjson");
+        HttpResponse<String> r = HttpTestClient.post(base + "/v1/events", batch, "Content-Type", "application/x-ndjson");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).contains("application/x-ndjson");
-        List<JsonNode> lines = r.body().lines().map(Http::jsonLine).toList();
+        List<JsonNode> lines = r.body().lines().map(Json::parse).toList();
         assertThat(lines).extracting(l -> l.get("line").asInt()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(lines).extracting(l -> l.get("status").asInt()).containsExactly(201, 400, 400, 400, 400, 400, 201, 400, 413, 400);
         assertThat(lines.get(1).at("/problem/detail").asText()).contains("empty");
@@ -228,7 +230,7 @@ class IngestApiTest {
     static void assertProblem(HttpResponse<String> r, int status, String slug, String detailPart) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
-        JsonNode p = Http.json(r);
+        JsonNode p = HttpTestClient.json(r);
         assertThat(p.get("type").asText()).isEqualTo("urn:herald:problem:" + slug);
         assertThat(p.get("status").asInt()).isEqualTo(status);
         assertThat(p.get("title").asText()).isNotBlank();

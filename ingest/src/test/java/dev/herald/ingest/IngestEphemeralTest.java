@@ -19,6 +19,8 @@ import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.lane.LaneSettings;
 import dev.herald.lane.MulticastReceiver;
 import dev.herald.schemas.ephemeral.EphemeralDatagram;
+import dev.herald.testkit.HttpTestClient;
+import dev.herald.testkit.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,10 +46,10 @@ class IngestEphemeralTest {
                      "topic", "events-" + UUID.randomUUID(), "http.port", "0", LaneSettings.SECRET, secret,
                      LaneSettings.PORT, Integer.toString(lanePort), "auth.mode", "none")))) {
             String base = ingest.baseUrl();
-            HttpResponse<String> r = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{\"cursor\":[1,2]}",
+            HttpResponse<String> r = HttpTestClient.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{\"cursor\":[1,2]}",
                     "Content-Type", "application/json", "Idempotency-Key", "cursor-1");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-            JsonNode body = Http.json(r);
+            JsonNode body = HttpTestClient.json(r);
             assertThat(body.toString()).isEqualTo("{\"id\":\"cursor-1\",\"channel\":\"doc.1\",\"durability\":\"ephemeral\"}");
             await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1);
             EphemeralDatagram d = heard.get(0);
@@ -56,19 +58,19 @@ class IngestEphemeralTest {
             assertThat(d.event().contentType()).isEqualTo("application/json");
             assertThat(new String(d.event().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"cursor\":[1,2]}");
 
-            HttpResponse<String> big = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral",
+            HttpResponse<String> big = HttpTestClient.post(base + "/v1/channels/doc.1/events?durability=ephemeral",
                     "x".repeat(LaneSettings.DEFAULT_MAX_DATAGRAM_BYTES));
             assertThat(big.statusCode()).isEqualTo(413);
-            assertThat(Http.json(big).get("detail").asText()).contains("datagram");
+            assertThat(HttpTestClient.json(big).get("detail").asText()).contains("datagram");
 
             String batch = "{\"channel\":\"doc.1\",\"data\":{\"typing\":true},\"durability\":\"ephemeral\"}\n"
                     + "{\"channel\":\"doc.1\",\"data\":{\"saved\":1}}\n";
-            HttpResponse<String> lines = Http.post(base + "/v1/events", batch, "Content-Type", "application/x-ndjson");
+            HttpResponse<String> lines = HttpTestClient.post(base + "/v1/events", batch, "Content-Type", "application/x-ndjson");
             assertThat(lines.statusCode()).isEqualTo(200);
             List<String> answers = lines.body().lines().toList();
-            assertThat(Http.jsonLine(answers.get(0)).get("status").asInt()).isEqualTo(202);
-            assertThat(Http.jsonLine(answers.get(0)).get("durability").asText()).isEqualTo("ephemeral");
-            assertThat(Http.jsonLine(answers.get(1)).get("status").asInt()).isEqualTo(201);
+            assertThat(Json.parse(answers.get(0)).get("status").asInt()).isEqualTo(202);
+            assertThat(Json.parse(answers.get(0)).get("durability").asText()).isEqualTo("ephemeral");
+            assertThat(Json.parse(answers.get(1)).get("status").asInt()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 2);
             assertThat(receiver.received()).isEqualTo(2);
             assertThat(new String(heard.get(1).event().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"typing\":true}");
@@ -76,20 +78,20 @@ class IngestEphemeralTest {
 
             // a content type no datagram can carry fails its own line (it was a worker's uncaught exception, and no answer)
             String longType = "application/" + "x".repeat(250);
-            HttpResponse<String> mixed = Http.post(base + "/v1/events",
+            HttpResponse<String> mixed = HttpTestClient.post(base + "/v1/events",
                     "{\"channel\":\"doc.1\",\"data\":1,\"durability\":\"ephemeral\",\"contentType\":\"" + longType + "\"}\n"
                             + "{\"channel\":\"doc.1\",\"data\":2,\"durability\":\"ephemeral\"}\n",
                     "Content-Type", "application/x-ndjson");
             assertThat(mixed.statusCode()).isEqualTo(200);
             List<String> results = mixed.body().lines().toList();
-            assertThat(Http.jsonLine(results.get(0)).get("status").asInt()).isEqualTo(413);
-            assertThat(Http.jsonLine(results.get(0)).at("/problem/detail").asText()).contains("content type is 262 bytes");
-            assertThat(Http.jsonLine(results.get(1)).get("status").asInt()).isEqualTo(202);
-            HttpResponse<String> single = Http.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{}",
+            assertThat(Json.parse(results.get(0)).get("status").asInt()).isEqualTo(413);
+            assertThat(Json.parse(results.get(0)).at("/problem/detail").asText()).contains("content type is 262 bytes");
+            assertThat(Json.parse(results.get(1)).get("status").asInt()).isEqualTo(202);
+            HttpResponse<String> single = HttpTestClient.post(base + "/v1/channels/doc.1/events?durability=ephemeral", "{}",
                     "Content-Type", longType);
             assertThat(single.statusCode()).as(single.body()).isEqualTo(413);
 
-            String metrics = Http.get(base + "/metrics").body();
+            String metrics = HttpTestClient.get(base + "/metrics").body();
             assertThat(metrics).contains("herald_ephemeral_sent_total{result=\"sent\"} 3.0")
                     .contains("herald_ephemeral_sent_total{result=\"too_large\"} 3.0")
                     .contains("herald_ingest_publish_total{api=\"single\",result=\"accepted\"} 1.0");

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.testkit.HttpTestClient;
+import dev.herald.testkit.Json;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +47,10 @@ class LargeBatchTest {
                 body.append('\n');
             }
 
-            HttpResponse<String> r = Http.post(ingest.baseUrl() + "/v1/events", body.toString(), "Content-Type", "application/x-ndjson");
+            HttpResponse<String> r = HttpTestClient.post(ingest.baseUrl() + "/v1/events", body.toString(), "Content-Type", "application/x-ndjson");
 
             assertThat(r.statusCode()).isEqualTo(200);
-            List<JsonNode> results = r.body().lines().map(Http::jsonLine).toList();
+            List<JsonNode> results = r.body().lines().map(Json::parse).toList();
             assertThat(results).hasSize(LINES);
             for (int i = 0; i < LINES; i++) {
                 JsonNode result = results.get(i);
@@ -76,7 +78,7 @@ class LargeBatchTest {
                 assertThat(copies).as("records with id ev-%d", line).hasSize(1);
                 ConsumerRecord<byte[], byte[]> rec = copies.get(0);
                 assertThat(new String(rec.key(), StandardCharsets.UTF_8)).isEqualTo("room-" + (line % 16));
-                assertThat(Http.jsonLine(new String(rec.value(), StandardCharsets.UTF_8)).get("n").asInt()).isEqualTo(line);
+                assertThat(Json.parse(new String(rec.value(), StandardCharsets.UTF_8)).get("n").asInt()).isEqualTo(line);
                 assertThat(rec.partition()).isEqualTo(results.get(line - 1).get("partition").asInt());
                 assertThat(rec.offset()).isEqualTo(results.get(line - 1).get("offset").asLong());
             }

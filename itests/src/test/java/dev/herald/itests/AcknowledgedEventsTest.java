@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.testkit.DevHerald;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class AcknowledgedEventsTest {
      */
     @Test
     void theSameIdempotencyKeyOnTwoChannelsIsDeliveredOnBothLiveAndOnResume() throws Exception {
-        try (WsSubscriber live = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+        try (WsTestClient live = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
             String a = "orders.a";
             String b = "orders.b";
             String beforeA = subscribe(live, a, null).get("position").asText();
@@ -77,7 +79,7 @@ class AcknowledgedEventsTest {
             assertThat(got).extracting(f -> f.get("id").asText()).containsOnly("order-42");
             assertThat(live.poll(500)).as("the replayed retry adds nothing").isNull();
 
-            try (WsSubscriber resumed = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+            try (WsTestClient resumed = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
                 assertThat(subscribe(resumed, a, beforeA).get("recovered").asBoolean()).isTrue();
                 assertThat(resumed.next().at("/data/paid").asInt()).isEqualTo(1);
                 assertThat(subscribe(resumed, b, beforeB).get("recovered").asBoolean()).isTrue();
@@ -99,7 +101,7 @@ class AcknowledgedEventsTest {
         String channel = "files";
         byte[] largest = new byte[LARGEST_EVENT_BYTES];
         new Random(42).nextBytes(largest);
-        try (WsSubscriber live = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+        try (WsTestClient live = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
             String before = subscribe(live, channel, null).get("position").asText();
             for (int n = 1; n <= 3; n++) {
                 assertThat(publish(channel, null, "application/json", ("{\"n\":" + n + "}").getBytes()).statusCode()).isEqualTo(201);
@@ -111,7 +113,7 @@ class AcknowledgedEventsTest {
             assertAroundTheLargest(List.of(live.next(), live.next(), live.next(), live.next(), live.next()), largest);
             assertThat(live.closeCode()).as("not closed as too slow").isNotDone();
 
-            try (WsSubscriber resumed = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+            try (WsTestClient resumed = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
                 assertThat(subscribe(resumed, channel, before).get("recovered").asBoolean()).isTrue();
                 assertAroundTheLargest(List.of(resumed.next(), resumed.next(), resumed.next(), resumed.next(), resumed.next()), largest);
                 assertThat(resumed.poll(500)).isNull();
@@ -142,7 +144,7 @@ class AcknowledgedEventsTest {
     }
 
     /** Subscribes (resuming after {@code since} unless null) and returns the {@code subscribed} frame. */
-    private static JsonNode subscribe(WsSubscriber ws, String channel, String since) throws Exception {
+    private static JsonNode subscribe(WsTestClient ws, String channel, String since) throws Exception {
         ws.send(since == null ? "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}"
                 : "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":\"" + since + "\"}");
         JsonNode subscribed = ws.next();

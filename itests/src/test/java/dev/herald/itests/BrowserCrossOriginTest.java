@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.herald.testkit.DevHerald;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +128,7 @@ class BrowserCrossOriginTest {
     @Test
     void aPageFromAnotherOriginIsRefusedFetchEventSourceAndWebSocketAndPublishesNothing() throws Exception {
         String channel = "browser.other";
-        try (WsSubscriber watcher = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws", "Bearer " + token)) {
+        try (WsTestClient watcher = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws", "Bearer " + token)) {
             watcher.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
             assertThat(watcher.next().get("op").asText()).isEqualTo("subscribed");
 

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.testkit.FreePorts;
+import dev.herald.testkit.SseTestClient;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,10 +64,10 @@ class ComposeStackTest {
 
     private static void publishAndReceiveOnBothEdges() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-        try (SseSubscriber sse = SseSubscriber.open(http, EDGE_1_SSE, DELIVERY);
-             WsSubscriber ws = WsSubscriber.connect(http, EDGE_2_WS)) {
+        try (SseTestClient sse = SseTestClient.connect(EDGE_1_SSE, null);
+             WsTestClient ws = WsTestClient.connect(http, EDGE_2_WS)) {
             assertThat(sse.status()).isEqualTo(200);
-            JsonNode sseSubscribed = sse.next(DELIVERY);
+            JsonNode sseSubscribed = sse.next().json();
             assertThat(sseSubscribed.path("op").asText()).as(sseSubscribed.toString()).isEqualTo("subscribed");
             assertThat(sseSubscribed.path("channel").asText()).isEqualTo("demo");
 
@@ -81,7 +84,7 @@ class ComposeStackTest {
             assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
             JsonNode ack = JSON.readTree(published.body());
 
-            assertDelivered("SSE stream of edge 1 (8081)", sse.next(DELIVERY), ack, payload);
+            assertDelivered("SSE stream of edge 1 (8081)", sse.next().json(), ack, payload);
             assertDelivered("WebSocket of edge 2 (8083)", ws.next(), ack, payload);
         }
     }

@@ -11,21 +11,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.HeaderField;
-import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.RecordMapping;
+import dev.herald.testkit.DeliveryLedger;
+import dev.herald.testkit.DeliveryReport;
+import dev.herald.testkit.FreePorts;
+import dev.herald.testkit.HeraldProcess;
+import dev.herald.testkit.ResumingSubscriber;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -84,21 +85,20 @@ class EdgeCrashTest {
                 "--set", "http.port=" + port, "--set", "edge.id=crash", "--set", "data.dir=" + dir.resolve("edge"),
                 "--set", "auth.mode=none"};
         String url = "ws://127.0.0.1:" + port + "/v1/ws";
-        List<Sub> subs = new ArrayList<>();
-        Map<String, Set<Integer>> acked = new ConcurrentHashMap<>();
-        CHANNELS.forEach(c -> acked.put(c, ConcurrentHashMap.newKeySet()));
+        DeliveryLedger ledger = new DeliveryLedger();
+        List<ResumingSubscriber> subs = new ArrayList<>();
         List<Exception> publishFailures = new CopyOnWriteArrayList<>();
         ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger next = new AtomicInteger();
         try (HeraldProcess edge = HeraldProcess.start("listening on", Duration.ofSeconds(90), args)) {
             for (String channel : CHANNELS) {
                 for (int i = 0; i < SUBSCRIBERS_PER_CHANNEL; i++) {
-                    Sub s = new Sub(channel);
-                    s.connect(http, url);
+                    ResumingSubscriber s = new ResumingSubscriber(channel + "-" + i, List.of(channel), ledger, http);
+                    s.connect(url);
                     subs.add(s);
                 }
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> subs.stream().allMatch(Sub::subscribed));
+            await().atMost(Duration.ofSeconds(30)).until(() -> subs.stream().allMatch(ResumingSubscriber::subscribed));
 
             // 200 events/s over four channels, paced by the scheduler; each ack is recorded as it comes.
             publisher.scheduleAtFixedRate(() -> {
@@ -106,50 +106,43 @@ class EdgeCrashTest {
                 if (i >= EVENTS) {
                     return;
                 }
-                String channel = CHANNELS.get(i % CHANNELS.size());
-                int n = i / CHANNELS.size();
-                producer.send(record(channel, n), (meta, error) -> {
+                Event e = event(CHANNELS.get(i % CHANNELS.size()), i / CHANNELS.size());
+                producer.send(record(e), (meta, error) -> {
                     if (error == null) {
-                        acked.get(channel).add(n);
+                        ledger.acknowledged(e.channel(), e.id(), meta.partition(), meta.offset());
                     } else {
                         publishFailures.add(error);
                     }
                 });
             }, 0, PUBLISH_EVERY_MS, TimeUnit.MILLISECONDS);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                subs.forEach(Sub::drain);
-                return subs.stream().allMatch(s -> s.received() >= 50);
-            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.report().receipts() >= 50L * subs.size());
+            ledger.mark("edge killed");
             edge.kill();
-            await().atMost(Duration.ofSeconds(30)).until(() -> subs.stream().allMatch(s -> s.connection.closeCode().isDone()));
-            subs.forEach(Sub::drain);
+            await().atMost(Duration.ofSeconds(30)).until(() -> subs.stream().allMatch(s -> s.closeCode().isDone()));
         }
 
         try (HeraldProcess edge = HeraldProcess.start("listening on", Duration.ofSeconds(90), args)) {
-            for (Sub s : subs) {
-                s.connect(http, url);
+            for (ResumingSubscriber s : subs) {
+                s.connect(url);
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> next.get() >= EVENTS);
             producer.flush();
             publisher.shutdown();
             assertThat(publishFailures).isEmpty();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                subs.forEach(Sub::drain);
-                return subs.stream().allMatch(s -> s.received() >= acked.get(s.channel).size());
-            });
-            subs.forEach(Sub::drain);
-            for (Sub s : subs) {
-                assertThat(s.resumedWithoutLoss).as("every resume was recovered").isTrue();
-                assertThat(s.repeatOnAConnection).as("no event twice on one connection").isFalse();
-                assertThat(s.ns).as("%s: every acknowledged event, in order, once", s.channel)
-                        .containsExactlyElementsOf(acked.get(s.channel).stream().sorted().toList());
-            }
+
+            DeliveryReport report = ledger.awaitDelivered(Duration.ofSeconds(60));
+
+            assertThat(report.acknowledged()).isEqualTo(EVENTS);
+            assertThat(report.clean()).as("every acknowledged event, in order, once on each connection: %s", report).isTrue();
+            assertThat(report.redeliveries()).as("each resume began after the last event seen: nothing came twice").isZero();
+            assertThat(report.recovery("edge killed").recovered()).as(report.toString()).isTrue();
+            assertThat(subs).allSatisfy(s -> assertThat(s.notRecovered()).as("%s: every resume recovered", s.name()).isZero());
 
             // SIGTERM: drain. Every connection is told to go away (1001) and the offsets are committed.
             assertThat(edge.stop(Duration.ofSeconds(60))).isEqualTo(143);
-            for (Sub s : subs) {
-                assertThat(s.connection.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+            for (ResumingSubscriber s : subs) {
+                assertThat(s.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
             }
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("herald-edge-crash")
@@ -165,79 +158,16 @@ class EdgeCrashTest {
             }
         } finally {
             publisher.shutdownNow();
-            subs.forEach(s -> s.connection.close());
+            subs.forEach(ResumingSubscriber::close);
         }
     }
 
-    /** A subscriber of one channel that reconnects with its last position, across connections. */
-    private static final class Sub {
-        final String channel;
-        final List<Integer> ns = new ArrayList<>();
-        WsSubscriber connection;
-        String lastPosition;
-        long lastOffsetOnConnection;
-        boolean subscribedOnConnection;
-        boolean resumedWithoutLoss = true;
-        boolean repeatOnAConnection;
-
-        Sub(String channel) {
-            this.channel = channel;
-        }
-
-        synchronized void connect(HttpClient http, String url) {
-            connection = WsSubscriber.connect(http, url);
-            lastOffsetOnConnection = -1;
-            subscribedOnConnection = false;
-            connection.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\""
-                    + (lastPosition == null ? "" : ",\"since\":\"" + lastPosition + "\"") + "}");
-        }
-
-        synchronized boolean subscribed() {
-            drain();
-            return subscribedOnConnection;
-        }
-
-        synchronized int received() {
-            return ns.size();
-        }
-
-        synchronized void drain() {
-            try {
-                for (JsonNode f = connection.poll(0); f != null; f = connection.poll(0)) {
-                    accept(f);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private void accept(JsonNode f) {
-            switch (f.get("op").asText()) {
-                case "subscribed" -> {
-                    subscribedOnConnection = true;
-                    if (lastPosition == null) {
-                        lastPosition = f.get("position").asText();
-                    } else if (!f.get("recovered").asBoolean()) {
-                        resumedWithoutLoss = false;
-                    }
-                }
-                case "event" -> {
-                    long offset = PositionCodec.decode(f.get("position").asText()).offset();
-                    if (offset <= lastOffsetOnConnection) {
-                        repeatOnAConnection = true;
-                    }
-                    lastOffsetOnConnection = offset;
-                    lastPosition = f.get("position").asText();
-                    ns.add(f.at("/data/n").asInt());
-                }
-                default -> throw new AssertionError("unexpected frame " + f);
-            }
-        }
-    }
-
-    private static ProducerRecord<byte[], byte[]> record(String channel, int n) {
-        Event e = new Event(UUID.randomUUID().toString(), channel, Event.DEFAULT_TYPE, "crash-test", Instant.now(), "application/json",
+    private static Event event(String channel, int n) {
+        return new Event(UUID.randomUUID().toString(), channel, Event.DEFAULT_TYPE, "crash-test", Instant.now(), "application/json",
                 ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(Event e) {
         List<Header> headers = new ArrayList<>();
         for (HeaderField h : RecordMapping.headers(e)) {
             headers.add(new RecordHeader(h.key(), h.value()));

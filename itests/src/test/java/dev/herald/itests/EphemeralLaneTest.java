@@ -26,6 +26,7 @@ import dev.herald.ingest.IngestConfig;
 import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.lane.LaneSettings;
+import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -58,22 +59,22 @@ class EphemeralLaneTest {
              EdgeServer a = startEdge(broker, "a", secret, lanePort);
              EdgeServer b = startEdge(broker, "b", secret, lanePort)) {
             ingestUrl = ingest.baseUrl();
-            List<WsSubscriber> subscribers = new ArrayList<>();
+            List<WsTestClient> subscribers = new ArrayList<>();
             for (EdgeServer edge : List.of(a, b, a, b)) {
                 subscribers.add(subscribe(edge, "room.42", null));
             }
-            WsSubscriber other = subscribe(b, "room.other", null);
+            WsTestClient other = subscribe(b, "room.other", null);
 
             // a durable event first: its position is where a later resume starts
             JsonNode durable = post("room.42", "{\"text\":\"hello\"}", false, 201);
-            for (WsSubscriber s : subscribers) {
+            for (WsTestClient s : subscribers) {
                 assertThat(nextEvent(s).get("id").asText()).isEqualTo(durable.get("id").asText());
             }
 
             JsonNode accepted = post("room.42", "{\"typing\":true}", true, 202);
             assertThat(accepted.fieldNames()).toIterable().containsExactly("id", "channel", "durability");
             assertThat(accepted.get("durability").asText()).isEqualTo("ephemeral");
-            for (WsSubscriber s : subscribers) {
+            for (WsTestClient s : subscribers) {
                 JsonNode e = nextEvent(s);
                 assertThat(e.get("id").asText()).isEqualTo(accepted.get("id").asText());
                 assertThat(e.get("durability").asText()).isEqualTo("ephemeral");
@@ -83,7 +84,7 @@ class EphemeralLaneTest {
 
             subscribers.get(0).send("{\"op\":\"publish\",\"ref\":1,\"channel\":\"room.42\",\"data\":{\"cursor\":[3,4]}}");
             String fromClient = null;
-            for (WsSubscriber s : subscribers) {
+            for (WsTestClient s : subscribers) {
                 JsonNode e = nextEvent(s);
                 assertThat(e.get("durability").asText()).isEqualTo("ephemeral");
                 assertThat(e.get("data").toString()).isEqualTo("{\"cursor\":[3,4]}");
@@ -101,7 +102,7 @@ class EphemeralLaneTest {
             assertThat(error.get("op").asText()).isEqualTo("error");
             assertThat(error.get("ref").asText()).isEqualTo("r2");
             assertThat(error.get("code").asText()).isEqualTo("event-too-large");
-            for (WsSubscriber s : subscribers) {
+            for (WsTestClient s : subscribers) {
                 assertThat(s.poll(300)).isNull();
             }
 
@@ -113,7 +114,7 @@ class EphemeralLaneTest {
             // a resume from before the ephemeral events replays none of them
             JsonNode durable2 = post("room.42", "{\"text\":\"again\"}", false, 201);
             for (EdgeServer edge : List.of(a, b)) {
-                try (WsSubscriber resumed = subscribe(edge, "room.42", durable.get("position").asText())) {
+                try (WsTestClient resumed = subscribe(edge, "room.42", durable.get("position").asText())) {
                     JsonNode replayed = nextEvent(resumed);
                     assertThat(replayed.get("id").asText()).isEqualTo(durable2.get("id").asText());
                     assertThat(resumed.poll(300)).isNull();
@@ -126,7 +127,7 @@ class EphemeralLaneTest {
                 assertThat(metricValue(metrics, "herald_ephemeral_received_total")).isEqualTo(2.0);
                 assertThat(metricValue(metrics, "herald_ephemeral_lost_total")).isEqualTo(0.0);
             }
-            subscribers.forEach(WsSubscriber::close);
+            subscribers.forEach(WsTestClient::close);
             other.close();
         } finally {
             broker.stop();
@@ -140,15 +141,15 @@ class EphemeralLaneTest {
                 "auth.mode", "none")));
     }
 
-    private WsSubscriber subscribe(EdgeServer edge, String channel, String since) throws InterruptedException {
-        WsSubscriber s = WsSubscriber.connect(http, edge.webSocketUrl());
+    private WsTestClient subscribe(EdgeServer edge, String channel, String since) throws InterruptedException {
+        WsTestClient s = WsTestClient.connect(http, edge.webSocketUrl());
         s.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"" + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}");
         JsonNode subscribed = s.next();
         assertThat(subscribed.get("op").asText()).as(subscribed.toString()).isEqualTo("subscribed");
         return s;
     }
 
-    private static JsonNode nextEvent(WsSubscriber s) throws InterruptedException {
+    private static JsonNode nextEvent(WsTestClient s) throws InterruptedException {
         JsonNode e = s.next();
         assertThat(e.get("op").asText()).as(e.toString()).isEqualTo("event");
         return e;

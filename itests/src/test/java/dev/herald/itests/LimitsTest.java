@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.testkit.DevHerald;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,7 @@ class LimitsTest {
 
     @Test
     void aPublishFloodIsAnswered429WithRetryAfterAndNothingOfItIsPublished() throws Exception {
-        try (WsSubscriber reader = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+        try (WsTestClient reader = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
             reader.send("{\"op\":\"subscribe\",\"channel\":\"flood.p\"}");
             assertThat(reader.next().get("op").asText()).isEqualTo("subscribed");
             List<Integer> statuses = new ArrayList<>();
@@ -87,8 +89,8 @@ class LimitsTest {
 
     @Test
     void aClientFloodingFramesIsClosedWith4029WhileAnotherSubscriberIsUnaffected() throws Exception {
-        try (WsSubscriber calm = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws");
-             WsSubscriber flooder = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+        try (WsTestClient calm = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws");
+             WsTestClient flooder = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
             calm.send("{\"op\":\"subscribe\",\"channel\":\"flood.f\"}");
             assertThat(calm.next().get("op").asText()).isEqualTo("subscribed");
             // faster than its 20 frames a second, but paced so that the edge's answers are written between frames
@@ -143,7 +145,7 @@ class LimitsTest {
         }
         // once they are closed, the address may connect again
         Thread.sleep(500);
-        try (WsSubscriber again = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+        try (WsTestClient again = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
             again.send("{\"op\":\"subscribe\",\"channel\":\"cap\"}");
             assertThat(again.next().get("op").asText()).isEqualTo("subscribed");
         }

@@ -26,6 +26,7 @@ import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.server.tls.TestCertificate;
 import dev.herald.server.tls.TlsConfig;
+import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,7 @@ class TlsTest {
             assertThat(edge.baseUrl()).startsWith("https://127.0.0.1:");
             assertThat(edge.webSocketUrl()).startsWith("wss://127.0.0.1:");
 
-            try (WsSubscriber ws = WsSubscriber.connect(trusting, edge.webSocketUrl())) {
+            try (WsTestClient ws = WsTestClient.connect(trusting, edge.webSocketUrl())) {
                 ws.send("{\"op\":\"subscribe\",\"channel\":\"secure.room\"}");
                 JsonNode subscribed = ws.next();
                 assertThat(subscribed.get("op").asText()).as(subscribed.toString()).isEqualTo("subscribed");

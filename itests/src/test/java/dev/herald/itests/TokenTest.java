@@ -36,6 +36,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import dev.herald.testkit.DevHerald;
+import dev.herald.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +107,7 @@ class TokenTest {
     @Test
     void eachRefusedTokenGetsItsAnswerEverywhereAndNothingOfItIsPublishedOrDelivered() throws Exception {
         String valid = issuer.sign("k1", TokenIssuer.claims("alice", List.of("matrix*"), List.of("matrix*"), 3600).build());
-        try (WsSubscriber watcher = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+        try (WsTestClient watcher = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
             watcher.send("{\"op\":\"auth\",\"token\":\"" + valid + "\"}");
             assertThat(watcher.next().get("op").asText()).isEqualTo("authenticated");
             watcher.send("{\"op\":\"subscribe\",\"channel\":\"matrix\"}");
@@ -117,7 +119,7 @@ class TokenTest {
             assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"herald\"");
             assertThat(JSON.readTree(none.body()).get("type").asText()).isEqualTo("urn:herald:problem:missing-token");
             assertThat(wsUpgradeStatus(null)).as("a WebSocket may authenticate by frame: upgraded").isEqualTo(101);
-            try (WsSubscriber anonymous = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+            try (WsTestClient anonymous = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
                 anonymous.send("{\"op\":\"subscribe\",\"channel\":\"matrix\"}");
                 assertThat(anonymous.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4001);
             }
@@ -131,7 +133,7 @@ class TokenTest {
                         .startsWith("Bearer realm=\"herald\", error=\"invalid_token\"");
                 assertThat(JSON.readTree(refused.body()).get("type").asText()).as(c.getKey()).isEqualTo("urn:herald:problem:invalid-token");
                 assertThat(wsUpgradeStatus(token)).as(c.getKey() + " in the upgrade's header").isEqualTo(401);
-                try (WsSubscriber byFrame = WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws")) {
+                try (WsTestClient byFrame = WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws")) {
                     byFrame.send("{\"op\":\"auth\",\"token\":\"" + token + "\"}");
                     assertThat(byFrame.closeCode().get(10, TimeUnit.SECONDS)).as(c.getKey() + " in an auth frame").isEqualTo(4001);
                     assertThat(byFrame.poll(200)).as("nothing is sent to a refused token").isNull();
@@ -187,7 +189,7 @@ class TokenTest {
         }
         assertThat(statuses).containsExactly(201, 403, 201);
 
-        try (WsSubscriber ws = connectWithHeader(alice)) {
+        try (WsTestClient ws = connectWithHeader(alice)) {
             ws.send("{\"op\":\"subscribe\",\"ref\":1,\"channel\":\"user.bob.inbox\"}");
             JsonNode denied = ws.next();
             assertThat(denied.get("op").asText()).isEqualTo("error");
@@ -209,8 +211,8 @@ class TokenTest {
     void aRefreshedWebSocketKeepsItsSubscriptionsWithNoGapAndAnUnrefreshedOneIsClosedWith4001ThenResumes() throws Exception {
         String publisher = issuer.sign("k1", TokenIssuer.claims("pub", List.of("expiry.*"), List.of(), 3600).build());
         String shortLived = issuer.sign("k1", TokenIssuer.claims("carol", List.of(), List.of("expiry.*"), 4).build());
-        try (WsSubscriber refreshed = connectWithHeader(shortLived); WsSubscriber expiring = connectWithHeader(shortLived)) {
-            for (WsSubscriber ws : List.of(refreshed, expiring)) {
+        try (WsTestClient refreshed = connectWithHeader(shortLived); WsTestClient expiring = connectWithHeader(shortLived)) {
+            for (WsTestClient ws : List.of(refreshed, expiring)) {
                 ws.send("{\"op\":\"subscribe\",\"channel\":\"expiry.a\"}");
                 assertThat(ws.next().get("op").asText()).isEqualTo("subscribed");
             }
@@ -251,7 +253,7 @@ class TokenTest {
             String last = before.get(before.size() - 1).get("position").asText();
             int lastN = before.get(before.size() - 1).at("/data/n").asInt();
             String renewed = issuer.sign("k1", TokenIssuer.claims("carol", List.of(), List.of("expiry.*"), 3600).build());
-            try (WsSubscriber again = connectWithHeader(renewed)) {
+            try (WsTestClient again = connectWithHeader(renewed)) {
                 again.send("{\"op\":\"subscribe\",\"channel\":\"expiry.a\",\"since\":\"" + last + "\"}");
                 List<Integer> resumed = new ArrayList<>();
                 while (resumed.size() < published - lastN) {
@@ -271,7 +273,7 @@ class TokenTest {
     void aRefreshThatAllowsLessUnsubscribesWhatItNoLongerAllows() throws Exception {
         String both = issuer.sign("k1", TokenIssuer.claims("dave", List.of(), List.of("narrow.a", "narrow.b"), 3600).build());
         String onlyA = issuer.sign("k1", TokenIssuer.claims("dave", List.of(), List.of("narrow.a"), 3600).build());
-        try (WsSubscriber ws = connectWithHeader(both)) {
+        try (WsTestClient ws = connectWithHeader(both)) {
             for (String c : List.of("narrow.a", "narrow.b")) {
                 ws.send("{\"op\":\"subscribe\",\"channel\":\"" + c + "\"}");
                 assertThat(ws.next().get("op").asText()).isEqualTo("subscribed");
@@ -340,8 +342,8 @@ class TokenTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static WsSubscriber connectWithHeader(String token) {
-        return WsSubscriber.connect(HTTP, "ws://" + edge + "/v1/ws", "Bearer " + token);
+    private static WsTestClient connectWithHeader(String token) {
+        return WsTestClient.connect(HTTP, "ws://" + edge + "/v1/ws", "Bearer " + token);
     }
 
     /** The status of a WebSocket upgrade with {@code token} in its header (101 when it opened). */

@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +13,10 @@ import java.util.List;
  * @param ingest  ingest's base URL, {@code http://127.0.0.1:<port>}
  * @param edge    the edge's {@code host:port}
  */
-record DevHerald(HeraldProcess process, String ingest, String edge) implements AutoCloseable {
+public record DevHerald(HeraldProcess process, String ingest, String edge) implements AutoCloseable {
 
     /** Starts {@code herald dev} with {@code flags} (e.g. {@code --auth}, {@code --set k=v}) and waits until it is ready. */
-    static DevHerald start(Path dataDir, String... flags) throws Exception {
+    public static DevHerald start(Path dataDir, String... flags) throws Exception {
         int ingestPort = FreePorts.next();
         int edgePort = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("dev", "--data-dir", dataDir.toString(),
@@ -29,15 +29,17 @@ record DevHerald(HeraldProcess process, String ingest, String edge) implements A
     }
 
     /** The edge's WebSocket URL. */
-    String webSocketUrl() {
+    public String webSocketUrl() {
         return "ws://" + edge + "/v1/ws";
     }
 
-    /** Stops it with SIGTERM, as Ctrl-C would, and waits. */
+    /** Stops it with SIGTERM, as Ctrl-C would, and waits (60 s at most, then kills it and fails). */
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             process.stop(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             process.close();
         }

@@ -1,6 +1,5 @@
-package dev.herald.edge;
+package dev.herald.testkit;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,17 +20,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A real Server-Sent Events client over the JDK's HTTP client: it parses the stream as the
  * EventSource specification says (fields {@code event}, {@code id}, {@code data}, comments,
  * multi-line data joined with line feeds) and remembers the last event id, as a browser does.
+ * Events wait in a queue for the test; {@link #next()} waits at most 30 s. Thread-safe.
  */
-final class SseClient implements AutoCloseable {
+public final class SseTestClient implements AutoCloseable {
 
     /** One dispatched event: its type ({@code message} when unnamed), the last event id after it, its data. */
-    record SseEvent(String type, String lastEventId, String data) {
-        JsonNode json() {
-            try {
-                return WsClient.JSON.readTree(data);
-            } catch (IOException e) {
-                throw new UncheckedIOException("SSE data is not JSON: " + data, e);
-            }
+    public record SseEvent(String type, String lastEventId, String data) {
+
+        /** The data as JSON; an {@link AssertionError} when it is not. */
+        public JsonNode json() {
+            return Json.parse(data);
         }
     }
 
@@ -40,7 +38,7 @@ final class SseClient implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private volatile String lastEventId = "";
 
-    private SseClient(HttpResponse<Stream<String>> response) {
+    private SseTestClient(HttpResponse<Stream<String>> response) {
         this.response = response;
         Thread reader = new Thread(this::read, "sse-client");
         reader.setDaemon(true);
@@ -48,26 +46,26 @@ final class SseClient implements AutoCloseable {
     }
 
     /** Opens {@code url}, sending {@code lastEventId} as the {@code Last-Event-ID} header unless it is null. */
-    static SseClient connect(String url, String lastEventId) throws Exception {
+    public static SseTestClient connect(String url, String lastEventId) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(10));
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
-        return new SseClient(response);
+        return new SseTestClient(response);
     }
 
-    int status() {
+    public int status() {
         return response.statusCode();
     }
 
-    String contentType() {
+    public String contentType() {
         return response.headers().firstValue("content-type").orElse("");
     }
 
     /** The body, for an answer that is not a stream (e.g. a 400 problem). */
-    String body() throws Exception {
+    public String body() throws Exception {
         ended.get(10, TimeUnit.SECONDS);
         StringBuilder all = new StringBuilder();
         for (SseEvent e : events) {
@@ -77,12 +75,12 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The id a browser would send as {@code Last-Event-ID} if it reconnected now. */
-    String lastEventId() {
+    public String lastEventId() {
         return lastEventId;
     }
 
     /** The next event; fails after 30 s. */
-    SseEvent next() throws InterruptedException {
+    public SseEvent next() throws InterruptedException {
         SseEvent e = events.poll(30, TimeUnit.SECONDS);
         if (e == null) {
             throw new AssertionError("no SSE event within 30 s");
@@ -91,7 +89,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next {@code n} events. */
-    List<SseEvent> next(int n) throws InterruptedException {
+    public List<SseEvent> next(int n) throws InterruptedException {
         List<SseEvent> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             list.add(next());
@@ -100,12 +98,12 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event within {@code millis}, or null. */
-    SseEvent poll(long millis) throws InterruptedException {
+    public SseEvent poll(long millis) throws InterruptedException {
         return events.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     /** Completes when the server ends the stream. */
-    CompletableFuture<Void> ended() {
+    public CompletableFuture<Void> ended() {
         return ended;
     }
 

@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,9 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code herald} launcher jar run as a child process, the way a user runs it; its output is
- * collected so a test can wait for a line and read the ports it printed.
+ * collected so a test can wait for a line and read the ports it printed. The jar is
+ * {@code -Dherald.jar} (default {@code ../cli/target/herald.jar}). Faults a test can inject: a
+ * crash ({@link #kill()}, SIGKILL), a drain ({@link #stop}, SIGTERM) and a stall ({@link #freeze()},
+ * SIGSTOP, until {@link #thaw()}).
  */
-final class HeraldProcess implements AutoCloseable {
+public final class HeraldProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
@@ -42,7 +45,7 @@ final class HeraldProcess implements AutoCloseable {
     }
 
     /** Starts {@code java -jar herald.jar args...} and waits for {@code readyLine} on its output. */
-    static HeraldProcess start(String readyLine, Duration timeout, String... args) throws Exception {
+    public static HeraldProcess start(String readyLine, Duration timeout, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-jar", jar().toString()));
         command.addAll(List.of(args));
@@ -60,7 +63,7 @@ final class HeraldProcess implements AutoCloseable {
         return herald;
     }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("herald.jar", "../cli/target/herald.jar")).toAbsolutePath().normalize();
         if (!jar.toFile().isFile()) {
             throw new AssertionError("no launcher jar at " + jar + "; build it with: mvn -pl cli -am package");
@@ -68,14 +71,14 @@ final class HeraldProcess implements AutoCloseable {
         return jar;
     }
 
-    String output() {
+    public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
         }
     }
 
     /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
-    int stop(Duration timeout) throws InterruptedException {
+    public int stop(Duration timeout) throws InterruptedException {
         process.toHandle().destroy(); // SIGTERM; unlike Process.destroy() it keeps our end of stdout open
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -86,10 +89,40 @@ final class HeraldProcess implements AutoCloseable {
     }
 
     /** Sends SIGKILL and waits for the process to be gone: a crash, with no shutdown hook run. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("herald did not die within 30 s of SIGKILL");
+        }
+    }
+
+    /**
+     * Freezes the process with SIGSTOP: it holds its sockets open and answers nothing, as a process
+     * stalled by a long GC pause or a starved host does. {@link #thaw()} lets it go on.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@linkplain #freeze() frozen} process go on (SIGCONT). */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    /** The process's id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("herald (pid " + process.pid() + ") is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            kill.destroyForcibly();
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

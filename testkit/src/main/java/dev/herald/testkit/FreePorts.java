@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,13 +9,13 @@ import java.net.ServerSocket;
  * Free TCP ports on loopback, for processes the tests start. Tests take the OS's picks; the one
  * exception is the compose stack, whose file fixes its ports ({@link #requireFree}).
  */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
     /** A port nothing listens on now (the OS's pick; another process could take it before it is used). */
-    static int next() {
+    public static int next() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -27,7 +27,7 @@ final class FreePorts {
      * {@code count} distinct free ports: each socket stays open until all are chosen, so that the
      * OS cannot hand out one port twice.
      */
-    static int[] distinct(int count) {
+    public static int[] distinct(int count) {
         ServerSocket[] sockets = new ServerSocket[count];
         try {
             int[] ports = new int[count];
@@ -56,7 +56,7 @@ final class FreePorts {
      * that must run something on fixed ports, so that a clash is reported as such and not as a
      * service that did not start.
      */
-    static void requireFree(String user, int... ports) {
+    public static void requireFree(String user, int... ports) {
         for (int port : ports) {
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
                 s.getLocalPort(); // bound, so free; closed again at once
