@@ -148,6 +148,10 @@ final class ContainerCluster implements AutoCloseable {
         return edges.get(i);
     }
 
+    int edgeCount() {
+        return edges.size();
+    }
+
     String ingestUrl() {
         return "http://127.0.0.1:" + ingestPort;
     }

@@ -1,0 +1,37 @@
+package dev.herald.itests;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Runs a container suite only where a Docker engine answers {@code docker info}. Where none does,
+ * the suite fails in CI ({@code CI=true}; {@code .ci/run} installs and starts one, so the suites
+ * always run there) and is skipped on a developer's machine, with a message saying why.
+ */
+final class DockerEngine implements ExecutionCondition {
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String missing;
+        try {
+            ExternalCommand.Result info = ExternalCommand.run(Duration.ofSeconds(30), "docker", "info", "--format", "{{.ServerVersion}}");
+            missing = info.ok() ? null : "no Docker engine answers `docker info` ("
+                    + info.output().strip().lines().findFirst().orElse("no output")
+                    + "); install docker.io and, as root, start dockerd --bridge=none --iptables=false (.ci/run does)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            missing = "interrupted while asking the Docker engine";
+        }
+        if (missing == null) {
+            return ConditionEvaluationResult.enabled("a Docker engine answers");
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionFailedError("CI runs the container suites, but " + missing);
+        }
+        return ConditionEvaluationResult.disabled("container suite skipped on this machine: " + missing);
+    }
+}
