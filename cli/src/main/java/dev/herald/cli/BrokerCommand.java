@@ -1,6 +1,8 @@
 package dev.herald.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
@@ -36,6 +38,10 @@ final class BrokerCommand implements Callable<Integer> {
             + " --controller-quorum-voters).")
     Integer controllerPort;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Any other Kafka broker setting, e.g. log.retention.check.interval.ms=1000; wins over Herald's. Repeatable.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
     @Spec
     CommandSpec spec;
 
@@ -65,6 +71,7 @@ final class BrokerCommand implements Callable<Integer> {
             if (clusterId != null) {
                 builder.clusterId(clusterId);
             }
+            properties.forEach(builder::brokerProperty);
             broker = builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,16 +52,55 @@ final class ContainerCluster implements AutoCloseable {
     private final List<ContainerNode> edges = new ArrayList<>();
     private final int[] edgePorts;
 
-    private ContainerCluster(String image, int edgeCount, Map<String, String> edgeTmpfs) {
+    /**
+     * How a suite wants the cluster, beyond its defaults.
+     *
+     * @param edges          how many edges
+     * @param edgeTmpfs      size-limited in-memory mounts in every edge's container, path to mount options
+     * @param edgeSettings   edge settings ({@code key=value}, as {@code --set} takes them)
+     * @param brokerSettings Kafka broker settings for every broker
+     */
+    record Options(int edges, Map<String, String> edgeTmpfs, Map<String, String> edgeSettings, Map<String, String> brokerSettings) {
+
+        /** {@code edges} edges, nothing else changed. */
+        static Options edges(int edges) {
+            return new Options(edges, Map.of(), Map.of(), Map.of());
+        }
+
+        Options withEdgeTmpfs(String path, String options) {
+            return new Options(edges, with(edgeTmpfs, path, options), edgeSettings, brokerSettings);
+        }
+
+        Options withEdgeSetting(String key, String value) {
+            return new Options(edges, edgeTmpfs, with(edgeSettings, key, value), brokerSettings);
+        }
+
+        Options withBrokerSetting(String key, String value) {
+            return new Options(edges, edgeTmpfs, edgeSettings, with(brokerSettings, key, value));
+        }
+
+        private static Map<String, String> with(Map<String, String> map, String key, String value) {
+            Map<String, String> copy = new LinkedHashMap<>(map);
+            copy.put(key, value);
+            return Map.copyOf(copy);
+        }
+    }
+
+    private ContainerCluster(String image, String suite, Options options) {
+        Path logs = Path.of("target", "containers", suite);
+        int edgeCount = options.edges();
+        Map<String, String> edgeTmpfs = options.edgeTmpfs();
         int[] ports = FreePorts.distinct(6 + 1 + edgeCount);
         kafkaPorts = new int[] {ports[0], ports[1], ports[2]};
         String voters = "1@127.0.0.1:" + ports[3] + ",2@127.0.0.1:" + ports[4] + ",3@127.0.0.1:" + ports[5];
         String clusterId = Uuid.randomUuid().toString();
         for (int id = 1; id <= 3; id++) {
             int nodeId = id;
-            brokers.add(new ContainerNode(image, "broker-" + id,
-                    List.of("broker", "--node-id", Integer.toString(id), "--cluster-id", clusterId, "--data-dir", "/var/lib/herald/kafka",
-                            "--kafka-port", Integer.toString(kafkaPorts[id - 1]), "--controller-quorum-voters", voters),
+            List<String> command = new ArrayList<>(List.of("broker", "--node-id", Integer.toString(id), "--cluster-id", clusterId,
+                    "--data-dir", "/var/lib/herald/kafka", "--kafka-port", Integer.toString(kafkaPorts[id - 1]),
+                    "--controller-quorum-voters", voters));
+            options.brokerSettings().forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+            brokers.add(new ContainerNode(image, "broker-" + id, logs, command,
                     Map.of("JAVA_TOOL_OPTIONS", "-Xmx512m"), Map.of(), node -> brokerAnswers(nodeId), START_TIMEOUT));
         }
         String bootstrap = bootstrapServers();
@@ -74,7 +114,7 @@ final class ContainerCluster implements AutoCloseable {
         ingestEnv.put("HERALD_HTTP_HOST", "127.0.0.1");
         ingestEnv.put("HERALD_HTTP_PORT", Integer.toString(ingestPort));
         ingestEnv.put("HERALD_AUTH_MODE", "none");
-        ingest = new ContainerNode(image, "ingest", List.of("ingest"), ingestEnv, Map.of(), node -> ready(ingestUrl()), START_TIMEOUT);
+        ingest = new ContainerNode(image, "ingest", logs, List.of("ingest"), ingestEnv, Map.of(), node -> ready(ingestUrl()), START_TIMEOUT);
         edgePorts = new int[edgeCount];
         for (int i = 0; i < edgeCount; i++) {
             edgePorts[i] = ports[7 + i];
@@ -88,25 +128,25 @@ final class ContainerCluster implements AutoCloseable {
             env.put("HERALD_HTTP_PORT", Integer.toString(edgePorts[i]));
             env.put("HERALD_AUTH_MODE", "none");
             String http = edgeHttp(i);
-            edges.add(new ContainerNode(image, "edge-" + (i + 1),
-                    List.of("edge", "--set", "kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS,
-                            "--set", "kafka.heartbeat.interval.ms=" + SESSION_TIMEOUT_MS / 4,
-                            "--set", "kafka.max.poll.interval.ms=" + MAX_POLL_INTERVAL_MS),
-                    env, edgeTmpfs, node -> ready(http), START_TIMEOUT));
+            List<String> command = new ArrayList<>(List.of("edge", "--set", "kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS,
+                    "--set", "kafka.heartbeat.interval.ms=" + SESSION_TIMEOUT_MS / 4,
+                    "--set", "kafka.max.poll.interval.ms=" + MAX_POLL_INTERVAL_MS));
+            options.edgeSettings().forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+            edges.add(new ContainerNode(image, "edge-" + (i + 1), logs, command, env, edgeTmpfs, node -> ready(http), START_TIMEOUT));
         }
     }
 
-    /** Starts the brokers together (each waits for a quorum), then ingest (it creates the topic), then the edges. */
-    static ContainerCluster start(int edges) throws InterruptedException {
-        return start(edges, Map.of());
+    /**
+     * Starts the brokers together (each waits for a quorum), then ingest (it creates the topic), then
+     * the edges; their output goes to {@code target/containers/<suite>/}.
+     */
+    static ContainerCluster start(String suite, int edges) throws InterruptedException {
+        return start(suite, Options.edges(edges));
     }
 
-    /**
-     * As {@link #start(int)}, the edges' containers with {@code edgeTmpfs} mounted (path to mount
-     * options, e.g. a size-limited store folder).
-     */
-    static ContainerCluster start(int edges, Map<String, String> edgeTmpfs) throws InterruptedException {
-        ContainerCluster cluster = new ContainerCluster(HeraldImage.ensureBuilt(), edges, edgeTmpfs);
+    /** As {@link #start(String, int)}, with {@code options}. */
+    static ContainerCluster start(String suite, Options options) throws InterruptedException {
+        ContainerCluster cluster = new ContainerCluster(HeraldImage.ensureBuilt(), suite, options);
         try {
             CompletableFuture.allOf(cluster.brokers.stream().map(b -> CompletableFuture.runAsync(b::start))
                     .toArray(CompletableFuture[]::new)).join();
@@ -162,6 +202,11 @@ final class ContainerCluster implements AutoCloseable {
 
     String edgeWebSocket(int i) {
         return "ws://127.0.0.1:" + edgePorts[i] + "/v1/ws";
+    }
+
+    /** An Admin client of the cluster, for what an operator does with Kafka's own tools. */
+    Admin admin() {
+        return admin(bootstrapServers());
     }
 
     /** The node id of {@code partition}'s leader now. */

@@ -27,7 +27,7 @@ import org.testcontainers.utility.LogUtils;
  * container again (its files kept, as after a crash and a restart), {@code docker pause} and
  * {@code unpause}, and commands run inside it.
  *
- * <p>Its output goes to {@code target/containers/<name>.log}, kept across restarts, to read when a
+ * <p>Its output goes to {@code <logDir>/<name>.log}, kept across restarts, to read when a
  * suite fails. {@link #close()} removes the container. Not thread-safe: one test drives it.
  */
 final class ContainerNode implements AutoCloseable {
@@ -48,17 +48,18 @@ final class ContainerNode implements AutoCloseable {
      * A node not started yet.
      *
      * @param name      unique among the suite's containers (and the container's name, prefixed)
+     * @param logDir    where its output goes
      * @param command   the launcher's command and options, e.g. {@code edge --set ...}
      * @param env       environment ({@code HERALD_*} settings, {@code JAVA_TOOL_OPTIONS})
      * @param tmpfs     size-limited in-memory mounts, path to options (e.g. {@code size=64m})
      * @param readiness when it is ready
      */
-    ContainerNode(String image, String name, List<String> command, Map<String, String> env, Map<String, String> tmpfs,
+    ContainerNode(String image, String name, Path logDir, List<String> command, Map<String, String> env, Map<String, String> tmpfs,
                   Readiness readiness, Duration startTimeout) {
         this.name = name;
         this.readiness = readiness;
         this.startTimeout = startTimeout;
-        this.log = Path.of("target", "containers", name + ".log").toAbsolutePath();
+        this.log = logDir.resolve(name + ".log").toAbsolutePath();
         this.container = new GenericContainer<>(DockerImageName.parse(image))
                 .withNetworkMode("host")
                 .withCommand(command.toArray(String[]::new))
@@ -79,6 +80,12 @@ final class ContainerNode implements AutoCloseable {
     /** {@code docker kill}: SIGKILL to the process, the container and its files kept. */
     void kill() {
         docker().killContainerCmd(container.getContainerId()).exec();
+        awaitStopped();
+    }
+
+    /** {@code docker stop}: SIGTERM, then SIGKILL after {@code grace}; the container and its files kept. */
+    void stop(Duration grace) {
+        docker().stopContainerCmd(container.getContainerId()).withTimeout((int) grace.toSeconds()).exec();
         awaitStopped();
     }
 

@@ -21,7 +21,7 @@ class EdgeKillFaultTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void subscribersOfAKilledEdgeResumeOnTheOtherAndMissNothing() throws Exception {
-        try (ContainerCluster cluster = ContainerCluster.start(2);
+        try (ContainerCluster cluster = ContainerCluster.start(FAULT, 2);
              FaultTraffic traffic = new FaultTraffic(cluster, "edgekill", 6, 20, 4, 100, Duration.ofMillis(500))) {
             traffic.start();
             FaultSuite.run(Duration.ofSeconds(5));

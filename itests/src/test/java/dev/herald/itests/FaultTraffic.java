@@ -4,11 +4,13 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,7 @@ import dev.herald.testkit.ResumingSubscriber;
  *
  * <p>Subscribers behave as a careful client does too: when a connection ends (the edge went away,
  * or closed it), the subscriber reconnects after a random pause of up to {@code reconnectJitter} to
- * the next edge that accepts it and resumes from its last position. Start with {@link #start()},
+ * the next edge that is up and resumes from its last position; a refused connect is tried again. Start with {@link #start()},
  * end with {@link #stopPublishing()} and {@link #awaitDelivered}.
  */
 final class FaultTraffic implements AutoCloseable {
@@ -58,10 +60,17 @@ final class FaultTraffic implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Connects and reconnects, each after its jitter: a few threads for any number of subscribers. */
+    private final ScheduledExecutorService reconnects = Executors.newScheduledThreadPool(16, r -> {
+        Thread t = new Thread(r, "fault-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicBoolean publishing = new AtomicBoolean();
     private final AtomicBoolean supervising = new AtomicBoolean();
     private final AtomicLong abandoned = new AtomicLong();
     private final ConcurrentLinkedQueue<Latency> latencies = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> acknowledgedAt = new ConcurrentHashMap<>();
     private volatile List<Integer> edgesUp;
     private final Set<ResumingSubscriber> reconnecting = ConcurrentHashMap.newKeySet();
 
@@ -94,10 +103,25 @@ final class FaultTraffic implements AutoCloseable {
 
     /** Connects every subscriber (in turn over the edges), waits until all are subscribed, then starts publishing. */
     void start() throws InterruptedException {
+        start(List.copyOf(edgesUp));
+    }
+
+    /** As {@link #start()}, the subscribers connected in turn to {@code edges} only. */
+    void start(List<Integer> edges) throws InterruptedException {
+        List<java.util.concurrent.Future<?>> connects = new ArrayList<>();
         for (int i = 0; i < subscribers.size(); i++) {
-            subscribers.get(i).connect(cluster.edgeWebSocket(i % cluster.edgeCount()));
+            ResumingSubscriber s = subscribers.get(i);
+            String url = cluster.edgeWebSocket(edges.get(i % edges.size()));
+            connects.add(reconnects.submit(() -> s.connect(url)));
         }
-        awaitSubscribed(Duration.ofSeconds(60));
+        for (java.util.concurrent.Future<?> connect : connects) {
+            try {
+                connect.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("a subscriber did not connect", e);
+            }
+        }
+        awaitSubscribed(Duration.ofSeconds(120));
         supervising.set(true);
         threads.execute(this::superviseSubscribers);
         publishing.set(true);
@@ -165,6 +189,11 @@ final class FaultTraffic implements AutoCloseable {
         return ledger.awaitDelivered(timeout);
     }
 
+    /** Every acknowledged event's id, to the {@code partition:offset} its 201 named. */
+    Map<String, String> acknowledgedPositions() {
+        return Map.copyOf(acknowledgedAt);
+    }
+
     /** Events given up on: never acknowledged after {@link #GIVE_UP_AFTER} of retries. */
     long abandoned() {
         return abandoned.get();
@@ -195,8 +224,11 @@ final class FaultTraffic implements AutoCloseable {
                 String body = "{\"publisher\":" + publisher + ",\"seq\":" + sequence++ + "}";
                 long first = System.nanoTime();
                 while (true) {
-                    if (client.publish(channel, key, body).acknowledged()) {
+                    LedgerPublisher.Result result = client.publish(channel, key, body);
+                    if (result.acknowledged()) {
                         latencies.add(new Latency(first, System.nanoTime() - first));
+                        acknowledgedAt.put(result.answer().path("id").asText(),
+                                result.answer().path("partition").asInt() + ":" + result.answer().path("offset").asLong());
                         break;
                     }
                     if (System.nanoTime() - first > GIVE_UP_AFTER.toNanos()) {
@@ -234,16 +266,16 @@ final class FaultTraffic implements AutoCloseable {
                 }
                 int edge = edges.get(turn++ % edges.size());
                 reconnecting.add(s);
-                threads.execute(() -> reconnect(s, edge));
+                reconnects.schedule(() -> reconnect(s, edge), ThreadLocalRandom.current().nextLong(reconnectJitter.toMillis() + 1),
+                        TimeUnit.MILLISECONDS);
             }
             sleep(100);
         }
     }
 
-    /** Reconnects {@code s} to {@code edge} after a random pause; a refused connect is left for the next round. */
+    /** Reconnects {@code s} to {@code edge} (its jitter already waited); a refused connect is left for the next round. */
     private void reconnect(ResumingSubscriber s, int edge) {
         try {
-            sleep(ThreadLocalRandom.current().nextLong(reconnectJitter.toMillis() + 1));
             if (supervising.get() && !s.connected()) {
                 s.connect(cluster.edgeWebSocket(edge));
             }
@@ -267,6 +299,7 @@ final class FaultTraffic implements AutoCloseable {
         publishing.set(false);
         supervising.set(false);
         threads.shutdownNow();
+        reconnects.shutdownNow();
         subscribers.forEach(ResumingSubscriber::close);
     }
 }
