@@ -45,7 +45,9 @@ class BrokerOutageTest {
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
         try (IngestServer ingest = IngestServer.start(new IngestConfig(Map.of("bootstrap.servers", broker.bootstrapServers(),
                 "topic", topic, "http.port", "0", "publish.timeout.ms", Long.toString(PUBLISH_TIMEOUT_MS),
-                "readiness.check.interval.ms", "200", "auth.mode", "none")))) {
+                "readiness.check.interval.ms", "200", "auth.mode", "none",
+                // one address publishing as fast as 503s come back would meet the per-address limit (429): not this test's subject
+                "limits.publish.rate", "off", "limits.publish.bytes.rate", "off")))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);

@@ -36,10 +36,12 @@ public final class SseTestClient implements AutoCloseable {
     private final LinkedBlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final HttpResponse<Stream<String>> response;
+    private final ReceiptRecorder recorder;
     private volatile String lastEventId = "";
 
-    private SseTestClient(HttpResponse<Stream<String>> response) {
+    private SseTestClient(HttpResponse<Stream<String>> response, ReceiptRecorder recorder) {
         this.response = response;
+        this.recorder = recorder;
         Thread reader = new Thread(this::read, "sse-client");
         reader.setDaemon(true);
         reader.start();
@@ -47,13 +49,22 @@ public final class SseTestClient implements AutoCloseable {
 
     /** Opens {@code url}, sending {@code lastEventId} as the {@code Last-Event-ID} header unless it is null. */
     public static SseTestClient connect(String url, String lastEventId) throws Exception {
+        return connect(url, lastEventId, null);
+    }
+
+    /**
+     * Like {@link #connect(String, String)}, recording each event's frame (the stream carries the
+     * WebSocket protocol's {@code subscribed} and {@code event} frames as data) with {@code recorder},
+     * unless it is null, as it arrives.
+     */
+    public static SseTestClient connect(String url, String lastEventId, ReceiptRecorder recorder) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(10));
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
-        return new SseTestClient(response);
+        return new SseTestClient(response, recorder);
     }
 
     public int status() {
@@ -125,7 +136,11 @@ public final class SseTestClient implements AutoCloseable {
                 String line = it.next();
                 if (line.isEmpty()) {
                     if (data != null) {
-                        events.add(new SseEvent(type.isEmpty() ? "message" : type, lastEventId, data.toString()));
+                        SseEvent event = new SseEvent(type.isEmpty() ? "message" : type, lastEventId, data.toString());
+                        if (recorder != null) {
+                            recorder.onFrame(event.json());
+                        }
+                        events.add(event);
                     }
                     type = "";
                     data = null;
