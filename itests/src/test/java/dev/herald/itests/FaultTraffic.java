@@ -169,7 +169,11 @@ final class FaultTraffic implements AutoCloseable {
         while (!subscribers.stream().allMatch(ResumingSubscriber::subscribed)) {
             if (System.nanoTime() > deadline) {
                 long ready = subscribers.stream().filter(ResumingSubscriber::subscribed).count();
-                throw new AssertionError(ready + " of " + subscribers.size() + " subscribers subscribed within " + timeout);
+                long connected = subscribers.stream().filter(ResumingSubscriber::connected).count();
+                long connections = subscribers.stream().mapToLong(ResumingSubscriber::connections).sum();
+                throw new AssertionError(ready + " of " + subscribers.size() + " subscribers subscribed within " + timeout + " ("
+                        + connected + " connected, " + connections + " connections opened in all, " + reconnecting.size()
+                        + " waiting to reconnect)");
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
