@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.herald.testkit.ExternalCommand;
+import dev.herald.testkit.HeraldImage;
 import dev.herald.testkit.HeraldProcess;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -31,7 +33,7 @@ final class ComposeStack implements AutoCloseable {
     /** The compose file under test; the system property {@code herald.compose.file} points elsewhere. */
     static final Path FILE = Path.of(System.getProperty("herald.compose.file", "../docker/compose.yaml")).toAbsolutePath().normalize();
     /** The base image {@code docker/base-image.sh} makes. */
-    static final String OFFLINE_BASE_IMAGE = "herald-jre:17";
+    static final String OFFLINE_BASE_IMAGE = HeraldImage.OFFLINE_BASE_IMAGE;
 
     private static final Duration QUICK = Duration.ofSeconds(30);
     private static volatile List<String> tool;

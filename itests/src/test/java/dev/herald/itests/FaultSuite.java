@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.herald.testkit.DeliveryReport;
+import dev.herald.testkit.FaultTraffic;
 
 /**
  * What every fault suite does around its fault: the invariants judged by the ledger (0 acknowledged

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import dev.herald.testkit.ContainerCluster;
 import dev.herald.testkit.DeliveryReport;
+import dev.herald.testkit.DockerEngine;
+import dev.herald.testkit.FaultTraffic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

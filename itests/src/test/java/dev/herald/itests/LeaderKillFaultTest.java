@@ -3,6 +3,9 @@ package dev.herald.itests;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.herald.testkit.ContainerCluster;
+import dev.herald.testkit.DockerEngine;
+import dev.herald.testkit.FaultTraffic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

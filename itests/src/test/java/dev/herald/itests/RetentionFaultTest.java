@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testkit.ContainerCluster;
+import dev.herald.testkit.DockerEngine;
+import dev.herald.testkit.FaultTraffic;
 import dev.herald.testkit.WsTestClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;

@@ -19,6 +19,15 @@
  *       {@link dev.herald.testkit.HeraldCluster} ({@code herald ingest} and edges on a given Kafka,
  *       with the faults a test injects: an edge killed, stopped, restarted) and
  *       {@link dev.herald.testkit.FreePorts}.</li>
+ *   <li>Containers: {@link dev.herald.testkit.ContainerCluster} (three {@code herald broker} nodes
+ *       forming one KRaft cluster, ingest and edges, each a container of
+ *       {@link dev.herald.testkit.HeraldImage} on host networking), its
+ *       {@link dev.herald.testkit.ContainerNode}s with the faults done from outside ({@code docker
+ *       kill}, {@code stop}, a restart of the same container, {@code pause}/{@code unpause}, commands
+ *       run inside), {@link dev.herald.testkit.FaultTraffic} (retrying publishers and resuming
+ *       subscribers kept going through a fault, judged by one ledger) and
+ *       {@link dev.herald.testkit.DockerEngine} (a suite skipped without a Docker engine, failed in
+ *       CI).</li>
  * </ul>
  *
  * <p>Packaging: a plain jar whose classes live in {@code src/main/java}, which other modules take

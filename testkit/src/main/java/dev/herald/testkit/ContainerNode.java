@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,11 +30,11 @@ import org.testcontainers.utility.LogUtils;
  * <p>Its output goes to {@code <logDir>/<name>.log}, kept across restarts, to read when a
  * suite fails. {@link #close()} removes the container. Not thread-safe: one test drives it.
  */
-final class ContainerNode implements AutoCloseable {
+public final class ContainerNode implements AutoCloseable {
 
     /** How a node tells that it is ready; polled until it answers {@code true} or the start times out. */
     @FunctionalInterface
-    interface Readiness {
+    public interface Readiness {
         boolean ready(ContainerNode node) throws Exception;
     }
 
@@ -72,25 +72,25 @@ final class ContainerNode implements AutoCloseable {
     }
 
     /** Creates and starts the container, and waits until it is ready. */
-    void start() {
+    public void start() {
         truncateLog();
         container.start();
     }
 
     /** {@code docker kill}: SIGKILL to the process, the container and its files kept. */
-    void kill() {
+    public void kill() {
         docker().killContainerCmd(container.getContainerId()).exec();
         awaitStopped();
     }
 
     /** {@code docker stop}: SIGTERM, then SIGKILL after {@code grace}; the container and its files kept. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         docker().stopContainerCmd(container.getContainerId()).withTimeout((int) grace.toSeconds()).exec();
         awaitStopped();
     }
 
     /** Starts the killed (or stopped) container again, its files as they were, and waits until it is ready. */
-    void startAgain() throws InterruptedException {
+    public void startAgain() throws InterruptedException {
         docker().startContainerCmd(container.getContainerId()).exec();
         // the engine keeps every run's output: follow it again from the start, over the file
         truncateLog();
@@ -99,12 +99,12 @@ final class ContainerNode implements AutoCloseable {
     }
 
     /** {@code docker pause}: every process of the container frozen (cgroup freezer), its sockets open. */
-    void pause() {
+    public void pause() {
         docker().pauseContainerCmd(container.getContainerId()).exec();
     }
 
     /** {@code docker unpause}. */
-    void unpause() {
+    public void unpause() {
         docker().unpauseContainerCmd(container.getContainerId()).exec();
     }
 
@@ -113,7 +113,7 @@ final class ContainerNode implements AutoCloseable {
      *
      * @throws AssertionError when it exits with a status other than 0
      */
-    String exec(String... command) throws IOException, InterruptedException {
+    public String exec(String... command) throws IOException, InterruptedException {
         Container.ExecResult result = container.execInContainer(command);
         if (result.getExitCode() != 0) {
             throw new AssertionError(name + ": " + String.join(" ", command) + " exited " + result.getExitCode() + ": "
@@ -123,22 +123,22 @@ final class ContainerNode implements AutoCloseable {
     }
 
     /** Whether the container's process runs (and is not paused). */
-    boolean running() {
+    public boolean running() {
         var state = docker().inspectContainerCmd(container.getContainerId()).exec().getState();
         return Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getPaused());
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** Where its output goes. */
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Waits, polling its readiness, until it is ready or {@code startTimeout} passed. */
-    void awaitReady() throws InterruptedException {
+    public void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {

@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * its standard output and error merged. The output goes to a temporary file rather than a pipe, so
  * that no thread has to drain it and a chatty tool (an image build) can never block on a full pipe.
  */
-final class ExternalCommand {
+public final class ExternalCommand {
 
     /**
      * What a finished command left.
@@ -22,9 +22,9 @@ final class ExternalCommand {
      * @param exitCode its exit status
      * @param output   its standard output and error, interleaved as written
      */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
 
-        boolean ok() {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
@@ -39,7 +39,7 @@ final class ExternalCommand {
      * @return its result; a command that does not exist answers exit code 127, as a shell would
      * @throws AssertionError when it runs longer than {@code timeout} (it is killed first)
      */
-    static Result run(List<String> command, Map<String, String> env, Path dir, Duration timeout) throws InterruptedException {
+    public static Result run(List<String> command, Map<String, String> env, Path dir, Duration timeout) throws InterruptedException {
         Path log = null;
         try {
             log = Files.createTempFile("herald-command-", ".log");
@@ -84,7 +84,7 @@ final class ExternalCommand {
     }
 
     /** Runs {@code command} in the current directory with the current environment. */
-    static Result run(Duration timeout, String... command) throws InterruptedException {
+    public static Result run(Duration timeout, String... command) throws InterruptedException {
         return run(List.of(command), Map.of(), Path.of("."), timeout);
     }
 }

@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import dev.herald.testkit.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -35,12 +34,12 @@ import org.apache.kafka.common.Uuid;
  * ({@value #SESSION_TIMEOUT_MS} ms, {@value #MAX_POLL_INTERVAL_MS} ms) so that a fault past them
  * fits in a test's minute; everything else is as a user would run it.
  */
-final class ContainerCluster implements AutoCloseable {
+public final class ContainerCluster implements AutoCloseable {
 
-    static final String TOPIC = "herald.events";
-    static final int PARTITIONS = 6;
-    static final int SESSION_TIMEOUT_MS = 10_000;
-    static final int MAX_POLL_INTERVAL_MS = 20_000;
+    public static final String TOPIC = "herald.events";
+    public static final int PARTITIONS = 6;
+    public static final int SESSION_TIMEOUT_MS = 10_000;
+    public static final int MAX_POLL_INTERVAL_MS = 20_000;
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -60,22 +59,22 @@ final class ContainerCluster implements AutoCloseable {
      * @param edgeSettings   edge settings ({@code key=value}, as {@code --set} takes them)
      * @param brokerSettings Kafka broker settings for every broker
      */
-    record Options(int edges, Map<String, String> edgeTmpfs, Map<String, String> edgeSettings, Map<String, String> brokerSettings) {
+    public record Options(int edges, Map<String, String> edgeTmpfs, Map<String, String> edgeSettings, Map<String, String> brokerSettings) {
 
         /** {@code edges} edges, nothing else changed. */
-        static Options edges(int edges) {
+        public static Options edges(int edges) {
             return new Options(edges, Map.of(), Map.of(), Map.of());
         }
 
-        Options withEdgeTmpfs(String path, String options) {
+        public Options withEdgeTmpfs(String path, String options) {
             return new Options(edges, with(edgeTmpfs, path, options), edgeSettings, brokerSettings);
         }
 
-        Options withEdgeSetting(String key, String value) {
+        public Options withEdgeSetting(String key, String value) {
             return new Options(edges, edgeTmpfs, with(edgeSettings, key, value), brokerSettings);
         }
 
-        Options withBrokerSetting(String key, String value) {
+        public Options withBrokerSetting(String key, String value) {
             return new Options(edges, edgeTmpfs, edgeSettings, with(brokerSettings, key, value));
         }
 
@@ -140,12 +139,12 @@ final class ContainerCluster implements AutoCloseable {
      * Starts the brokers together (each waits for a quorum), then ingest (it creates the topic), then
      * the edges; their output goes to {@code target/containers/<suite>/}.
      */
-    static ContainerCluster start(String suite, int edges) throws InterruptedException {
+    public static ContainerCluster start(String suite, int edges) throws InterruptedException {
         return start(suite, Options.edges(edges));
     }
 
     /** As {@link #start(String, int)}, with {@code options}. */
-    static ContainerCluster start(String suite, Options options) throws InterruptedException {
+    public static ContainerCluster start(String suite, Options options) throws InterruptedException {
         ContainerCluster cluster = new ContainerCluster(HeraldImage.ensureBuilt(), suite, options);
         try {
             CompletableFuture.allOf(cluster.brokers.stream().map(b -> CompletableFuture.runAsync(b::start))
@@ -170,52 +169,52 @@ final class ContainerCluster implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return java.util.Arrays.stream(kafkaPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     }
 
     /** Broker node {@code id} (1 to 3). */
-    ContainerNode broker(int id) {
+    public ContainerNode broker(int id) {
         return brokers.get(id - 1);
     }
 
-    ContainerNode ingest() {
+    public ContainerNode ingest() {
         return ingest;
     }
 
     /** Edge {@code i}, from 0. */
-    ContainerNode edge(int i) {
+    public ContainerNode edge(int i) {
         return edges.get(i);
     }
 
-    int edgeCount() {
+    public int edgeCount() {
         return edges.size();
     }
 
-    String ingestUrl() {
+    public String ingestUrl() {
         return "http://127.0.0.1:" + ingestPort;
     }
 
-    String edgeHttp(int i) {
+    public String edgeHttp(int i) {
         return "http://127.0.0.1:" + edgePorts[i];
     }
 
-    String edgeWebSocket(int i) {
+    public String edgeWebSocket(int i) {
         return "ws://127.0.0.1:" + edgePorts[i] + "/v1/ws";
     }
 
     /** An Admin client of the cluster, for what an operator does with Kafka's own tools. */
-    Admin admin() {
+    public Admin admin() {
         return admin(bootstrapServers());
     }
 
     /** The node id of {@code partition}'s leader now. */
-    int leaderOf(int partition) throws Exception {
+    public int leaderOf(int partition) throws Exception {
         return partitionInfo(partition).leader().id();
     }
 
     /** Waits until every replica of every partition of the log is in sync again. */
-    void awaitAllInSync(Duration timeout) throws Exception {
+    public void awaitAllInSync(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             TopicDescription topic = describe();
@@ -256,7 +255,7 @@ final class ContainerCluster implements AutoCloseable {
     }
 
     /** Whether {@code base}'s {@code /readyz} answers 200. */
-    static boolean ready(String base) throws Exception {
+    public static boolean ready(String base) throws Exception {
         HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.discarding());
         return answer.statusCode() == 200;

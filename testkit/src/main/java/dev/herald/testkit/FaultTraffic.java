@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -17,10 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.herald.testkit.DeliveryLedger;
-import dev.herald.testkit.DeliveryReport;
-import dev.herald.testkit.LedgerPublisher;
-import dev.herald.testkit.ResumingSubscriber;
 
 /**
  * The traffic a fault suite keeps going while it injects its fault: publishers POSTing durable
@@ -38,10 +34,10 @@ import dev.herald.testkit.ResumingSubscriber;
  * the next edge that is up and resumes from its last position; a refused connect is tried again. Start with {@link #start()},
  * end with {@link #stopPublishing()} and {@link #awaitDelivered}.
  */
-final class FaultTraffic implements AutoCloseable {
+public final class FaultTraffic implements AutoCloseable {
 
     /** One acknowledged event's latency, first attempt to acknowledgement, and when it was first sent. */
-    record Latency(long sentAtNanos, long nanos) {
+    public record Latency(long sentAtNanos, long nanos) {
     }
 
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
@@ -81,7 +77,7 @@ final class FaultTraffic implements AutoCloseable {
      * @param eventsPerSecond events published per second over all publishers, about
      * @param reconnectJitter the most a subscriber waits before reconnecting
      */
-    FaultTraffic(ContainerCluster cluster, String prefix, int channels, int subscribers, int publishers, int eventsPerSecond,
+    public FaultTraffic(ContainerCluster cluster, String prefix, int channels, int subscribers, int publishers, int eventsPerSecond,
                  Duration reconnectJitter) {
         this.cluster = cluster;
         this.channels = new ArrayList<>();
@@ -102,12 +98,12 @@ final class FaultTraffic implements AutoCloseable {
     }
 
     /** Connects every subscriber (in turn over the edges), waits until all are subscribed, then starts publishing. */
-    void start() throws InterruptedException {
+    public void start() throws InterruptedException {
         start(List.copyOf(edgesUp));
     }
 
     /** As {@link #start()}, the subscribers connected in turn to {@code edges} only. */
-    void start(List<Integer> edges) throws InterruptedException {
+    public void start(List<Integer> edges) throws InterruptedException {
         List<java.util.concurrent.Future<?>> connects = new ArrayList<>();
         for (int i = 0; i < subscribers.size(); i++) {
             ResumingSubscriber s = subscribers.get(i);
@@ -135,7 +131,7 @@ final class FaultTraffic implements AutoCloseable {
      * The edges subscribers may reconnect to (indexes from 0): a suite that takes an edge down says
      * so, so that reconnects go to the others, as a load balancer's health check would make them.
      */
-    void edgesUp(List<Integer> edges) {
+    public void edgesUp(List<Integer> edges) {
         this.edgesUp = List.copyOf(edges);
     }
 
@@ -143,7 +139,7 @@ final class FaultTraffic implements AutoCloseable {
      * Moves every {@code step}-th subscriber to {@code edge}: drops its connection and resumes there
      * at once, so that a restarted edge is shown to serve resumes again.
      */
-    void move(int step, int edge) {
+    public void move(int step, int edge) {
         for (int i = 0; i < subscribers.size(); i += step) {
             ResumingSubscriber s = subscribers.get(i);
             reconnecting.add(s);
@@ -155,16 +151,16 @@ final class FaultTraffic implements AutoCloseable {
         }
     }
 
-    DeliveryLedger ledger() {
+    public DeliveryLedger ledger() {
         return ledger;
     }
 
-    List<ResumingSubscriber> subscribers() {
+    public List<ResumingSubscriber> subscribers() {
         return subscribers;
     }
 
     /** Waits until every subscriber has a connection with every channel subscribed. */
-    void awaitSubscribed(Duration timeout) throws InterruptedException {
+    public void awaitSubscribed(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!subscribers.stream().allMatch(ResumingSubscriber::subscribed)) {
             if (System.nanoTime() > deadline) {
@@ -180,7 +176,7 @@ final class FaultTraffic implements AutoCloseable {
     }
 
     /** Stops publishing: each publisher finishes the event in hand (retries included) and stops. */
-    void stopPublishing() throws InterruptedException {
+    public void stopPublishing() throws InterruptedException {
         publishing.set(false);
         long deadline = System.nanoTime() + GIVE_UP_AFTER.plusSeconds(10).toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -189,22 +185,22 @@ final class FaultTraffic implements AutoCloseable {
     }
 
     /** Waits until every subscriber has everything it is owed, or {@code timeout}; the ledger's report then. */
-    DeliveryReport awaitDelivered(Duration timeout) throws InterruptedException {
+    public DeliveryReport awaitDelivered(Duration timeout) throws InterruptedException {
         return ledger.awaitDelivered(timeout);
     }
 
     /** Every acknowledged event's id, to the {@code partition:offset} its 201 named. */
-    Map<String, String> acknowledgedPositions() {
+    public Map<String, String> acknowledgedPositions() {
         return Map.copyOf(acknowledgedAt);
     }
 
     /** Events given up on: never acknowledged after {@link #GIVE_UP_AFTER} of retries. */
-    long abandoned() {
+    public long abandoned() {
         return abandoned.get();
     }
 
     /** The p99 latency, ms, of the events first sent at or after {@code sinceNanos} ({@link System#nanoTime()}); 0 when none. */
-    double publishP99Ms(long sinceNanos) {
+    public double publishP99Ms(long sinceNanos) {
         long[] values = latencies.stream().filter(l -> l.sentAtNanos() >= sinceNanos).mapToLong(Latency::nanos).sorted().toArray();
         if (values.length == 0) {
             return 0;

@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.time.Duration;
 
@@ -12,7 +12,7 @@ import org.opentest4j.AssertionFailedError;
  * the suite fails in CI ({@code CI=true}; {@code .ci/run} installs and starts one, so the suites
  * always run there) and is skipped on a developer's machine, with a message saying why.
  */
-final class DockerEngine implements ExecutionCondition {
+public final class DockerEngine implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {

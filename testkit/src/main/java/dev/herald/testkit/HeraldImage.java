@@ -1,4 +1,4 @@
-package dev.herald.itests;
+package dev.herald.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +12,15 @@ import java.util.Map;
  * {@code herald.jar} this build made, so the containers run the code under test, never an image
  * left from an older build. Built once per test JVM ({@code docker build}, a few seconds once the
  * base image's layers are cached), on {@code HERALD_BASE_IMAGE} when set, else on
- * {@value ComposeStack#OFFLINE_BASE_IMAGE} when the engine has it ({@code docker/base-image.sh}
+ * {@value #OFFLINE_BASE_IMAGE} when the engine has it ({@code docker/base-image.sh}
  * makes it without a registry), else on the Dockerfile's default public JRE image.
  */
-final class HeraldImage {
+public final class HeraldImage {
 
     /** The tag the suites run; not the compose file's {@code herald:dev}, which a user may have built. */
-    static final String TAG = "herald:itests";
+    public static final String TAG = "herald:itests";
+    /** The base image {@code docker/base-image.sh} makes without a registry. */
+    public static final String OFFLINE_BASE_IMAGE = "herald-jre:17";
 
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
     private static volatile boolean built;
@@ -31,7 +33,7 @@ final class HeraldImage {
      *
      * @throws AssertionError when the jar is missing or the build fails, with its output
      */
-    static synchronized String ensureBuilt() throws InterruptedException {
+    public static synchronized String ensureBuilt() throws InterruptedException {
         if (built) {
             return TAG;
         }
@@ -60,7 +62,7 @@ final class HeraldImage {
         if (set != null && !set.isBlank()) {
             return set;
         }
-        boolean offline = ExternalCommand.run(Duration.ofSeconds(30), "docker", "image", "inspect", ComposeStack.OFFLINE_BASE_IMAGE).ok();
-        return offline ? ComposeStack.OFFLINE_BASE_IMAGE : null;
+        boolean offline = ExternalCommand.run(Duration.ofSeconds(30), "docker", "image", "inspect", OFFLINE_BASE_IMAGE).ok();
+        return offline ? OFFLINE_BASE_IMAGE : null;
     }
 }
