@@ -27,13 +27,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param outOfOrder      events received on a connection before one of their channel that came earlier in the log
  * @param recoveryMs      the time to recover, ms, or {@code null} when it did not
  * @param recoveryWhat    what the time to recover runs to (e.g. the first acknowledged publish after the kill)
- * @param publishP99Ms    the p99 of publish latency (request to answer, acknowledged ones) from the fault to the end
- * @param passed          whether every invariant held
+ * @param publishP99Ms    the p99 of publish latency (an event's first attempt to its acknowledgement, retries
+ *                        included) over the events first sent from the fault's start to the end of the run
+ * @param machine         where the suite ran: CPUs, OS, Java
+ * @param passed          whether every check of the suite held
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record FaultResult(int order, String fault, String title, String what, String finishedAt, long acknowledged, long failed,
                    long unknown, long receipts, int subscribers, long lost, long duplicates, long outOfOrder, Long recoveryMs,
-                   String recoveryWhat, double publishP99Ms, boolean passed) {
+                   String recoveryWhat, double publishP99Ms, String machine, boolean passed) {
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 

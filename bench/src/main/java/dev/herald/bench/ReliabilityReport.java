@@ -37,7 +37,7 @@ final class ReliabilityReport {
         long passed = faults.stream().filter(FaultResult::passed).count();
         md.append(String.format(Locale.ROOT, "**%d of %d faults passed** (0 lost, 0 duplicated, 0 out of order, recovered).%n%n",
                 passed, faults.size()));
-        md.append("| # | Fault | Acknowledged | Lost | Duplicated | Out of order | Time to recover | Publish p99 during the fault | Result |\n");
+        md.append("| # | Fault | Acknowledged | Lost | Duplicated | Out of order | Time to recover | Publish p99 from the fault on | Result |\n");
         md.append("|---:|---|---:|---:|---:|---:|---|---:|---|\n");
         for (FaultResult f : faults) {
             md.append("| ").append(f.order()).append(" | ").append(f.title())
@@ -56,7 +56,14 @@ final class ReliabilityReport {
                     f.order(), f.title(), f.fault(), f.finishedAt(), f.what(), num(f.failed()), num(f.unknown()), num(f.receipts()),
                     f.subscribers()));
         }
+        md.append("\nThe time to recover runs from the moment its row names (a kill for a failover; a restart, an unpause or "
+                + "a freed disk for a catch-up) to when every subscriber had every event acknowledged before that moment and was "
+                + "receiving new events on every channel again. How long a fault lasted is the suite's choice and is in *What "
+                + "each suite did*. The publish p99 is over the events first sent from the fault's start to the end of the run, "
+                + "from an event's first attempt to its acknowledgement, retries included.\n");
         md.append("\n## Machine\n\n");
+        md.append("The suites ran on: ").append(String.join("; ", faults.stream().map(FaultResult::machine)
+                .filter(m -> m != null).distinct().toList())).append(". The report was written on:\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| CPUs (`nproc`) | ").append(machine.cpus()).append(" × ").append(machine.cpuModel()).append(" |\n");
         md.append("| Memory | ").append(machine.memoryGiB()).append(" |\n");

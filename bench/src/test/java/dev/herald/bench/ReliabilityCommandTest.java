@@ -18,14 +18,14 @@ class ReliabilityCommandTest {
             {"order":1,"fault":"leader-kill","title":"Partition leader's broker killed","what":"docker kill of node 3.",
              "finishedAt":"2026-12-01T12:00:00Z","acknowledged":2100,"failed":4,"unknown":0,"receipts":42000,"subscribers":20,
              "lost":0,"duplicates":0,"outOfOrder":0,"recoveryMs":9683,"recoveryWhat":"until every subscriber had everything",
-             "publishP99Ms":191.4,"passed":true}
+             "publishP99Ms":191.4,"machine":"2 CPUs, Linux 6.1, Java 17.0.15","passed":true}
             """;
 
     private static final String STORM = """
             {"order":7,"fault":"reconnect-storm","title":"Reconnect storm","what":"10,000 dropped at once.",
              "finishedAt":"2026-12-01T12:10:00Z","acknowledged":250,"failed":0,"unknown":0,"receipts":2500000,"subscribers":10000,
              "lost":3,"duplicates":0,"outOfOrder":0,"recoveryMs":null,"recoveryWhat":"until every subscriber had everything",
-             "publishP99Ms":12.0,"passed":false}
+             "publishP99Ms":12.0,"machine":"2 CPUs, Linux 6.1, Java 17.0.15","passed":false}
             """;
 
     @Test
@@ -43,6 +43,7 @@ class ReliabilityCommandTest {
         assertThat(md).contains("| 1 | Partition leader's broker killed | 2,100 | 0 | 0 | 0 | 9.7 s (until every subscriber had everything) | 191.4 ms | pass |");
         assertThat(md).contains("| 7 | Reconnect storm | 250 | 3 | 0 | 0 | **did not recover** | 12.0 ms | **fail** |");
         assertThat(md.indexOf("| 1 |")).isLessThan(md.indexOf("| 7 |"));
+        assertThat(md).contains("The suites ran on: 2 CPUs, Linux 6.1, Java 17.0.15.");
     }
 
     @Test

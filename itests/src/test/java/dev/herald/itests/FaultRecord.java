@@ -22,17 +22,26 @@ final class FaultRecord {
     private FaultRecord() {
     }
 
+    /** Deletes fault {@code id}'s result, if any. */
+    static void delete(String id) throws IOException {
+        Files.deleteIfExists(file(id));
+    }
+
+    private static Path file(String id) {
+        return Path.of(System.getProperty("herald.reliability.dir", "target/reliability")).resolve(id + ".json");
+    }
+
     /**
-     * Writes the result of fault {@code order} ({@code fault}: a short id; {@code title}: a few
-     * words; {@code what}: what the suite did), from the ledger's {@code report} and
-     * {@code recovery} (empty: did not recover).
+     * Writes the result of {@code fault} ({@code what}: what the suite did) from the ledger's
+     * {@code report} and {@code recovery} (empty: did not recover); {@code passed}: whether every
+     * check of the suite held.
      */
-    static Path write(int order, String fault, String title, String what, DeliveryReport report, int subscribers,
-                      java.util.Optional<Duration> recovery, String recoveryWhat, double publishP99Ms) throws IOException {
+    static Path write(FaultSuite.Fault fault, String what, DeliveryReport report, int subscribers,
+                      java.util.Optional<Duration> recovery, String recoveryWhat, double publishP99Ms, boolean passed) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("order", order);
-        json.put("fault", fault);
-        json.put("title", title);
+        json.put("order", fault.order());
+        json.put("fault", fault.id());
+        json.put("title", fault.title());
         json.put("what", what);
         json.put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         json.put("acknowledged", report.acknowledged());
@@ -46,10 +55,11 @@ final class FaultRecord {
         json.put("recoveryMs", recovery.map(Duration::toMillis).orElse(null));
         json.put("recoveryWhat", recoveryWhat);
         json.put("publishP99Ms", Math.round(publishP99Ms * 10) / 10.0);
-        json.put("passed", report.clean() && recovery.isPresent());
-        Path dir = Path.of(System.getProperty("herald.reliability.dir", "target/reliability"));
-        Files.createDirectories(dir);
-        Path file = dir.resolve(fault + ".json");
+        json.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version") + ", Java " + System.getProperty("java.version"));
+        json.put("passed", passed);
+        Path file = file(fault.id());
+        Files.createDirectories(file.getParent());
         Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         return file;
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DockerEngine.class)
 class ReconnectStormFaultTest {
 
-    static final String FAULT = "reconnect-storm";
+    static final FaultSuite.Fault FAULT = new FaultSuite.Fault(7, "reconnect-storm", "Reconnect storm: "
+            + String.format("%,d", Integer.getInteger("herald.storm.subscribers", 10_000)) + " subscribers dropped at once");
     static final int SUBSCRIBERS = Integer.getInteger("herald.storm.subscribers", 10_000);
     static final int JITTER_MS = 5_000;
 
@@ -32,26 +33,28 @@ class ReconnectStormFaultTest {
         ContainerCluster.Options options = ContainerCluster.Options.edges(2)
                 .withEdgeSetting("limits.connections.per.address", "0")
                 .withEdgeSetting("limits.new.connections.rate", "off");
-        try (ContainerCluster cluster = ContainerCluster.start(FAULT, options);
+        FaultSuite.begin(FAULT);
+        try (ContainerCluster cluster = ContainerCluster.start(FAULT.id(), options);
              // 2 events/s: every event is 10,000 receipts in the ledger, which holds at most 5 million
              FaultTraffic traffic = new FaultTraffic(cluster, "storm", 2, SUBSCRIBERS, 1, 2, Duration.ofMillis(JITTER_MS))) {
             traffic.start(List.of(0));
             FaultSuite.run(Duration.ofSeconds(5));
 
             long start = System.nanoTime();
-            traffic.ledger().mark(FAULT);
+            traffic.ledger().mark("drop");
             traffic.edgesUp(List.of(1));
             cluster.edge(0).kill();
             traffic.awaitSubscribed(Duration.ofMinutes(3));
             long resumed = System.nanoTime() - start;
             FaultSuite.run(Duration.ofSeconds(5));
 
-            FaultSuite.judge(traffic, 7, FAULT, "Reconnect storm: " + String.format("%,d", SUBSCRIBERS) + " subscribers dropped at once",
+            FaultSuite.judge(traffic, FAULT, List.of("drop"), "from the drop: every subscriber resumed on the other edge, had "
+                            + "everything acknowledged before the drop and received new events on every channel again",
                     String.format("%,d WebSocket subscribers of 2 channels, all on edge 1, dropped at once by `docker kill` of edge 1; "
                             + "each reconnected to edge 2 after a random pause of up to %.0f s and resumed from its position (all "
                             + "subscribed again %.1f s after the kill), while a publisher sent about 2 events/s. All clients come "
                             + "from 127.0.0.1, so the edges' per-address connection limits were off.", SUBSCRIBERS,
-                            JITTER_MS / 1000.0, resumed / 1e9), start);
+                            JITTER_MS / 1000.0, resumed / 1e9), start, report -> { });
         }
     }
 }

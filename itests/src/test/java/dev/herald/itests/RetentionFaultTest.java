@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DockerEngine.class)
 class RetentionFaultTest {
 
-    static final String FAULT = "retention-passed";
+    static final FaultSuite.Fault FAULT = new FaultSuite.Fault(6, "retention-passed", "Retention passed a slow subscriber's position");
     static final int HISTORY = 20;
+    static final Duration RETENTION = Duration.ofSeconds(10);
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -40,7 +42,8 @@ class RetentionFaultTest {
         ContainerCluster.Options options = ContainerCluster.Options.edges(2)
                 .withBrokerSetting("log.retention.check.interval.ms", "1000")
                 .withEdgeSetting("history.per.channel", Integer.toString(HISTORY));
-        try (ContainerCluster cluster = ContainerCluster.start(FAULT, options);
+        FaultSuite.begin(FAULT);
+        try (ContainerCluster cluster = ContainerCluster.start(FAULT.id(), options);
              FaultTraffic traffic = new FaultTraffic(cluster, "retention", 6, 20, 4, 100, Duration.ofMillis(500))) {
             traffic.start();
             String channel = "retention-0";
@@ -56,12 +59,11 @@ class RetentionFaultTest {
             long offset = Long.parseLong(at[1]);
 
             long start = System.nanoTime();
-            traffic.ledger().mark(FAULT);
             try (Admin admin = cluster.admin()) {
                 // an operator shortens the log's retention: old segments go within seconds
                 ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, ContainerCluster.TOPIC);
                 admin.incrementalAlterConfigs(Map.of(topic, List.of(
-                        new AlterConfigOp(new ConfigEntry("retention.ms", "3000"), AlterConfigOp.OpType.SET),
+                        new AlterConfigOp(new ConfigEntry("retention.ms", Long.toString(RETENTION.toMillis())), AlterConfigOp.OpType.SET),
                         new AlterConfigOp(new ConfigEntry("segment.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition).get().offset() <= offset + 1) {
@@ -70,22 +72,32 @@ class RetentionFaultTest {
                 }
             }
 
+            JsonNode answer;
+            JsonNode live;
+            long resumed = System.nanoTime();
+            Duration toLive;
             try (WsTestClient back = WsTestClient.connect(cluster.edgeWebSocket(1))) {
                 back.subscribe(channel, last.path("position").asText());
-                JsonNode answer = nextOf(back, "subscribed");
-                assertThat(answer.path("recovered").asBoolean(true)).as(answer.toString()).isFalse();
-                assertThat(answer.path("reason").asText()).as(answer.toString()).isEqualTo("offset-out-of-range");
-                JsonNode live = nextOf(back, "event");
-                assertThat(live.path("channel").asText()).isEqualTo(channel);
+                answer = nextOf(back, "subscribed");
+                live = nextOf(back, "event");
+                toLive = Duration.ofNanos(System.nanoTime() - resumed);
             }
+            long liveOffset = Long.parseLong(acknowledgedAt(traffic, live.path("id").asText()).split(":")[1]);
             FaultSuite.run(Duration.ofSeconds(3));
 
-            FaultSuite.judge(traffic, 6, FAULT, "Retention passed a slow subscriber's position",
-                    "A subscriber of one channel left; the topic's retention was cut to 3 s (an operator's `incrementalAlterConfigs`) "
-                            + "and the edges kept " + HISTORY + " events per channel, until the log's start passed its position. On "
-                            + "resuming it was answered `recovered:false`, `offset-out-of-range`, then got live events. Meanwhile 4 "
-                            + "publishers sent about 100 events/s to 6 channels followed by 20 other WebSocket subscribers, judged as "
-                            + "in every suite.", start);
+            FaultSuite.judge(traffic, FAULT, Optional.of(toLive), "the slow subscriber's resume: from its subscribe to its "
+                            + "answer and its first live event",
+                    "A subscriber of one channel left; the topic's retention was cut to " + RETENTION.toSeconds() + " s (an "
+                            + "operator's `incrementalAlterConfigs`) and the edges kept " + HISTORY + " events per channel, until "
+                            + "the log's start passed its position. On resuming it was answered `recovered:false`, "
+                            + "`offset-out-of-range`, then got live events. Meanwhile 4 publishers sent about 100 events/s to 6 "
+                            + "channels followed by 20 other WebSocket subscribers, judged as in every suite.", start,
+                    report -> {
+                        assertThat(answer.path("recovered").asBoolean(true)).as(answer.toString()).isFalse();
+                        assertThat(answer.path("reason").asText()).as(answer.toString()).isEqualTo("offset-out-of-range");
+                        assertThat(live.path("channel").asText()).isEqualTo(channel);
+                        assertThat(liveOffset).as("the first live event comes after the position it had").isGreaterThan(offset);
+                    });
         }
     }
 

@@ -55,7 +55,8 @@ public final class ContainerCluster implements AutoCloseable {
      * How a suite wants the cluster, beyond its defaults.
      *
      * @param edges          how many edges
-     * @param edgeTmpfs      size-limited in-memory mounts in every edge's container, path to mount options
+     * @param edgeTmpfs      size-limited in-memory mounts in the first edge's container (edge 0), path to mount
+     *                       options; the others keep their store on the container's own disk
      * @param edgeSettings   edge settings ({@code key=value}, as {@code --set} takes them)
      * @param brokerSettings Kafka broker settings for every broker
      */
@@ -131,7 +132,8 @@ public final class ContainerCluster implements AutoCloseable {
                     "--set", "kafka.heartbeat.interval.ms=" + SESSION_TIMEOUT_MS / 4,
                     "--set", "kafka.max.poll.interval.ms=" + MAX_POLL_INTERVAL_MS));
             options.edgeSettings().forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
-            edges.add(new ContainerNode(image, "edge-" + (i + 1), logs, command, env, edgeTmpfs, node -> ready(http), START_TIMEOUT));
+            edges.add(new ContainerNode(image, "edge-" + (i + 1), logs, command, env, i == 0 ? edgeTmpfs : Map.of(), node -> ready(http),
+                    START_TIMEOUT));
         }
     }
 
@@ -261,14 +263,26 @@ public final class ContainerCluster implements AutoCloseable {
         return answer.statusCode() == 200;
     }
 
+    /** Removes every container, each even when removing another failed; the first failure is thrown after. */
     @Override
     public void close() {
-        for (ContainerNode edge : edges) {
-            edge.close();
+        List<ContainerNode> all = new ArrayList<>(edges);
+        all.add(ingest);
+        all.addAll(brokers);
+        RuntimeException first = null;
+        for (ContainerNode node : all) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
         }
-        ingest.close();
-        for (ContainerNode broker : brokers) {
-            broker.close();
+        if (first != null) {
+            throw first;
         }
     }
 }

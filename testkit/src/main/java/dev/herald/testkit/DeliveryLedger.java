@@ -103,6 +103,7 @@ public final class DeliveryLedger {
     /** Orders acknowledgements, departures and marks as they were recorded, even within one clock tick. */
     private long sequence;
     private long failed;
+    private boolean overflowed;
     private long unknown;
 
     /** A ledger on {@link System#nanoTime()} holding up to {@link #MAX_RECORDS_DEFAULT} records. */
@@ -305,9 +306,18 @@ public final class DeliveryLedger {
         }
     }
 
+    /**
+     * Whether a record was ever refused for want of room: a run past the bound, whose report is
+     * then incomplete and must not be taken for a pass.
+     */
+    public synchronized boolean overflowed() {
+        return overflowed;
+    }
+
     private void requireRoom() {
         long held = acks.size() + receipts.size() + failed + unknown;
         if (held >= maxRecords) {
+            overflowed = true;
             throw new IllegalStateException("the ledger holds " + maxRecords + " records at most; a larger run needs a larger bound");
         }
     }

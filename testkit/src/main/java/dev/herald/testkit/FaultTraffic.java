@@ -67,6 +67,8 @@ public final class FaultTraffic implements AutoCloseable {
     private final AtomicLong abandoned = new AtomicLong();
     private final ConcurrentLinkedQueue<Latency> latencies = new ConcurrentLinkedQueue<>();
     private final Map<String, String> acknowledgedAt = new ConcurrentHashMap<>();
+    private final Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
+    private final List<java.util.concurrent.Future<?>> publisherTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile List<Integer> edgesUp;
     private final Set<ResumingSubscriber> reconnecting = ConcurrentHashMap.newKeySet();
 
@@ -123,7 +125,7 @@ public final class FaultTraffic implements AutoCloseable {
         publishing.set(true);
         for (int p = 0; p < publishers; p++) {
             int publisher = p;
-            threads.execute(() -> publish(publisher));
+            publisherTasks.add(threads.submit(() -> publish(publisher)));
         }
     }
 
@@ -142,7 +144,14 @@ public final class FaultTraffic implements AutoCloseable {
     public void move(int step, int edge) {
         for (int i = 0; i < subscribers.size(); i += step) {
             ResumingSubscriber s = subscribers.get(i);
-            reconnecting.add(s);
+            // a reconnect already scheduled for it would take it elsewhere: wait for that one first
+            long deadline = System.nanoTime() + reconnectJitter.plusSeconds(30).toNanos();
+            while (!reconnecting.add(s)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(s.name() + " still reconnecting after " + reconnectJitter.plusSeconds(30));
+                }
+                sleep(10);
+            }
             try {
                 s.connect(cluster.edgeWebSocket(edge));
             } finally {
@@ -175,13 +184,36 @@ public final class FaultTraffic implements AutoCloseable {
         }
     }
 
-    /** Stops publishing: each publisher finishes the event in hand (retries included) and stops. */
+    /**
+     * Stops publishing: each publisher finishes the event in hand (retries included) and stops, and
+     * this returns once all have, so that every acknowledgement is in the ledger before it judges.
+     */
     public void stopPublishing() throws InterruptedException {
         publishing.set(false);
-        long deadline = System.nanoTime() + GIVE_UP_AFTER.plusSeconds(10).toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
+        for (java.util.concurrent.Future<?> task : publisherTasks) {
+            try {
+                task.get(GIVE_UP_AFTER.plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("a publisher failed", e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("a publisher did not stop within " + GIVE_UP_AFTER.plusSeconds(30), e);
+            }
         }
+    }
+
+    /** The sum of {@code recovered:false} answers the subscribers got: resumes an edge could not make whole. */
+    public int notRecovered() {
+        return subscribers.stream().mapToInt(ResumingSubscriber::notRecovered).sum();
+    }
+
+    /** Connections opened by all subscribers so far (each reconnect is one more). */
+    public long connectionsOpened() {
+        return subscribers.stream().mapToLong(ResumingSubscriber::connections).sum();
+    }
+
+    /** The partition of {@code channel}, from its first acknowledgement; {@code -1} before any. */
+    public int partitionOf(String channel) {
+        return partitionOf.getOrDefault(channel, -1);
     }
 
     /** Waits until every subscriber has everything it is owed, or {@code timeout}; the ledger's report then. */
@@ -209,7 +241,6 @@ public final class FaultTraffic implements AutoCloseable {
         return values[Math.max(0, index)] / 1e6;
     }
 
-    private final AtomicLong inFlight = new AtomicLong();
 
     private void publish(int publisher) {
         LedgerPublisher client = new LedgerPublisher(cluster.ingestUrl(), ledger, Duration.ofSeconds(15), null);
@@ -217,28 +248,24 @@ public final class FaultTraffic implements AutoCloseable {
         long next = System.nanoTime();
         long sequence = 0;
         while (publishing.get()) {
-            inFlight.incrementAndGet();
-            try {
-                String channel = channels.get((int) ((publisher + sequence) % channels.size()));
-                String key = UUID.randomUUID().toString();
-                String body = "{\"publisher\":" + publisher + ",\"seq\":" + sequence++ + "}";
-                long first = System.nanoTime();
-                while (true) {
-                    LedgerPublisher.Result result = client.publish(channel, key, body);
-                    if (result.acknowledged()) {
-                        latencies.add(new Latency(first, System.nanoTime() - first));
-                        acknowledgedAt.put(result.answer().path("id").asText(),
-                                result.answer().path("partition").asInt() + ":" + result.answer().path("offset").asLong());
-                        break;
-                    }
-                    if (System.nanoTime() - first > GIVE_UP_AFTER.toNanos()) {
-                        abandoned.incrementAndGet();
-                        break;
-                    }
-                    sleep(RETRY_PAUSE.toMillis());
+            String channel = channels.get((int) ((publisher + sequence) % channels.size()));
+            String key = UUID.randomUUID().toString();
+            String body = "{\"publisher\":" + publisher + ",\"seq\":" + sequence++ + "}";
+            long first = System.nanoTime();
+            while (true) {
+                LedgerPublisher.Result result = client.publish(channel, key, body);
+                if (result.acknowledged()) {
+                    latencies.add(new Latency(first, System.nanoTime() - first));
+                    acknowledgedAt.put(result.answer().path("id").asText(),
+                            result.answer().path("partition").asInt() + ":" + result.answer().path("offset").asLong());
+                    partitionOf.putIfAbsent(channel, result.answer().path("partition").asInt());
+                    break;
                 }
-            } finally {
-                inFlight.decrementAndGet();
+                if (System.nanoTime() - first > GIVE_UP_AFTER.toNanos()) {
+                    abandoned.incrementAndGet();
+                    break;
+                }
+                sleep(RETRY_PAUSE.toMillis());
             }
             next += periodNanos;
             long wait = next - System.nanoTime();

@@ -88,7 +88,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         this.overrides = new TreeMap<>(builder.overrides);
-        this.overrides.put("num.partitions", Integer.toString(builder.defaultPartitions));
+        this.overrides.putIfAbsent("num.partitions", Integer.toString(builder.defaultPartitions)); // a brokerProperty wins
     }
 
     /** Returns a builder for a broker that keeps its data under {@code dataDir}. */
