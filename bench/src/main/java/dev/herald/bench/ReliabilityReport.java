@@ -52,9 +52,9 @@ final class ReliabilityReport {
         md.append("\n## What each suite did\n\n");
         for (FaultResult f : faults) {
             md.append(String.format(Locale.ROOT, "%d. **%s** (`%s`, finished %s). %s Publishes answered with an error: %s; "
-                            + "without an answer: %s; events received in all: %s, by %d subscribers.%n",
+                            + "without an answer: %s; events received in all: %s, by %s subscribers.%n",
                     f.order(), f.title(), f.fault(), f.finishedAt(), f.what(), num(f.failed()), num(f.unknown()), num(f.receipts()),
-                    f.subscribers()));
+                    num(f.subscribers())));
         }
         md.append("\nThe time to recover runs from the moment its row names (a kill for a failover; a restart, an unpause or "
                 + "a freed disk for a catch-up) to when every subscriber had every event acknowledged before that moment and was "
@@ -73,7 +73,7 @@ final class ReliabilityReport {
                 + "latencies include that contention.\n");
         md.append("\n## How to run it\n\n");
         md.append("```sh\n");
-        md.append("mvn -B verify -pl itests -am -Dtest='*FaultTest' -Dsurefire.failIfNoSpecifiedTests=false -Dherald.fuzz=0\n");
+        md.append("mvn -B verify -pl itests -am -Dtest='*FaultTest' -Dsurefire.failIfNoSpecifiedTests=false -Dherald.fuzz.skip=true\n");
         md.append("./herald bench reliability --results itests/target/reliability --out docs/reliability.md\n");
         md.append("```\n\n");
         md.append("The suites need a Docker engine and the base image `herald-jre:17` (`bash docker/base-image.sh`; `.ci/run` "
