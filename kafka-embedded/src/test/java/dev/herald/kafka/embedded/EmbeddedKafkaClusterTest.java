@@ -3,8 +3,6 @@ package dev.herald.kafka.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.herald.testkit.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,7 +39,7 @@ class EmbeddedKafkaClusterTest {
 
     @Test
     void threeNodesFormOneClusterThatKeepsAcknowledgedRecordsThroughTheLossOfTheLeader() throws Exception {
-        int[] controllerPorts = freePorts(3);
+        int[] controllerPorts = FreePorts.distinct(3);
         String voters = "1@127.0.0.1:" + controllerPorts[0] + ",2@127.0.0.1:" + controllerPorts[1] + ",3@127.0.0.1:" + controllerPorts[2];
         String clusterId = Uuid.randomUuid().toString();
         List<EmbeddedKafkaBroker> nodes = new ArrayList<>();
@@ -137,23 +136,5 @@ class EmbeddedKafkaClusterTest {
             }
         }
         return values;
-    }
-
-    private static int[] freePorts(int count) throws Exception {
-        ServerSocket[] sockets = new ServerSocket[count];
-        int[] ports = new int[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-        return ports;
     }
 }
