@@ -9,13 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.herald.testkit.DockerEngine;
 import dev.herald.testkit.ExternalCommand;
 import dev.herald.testkit.HeraldImage;
 import dev.herald.testkit.HeraldProcess;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * The stack of {@code docker/compose.yaml} (broker, ingest, two edges) as one Compose project,
@@ -63,22 +63,15 @@ final class ComposeStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 missing = "interrupted while asking the Docker engine";
             }
-            if (missing == null) {
-                return ConditionEvaluationResult.enabled("Docker and " + String.join(" ", tool) + " are available");
-            }
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionFailedError("CI runs the container tests, but " + missing + " (.ci/run installs and starts them)");
-            }
-            return ConditionEvaluationResult.disabled("container test skipped on this machine: " + missing);
+            return DockerEngine.runOrSkip(missing, "a Docker engine and a Compose command are available");
         }
     }
 
     /** Why the stack cannot run here, or {@code null} when it can. */
     static String unavailableReason() throws InterruptedException {
-        ExternalCommand.Result info = ExternalCommand.run(QUICK, "docker", "info", "--format", "{{.ServerVersion}}");
-        if (!info.ok()) {
-            return "no Docker engine answers `docker info` (" + info.output().strip().lines().findFirst().orElse("no output")
-                    + "); install docker.io and, as root, start dockerd --bridge=none --iptables=false";
+        String engine = DockerEngine.unavailableReason();
+        if (engine != null) {
+            return engine;
         }
         if (composeTool() == null) {
             return "neither the `docker compose` plugin nor `docker-compose` is installed (apt-get install docker-compose)";

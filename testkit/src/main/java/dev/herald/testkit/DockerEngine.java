@@ -18,20 +18,33 @@ public final class DockerEngine implements ExecutionCondition {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         String missing;
         try {
-            ExternalCommand.Result info = ExternalCommand.run(Duration.ofSeconds(30), "docker", "info", "--format", "{{.ServerVersion}}");
-            missing = info.ok() ? null : "no Docker engine answers `docker info` ("
-                    + info.output().strip().lines().findFirst().orElse("no output")
-                    + "); install docker.io and, as root, start dockerd --bridge=none --iptables=false (.ci/run does)";
+            missing = unavailableReason();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             missing = "interrupted while asking the Docker engine";
         }
+        return runOrSkip(missing, "a Docker engine answers");
+    }
+
+    /** Why no Docker engine can be used here, or {@code null} when one answers {@code docker info}. */
+    public static String unavailableReason() throws InterruptedException {
+        ExternalCommand.Result info = ExternalCommand.run(Duration.ofSeconds(30), "docker", "info", "--format", "{{.ServerVersion}}");
+        return info.ok() ? null : "no Docker engine answers `docker info` ("
+                + info.output().strip().lines().findFirst().orElse("no output")
+                + "); install docker.io and, as root, start dockerd --bridge=none --iptables=false (.ci/run does)";
+    }
+
+    /**
+     * The rule every container test follows: runs when nothing is {@code missing}; otherwise fails
+     * in CI ({@code CI=true}) and is skipped elsewhere, saying what is missing.
+     */
+    public static ConditionEvaluationResult runOrSkip(String missing, String available) {
         if (missing == null) {
-            return ConditionEvaluationResult.enabled("a Docker engine answers");
+            return ConditionEvaluationResult.enabled(available);
         }
         if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionFailedError("CI runs the container suites, but " + missing);
+            throw new AssertionFailedError("CI runs the container tests, but " + missing);
         }
-        return ConditionEvaluationResult.disabled("container suite skipped on this machine: " + missing);
+        return ConditionEvaluationResult.disabled("container test skipped on this machine: " + missing);
     }
 }
