@@ -44,6 +44,9 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--subscribe", split = ",", paramLabel = "PATTERN", description = "Channels it may follow, likewise.")
     List<String> subscribe = new ArrayList<>();
 
+    @Option(names = "--admin", description = "Allow the admin endpoints too: the admin page and its data, replay through an edge.")
+    boolean admin;
+
     @Option(names = "--ttl", defaultValue = "1h", paramLabel = "DURATION",
             description = "How long it is valid: 90s, 30m, 1h, 7d or ISO-8601 (PT1H) (default: ${DEFAULT-VALUE}).")
     String ttl;
@@ -94,7 +97,7 @@ final class TokenCommand implements Callable<Integer> {
                 }
                 minter = TokenMinter.hmac(key);
             }
-            String token = minter.mint(subject, publish, subscribe, issuer, audience, clock.instant(), duration(ttl));
+            String token = minter.mint(subject, publish, subscribe, admin, issuer, audience, clock.instant(), duration(ttl));
             spec.commandLine().getOut().println(token);
             spec.commandLine().getOut().flush();
             return 0;

@@ -202,7 +202,12 @@ public final class FanoutConsumer implements AutoCloseable {
 
     /** The partition of {@code channel}, as Kafka's default partitioner picks it for the record key. */
     public int partitionOf(String channel) {
-        return Utils.toPositive(Utils.murmur2(channel.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % epoch.partitionCount();
+        return partitionOf(channel, epoch.partitionCount());
+    }
+
+    /** The partition of {@code channel} in a log of {@code partitionCount} partitions, as Kafka's default partitioner picks it. */
+    public static int partitionOf(String channel, int partitionCount) {
+        return Utils.toPositive(Utils.murmur2(channel.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
     }
 
     /**

@@ -104,6 +104,15 @@ public final class TokenMinter {
      */
     public String mint(String subject, List<String> publish, List<String> subscribe, String issuer, String audience, Instant now,
                        Duration ttl) {
+        return mint(subject, publish, subscribe, false, issuer, audience, now, ttl);
+    }
+
+    /**
+     * A signed token, with the admin permission ({@code herald.admin: true}) when {@code admin};
+     * otherwise as {@link #mint(String, List, List, String, String, Instant, Duration)}.
+     */
+    public String mint(String subject, List<String> publish, List<String> subscribe, boolean admin, String issuer, String audience,
+                       Instant now, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new InvalidInputException("a token's lifetime must be positive, was " + ttl);
         }
@@ -112,6 +121,9 @@ public final class TokenMinter {
         Map<String, Object> grants = new LinkedHashMap<>();
         grants.put("pub", List.copyOf(publish));
         grants.put("sub", List.copyOf(subscribe));
+        if (admin) {
+            grants.put("admin", true);
+        }
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl))).jwtID(UUID.randomUUID().toString())
                 .claim(TokenVerifier.CLAIM, grants);

@@ -33,7 +33,7 @@ import dev.herald.schemas.InvalidInputException;
  * {@code clockSkew} of tolerance both ways. The first check that fails is the
  * {@link TokenProblem} of the {@link InvalidTokenException}; nothing of a refused token is read.
  *
- * <p>Claims read: {@code sub}, and {@code herald: {"pub": [patterns], "sub": [patterns]}}
+ * <p>Claims read: {@code sub}, and {@code herald: {"pub": [patterns], "sub": [patterns], "admin": true|false}}
  * ({@link ChannelPattern}); a missing list grants nothing.
  *
  * <p>Thread-safe.
@@ -186,7 +186,11 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             throw new InvalidTokenException(TokenProblem.BAD_CLAIMS, "the sub claim must be a string");
         }
-        return new Grants(subject, expires, patterns(grants.get("pub"), "pub"), patterns(grants.get("sub"), "sub"));
+        Object admin = grants.get("admin");
+        if (admin != null && !(admin instanceof Boolean)) {
+            throw new InvalidTokenException(TokenProblem.BAD_CLAIMS, "herald.admin must be true or false");
+        }
+        return new Grants(subject, expires, patterns(grants.get("pub"), "pub"), patterns(grants.get("sub"), "sub"), Boolean.TRUE.equals(admin));
     }
 
     private static List<ChannelPattern> patterns(Object list, String name) {

@@ -95,6 +95,16 @@ class TokenVerifierTest {
     }
 
     @Test
+    void theAdminPermissionIsGrantedOnlyByHeraldAdminTrue() throws Exception {
+        TokenVerifier v = hmacVerifier();
+        assertThat(v.verify(hs256(claims().build())).admin()).as("no admin claim").isFalse();
+        assertThat(v.verify(hs256(claims().claim("herald", Map.of("admin", true)).build())).admin()).isTrue();
+        assertThat(v.verify(hs256(claims().claim("herald", Map.of("admin", false)).build())).admin()).isFalse();
+        assertThat(problemOf(v, hs256(claims().claim("herald", Map.of("admin", "yes")).build()))).isEqualTo(TokenProblem.BAD_CLAIMS);
+        assertThat(Grants.everything().admin()).as("tokens off").isTrue();
+    }
+
+    @Test
     void eachWayATokenIsWrongHasItsOwnRefusal() throws Exception {
         TokenVerifier v = hmacVerifier();
         assertThat(problemOf(v, null)).isEqualTo(TokenProblem.MISSING);
