@@ -64,6 +64,11 @@ final class DevCommand implements Callable<Integer> {
     @Mixin
     Settings settings;
 
+    /** The edge's id in dev mode: its consumer group is herald-edge-dev. */
+    static final String DEV_EDGE_ID = "dev";
+    /** The channel the printed examples use. */
+    static final String EXAMPLE_CHANNEL = "demo";
+
     /** The channel of dev mode's canaries. */
     static final String AUDIT_CHANNEL = "herald.audit.dev";
 
@@ -99,7 +104,7 @@ final class DevCommand implements Callable<Integer> {
                         EdgeConfig.BOOTSTRAP_SERVERS, ingestConfig.getString(IngestConfig.BOOTSTRAP_SERVERS),
                         EdgeConfig.TOPIC, ingestConfig.getString(IngestConfig.TOPIC),
                         EdgeConfig.HTTP_PORT, Integer.toString(edgePort),
-                        EdgeConfig.EDGE_ID, "dev",
+                        EdgeConfig.EDGE_ID, DEV_EDGE_ID,
                         EdgeConfig.DATA_DIR, dataDir.resolve("edge").toString()));
                 for (String key : LaneConfig.KEYS) { // the edge takes the lane's settings from ingest's: both on one lane
                     edgeValues.put(key, String.valueOf(values.containsKey(key) ? values.get(key) : ingestConfig.values().get(key)));
@@ -191,8 +196,16 @@ final class DevCommand implements Callable<Integer> {
                                 + "   (herald_audit_* in " + edge.baseUrl() + "/metrics; --no-audit turns it off)",
                 ""));
         lines.addAll(tokens ? tokenExamples(url, edge, config) : openExamples(url, edge));
+        lines.add("");
+        lines.addAll(operatorCommands(edge, config).lines());
         lines.addAll(List.of("", "Ctrl-C stops Herald; the data stays for the next start.", "herald dev ready"));
         return String.join(System.lineSeparator(), lines);
+    }
+
+    /** The operator commands ({@code lag}, {@code tail demo}, {@code replay}) against this broker and edge, as printed. */
+    static OperatorCommands operatorCommands(EdgeServer edge, IngestConfig config) {
+        return new OperatorCommands(config.getString(IngestConfig.BOOTSTRAP_SERVERS), config.getString(IngestConfig.TOPIC), DEV_EDGE_ID,
+                edge.baseUrl(), EXAMPLE_CHANNEL);
     }
 
     private static List<String> openExamples(String url, EdgeServer edge) {
