@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "lag", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"How far each edge is behind the log: per edge and partition the committed offset, the log end, "
                 + "the lag in events and in time (the age of the oldest unconsumed event), and the edge's group state and members.",
+                "A stopped edge stays a member of its group until its session times out (45 s by default).",
                 "Reads only: commits nothing, joins no group."})
 final class LagCommand implements Callable<Integer> {
 

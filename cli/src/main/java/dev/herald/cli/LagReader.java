@@ -30,7 +30,10 @@ import org.apache.kafka.common.TopicPartition;
  *  - log end: the partition's high watermark (Admin listOffsets latest, read_uncommitted, as the
  *    tool asks). Ingest's producer is idempotent but not transactional, so it equals what an edge
  *    (read_committed) can read.
- *  - lag: log end minus committed; unknown ("-") where the group has committed nothing.
+ *  - lag: log end minus committed; unknown ("-") where the group has committed nothing. The
+ *    commits are read first, the log ends after them, as the tool does: both only grow, so a log
+ *    end is never read from before the commit it is compared with (which would show an edge ahead
+ *    of the log while it keeps up with a busy partition).
  *  - lag in time: now minus the timestamp of the first record not consumed, i.e. the record at
  *    the committed offset (or the next one, if that offset holds none any more). It is read by a
  *    consumer of no group, with assign and seek, so reading it changes no offset of any group.
@@ -86,17 +89,22 @@ final class LagReader {
         for (int p = 0; p < partitions; p++) {
             tps.add(new TopicPartition(topic, p));
         }
-        Map<TopicPartition, Long> ends = logEnds(tps);
         List<String> groupIds = edgeIds.stream().map(id -> EdgeLag.GROUP_PREFIX + id).toList();
         Map<String, ConsumerGroupDescription> groups = cluster.await(cluster.admin().describeConsumerGroups(groupIds).all(),
                 "the edges' consumer groups");
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();
+        for (String group : groupIds) {
+            committedByGroup.put(group, cluster.await(cluster.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+                    "the offsets of " + group));
+        }
+        // the log ends after the commits (see above)
+        Map<TopicPartition, Long> ends = logEnds(tps);
         Instant now = clock.instant();
         List<EdgeLag> result = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> reader = cluster.plainConsumer("herald-lag")) {
             for (String id : edgeIds) {
                 String group = EdgeLag.GROUP_PREFIX + id;
-                Map<TopicPartition, OffsetAndMetadata> committed = cluster.await(
-                        cluster.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "the offsets of " + group);
+                Map<TopicPartition, OffsetAndMetadata> committed = committedByGroup.get(group);
                 Map<TopicPartition, Long> behind = new HashMap<>();
                 for (TopicPartition tp : tps) {
                     OffsetAndMetadata c = committed.get(tp);

@@ -117,9 +117,10 @@ class LagCommandTest {
     void aRunningEdgeIsStableWithOneMemberAndCatchesUp() throws Exception {
         String topic = log.topic(2);
         String edge = "running-" + UUID.randomUUID();
-        try (EdgeServer server = EdgeServer.start(new EdgeConfig(Map.of("bootstrap.servers", log.bootstrapServers(), "topic", topic,
+        EdgeServer server = EdgeServer.start(new EdgeConfig(Map.of("bootstrap.servers", log.bootstrapServers(), "topic", topic,
                 "http.port", "0", "edge.id", edge, "data.dir", dir.resolve(edge).toString(), "auth.mode", "none",
-                "ephemeral.port", Integer.toString(FreePorts.next()))))) {
+                "ephemeral.port", Integer.toString(FreePorts.next()))));
+        try {
             for (int i = 0; i < 5; i++) {
                 log.send(topic, i % 2, System.currentTimeMillis(), "c" + i, bytes("{}"));
             }
@@ -131,6 +132,8 @@ class LagCommandTest {
                 assertThat(e.get("lag").asLong()).isZero();
                 assertThat(e.get("lagMs").asLong()).isZero();
             });
+        } finally {
+            server.close();
         }
         // (a stopped edge stays a member until its session times out: edges are static members, which a close does not remove)
     }
