@@ -23,6 +23,11 @@ public final class MeterWindow {
         this.newer = newer;
     }
 
+    /** The older sample (a window of it alone to itself says nothing happened). */
+    public MeterSample older() {
+        return older;
+    }
+
     /** The length of the window in seconds (0 when both samples are one). */
     public double seconds() {
         return (newer.nanos() - older.nanos()) / 1e9;
