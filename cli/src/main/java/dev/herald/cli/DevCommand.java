@@ -17,6 +17,7 @@ import dev.herald.ingest.IngestServer;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
 import dev.herald.lane.LaneConfig;
 import dev.herald.lane.LaneSettings;
+import dev.herald.server.admin.AdminConfig;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.TokenMinter;
 import dev.herald.server.origin.AllowedOrigins;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Option;
  * {@code --set} configure ingest, {@code --edge-set} the edge; both follow ingest's
  * {@code bootstrap.servers} and {@code topic}. A delivery auditor publishes a canary a second
  * through that ingest and edge, its meters in the edge's {@code /metrics}, unless {@code --no-audit}.
+ * Each service's admin page ({@code /admin}) shows both: they are each other's {@code admin.peers}.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Run Herald for development: an embedded Kafka broker, ingest, one edge and a delivery auditor, on loopback.")
@@ -119,8 +121,11 @@ final class DevCommand implements Callable<Integer> {
                 edgeValues.put(EdgeConfig.EVENT_MAX_BYTES, Integer.toString(maxBody));
                 edgeValues.put(EdgeConfig.QUEUE_MAX_BYTES, Long.toString(Math.max(EdgeConfig.QUEUE_MAX_BYTES_DEFAULT,
                         EdgeConfig.smallestQueueBytes(maxBody, EdgeConfig.MAX_SUBSCRIPTIONS_DEFAULT))));
+                // each admin page shows both services: the edge's asks ingest, and ingest's the edge once it runs
+                edgeValues.put(AdminConfig.PEERS, ingest.baseUrl());
                 edgeValues.putAll(edgeOverrides);
                 edge = EdgeServer.start(new EdgeConfig(edgeValues));
+                ingest.adminPeers().add(edge.baseUrl());
             } catch (RuntimeException e) {
                 ingest.close();
                 throw e;
@@ -191,6 +196,8 @@ final class DevCommand implements Callable<Integer> {
                 "  Kafka    " + broker.bootstrapServers() + "   (KRaft, data in " + dataDir.toAbsolutePath().normalize() + ")",
                 "  Ingest   " + url + "   (health " + url + "/healthz, metrics " + url + "/metrics)",
                 "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
+                "  Admin    " + url + "/admin and " + edge.baseUrl() + "/admin   (both services, live"
+                        + (tokens ? "; sign in at " + url + "/admin/login with a token from ./herald token --admin)" : ")"),
                 auditor == null ? "  Auditor  off (--no-audit)"
                         : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge" + (tokens ? ", with its own token" : "")
                                 + "   (herald_audit_* in " + edge.baseUrl() + "/metrics; --no-audit turns it off)",

@@ -12,6 +12,7 @@ import dev.herald.lane.LaneConfig;
 import dev.herald.lane.LaneSettings;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.server.admin.AdminConfig;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.OriginsConfig;
@@ -67,7 +68,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 256;
 
     /** The definition of every key. */
-    public static final ConfigDef CONFIG_DEF = LimitsConfig.defineEdge(TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = AdminConfig.define(LimitsConfig.defineEdge(TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -132,10 +133,11 @@ public final class EdgeConfig extends AbstractConfig {
                             + "within this many milliseconds, or it is closed with 4001.")
             .define(AUTH_COOKIE_NAME, Type.STRING, "herald_token", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Cookie an SSE request may carry its token in (set it HttpOnly, Secure, SameSite): a browser's EventSource cannot "
-                            + "set an Authorization header.")
+                            + "set an Authorization header. The admin page's sign-in (/admin/login) keeps its token in a cookie of "
+                            + "this name too, scoped to /admin.")
             .define(AUTH_TOKEN_QUERY_ALLOWED, Type.BOOLEAN, false, Importance.LOW,
                     "Whether a token may come as ?access_token= in the URL of /v1/ws and /v1/sse. Off by default: URLs end up in access "
-                            + "logs, proxies and browser history.")))));
+                            + "logs, proxies and browser history."))))));
 
     /**
      * The smallest {@link #QUEUE_MAX_BYTES} that holds one message of the largest event: a frame of
@@ -159,6 +161,7 @@ public final class EdgeConfig extends AbstractConfig {
     public EdgeConfig(Map<String, ?> values) {
         super(CONFIG_DEF, rejectUnknown(values), false);
         OriginsConfig.read(getString(OriginsConfig.ALLOWED_ORIGINS), tokensOn(), getString(HTTP_HOST));
+        AdminConfig.peers(this);
         long eventMax = getInt(EVENT_MAX_BYTES);
         long largest = smallestQueueBytes(eventMax, getInt(MAX_SUBSCRIPTIONS));
         if (getInt(QUEUE_MAX_BYTES) < largest) {

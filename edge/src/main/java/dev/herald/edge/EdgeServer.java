@@ -8,6 +8,7 @@ import javax.net.ssl.SSLContext;
 import dev.herald.edge.internal.EdgeComponents;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.server.admin.AdminPeers;
 import dev.herald.server.tls.HttpListeners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -79,6 +80,11 @@ public final class EdgeServer implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return components.registry();
+    }
+
+    /** The other services whose status this edge's admin page shows ({@code admin.peers}, and any added since). */
+    public AdminPeers adminPeers() {
+        return components.adminPeers();
     }
 
     /** Open client connections now, WebSocket and SSE. */

@@ -116,7 +116,7 @@ class EdgeDeliveryTest extends LogBackedTest {
             assertThat(edge.registry().get("herald.edge.consumed").tag("result", "malformed").counter().count()).isEqualTo(2.0);
             // The lag gauge is refreshed after each poll, just after the hand-off the client saw.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(edge.registry().scrape())
-                    .containsPattern("herald_edge_consumer_lag\\{partition=\"" + partition + "\"} 0\\.0"));
+                    .containsPattern("herald_edge_consumer_lag_records\\{partition=\"" + partition + "\"} 0\\.0"));
         }
     }
 }

@@ -105,8 +105,8 @@ public final class FanoutConsumer implements AutoCloseable {
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
     /** What a commit says, and when it is made. Poll thread only. */
     private final OffsetCommitter commits;
-    /** Records of each partition in the log and not yet handed off, as of the last poll; read by the metrics. */
-    private final Map<Integer, Long> lags = new ConcurrentHashMap<>();
+    /** Each partition's lag in records and in time, as of the last poll; read by the metrics. */
+    private final PartitionLags lags;
     private final ConsumerHealth health = new ConsumerHealth();
     private final Counter delivered;
     private final Counter rereads;
@@ -175,14 +175,7 @@ public final class FanoutConsumer implements AutoCloseable {
                 .description("1 while consumption is paused because the connections are behind").register(registry);
         Gauge.builder("herald.edge.store.cached.channels", store, EventStore::cachedChannels)
                 .description("Channels whose history count the store keeps in memory (bounded)").register(registry);
-        for (int p = 0; p < epoch.partitionCount(); p++) {
-            int partition = p;
-            Gauge.builder("herald.edge.consumer.lag", lags, m -> m.getOrDefault(partition, -1L))
-                    .tag("partition", Integer.toString(p))
-                    .description("Records of the partition in the log and not yet handed to the connections, as of the last poll; "
-                            + "-1 while unknown (not assigned, or nothing fetched yet)")
-                    .register(registry);
-        }
+        lags = new PartitionLags(registry, epoch.partitionCount(), clock);
         thread = new Thread(this::run, "herald-edge-poll");
         thread.start();
     }
@@ -384,7 +377,9 @@ public final class FanoutConsumer implements AutoCloseable {
         }
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> of = records.records(tp);
-            long next = of.get(of.size() - 1).offset() + 1;
+            ConsumerRecord<byte[], byte[]> last = of.get(of.size() - 1);
+            long next = last.offset() + 1;
+            lags.consumed(tp.partition(), last.timestamp());
             nextOffsets.put(tp.partition(), next);
             commits.handedOff(tp.partition(), next);
         }
@@ -432,7 +427,7 @@ public final class FanoutConsumer implements AutoCloseable {
     }
 
     /**
-     * Reads each assigned partition's lag, for {@code herald.edge.consumer.lag}: from the consumer's
+     * Reads each assigned partition's lag, for {@link PartitionLags}: from the consumer's
      * last fetch, or, while paused (nothing is fetched then), from the log's end offsets, asked at
      * most once per {@link #PAUSED_LAG_INTERVAL_NS}, so that the backlog a pause leaves in Kafka
      * shows.
@@ -446,7 +441,7 @@ public final class FanoutConsumer implements AutoCloseable {
             }
             lastPausedLagNanos = now;
             try {
-                c.endOffsets(assignment, Duration.ofSeconds(1)).forEach((tp, end) -> lags.put(tp.partition(), Math.max(0, end - c.position(tp))));
+                c.endOffsets(assignment, Duration.ofSeconds(1)).forEach((tp, end) -> lags.records(tp.partition(), Math.max(0, end - c.position(tp))));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 LOG.debug("reading end offsets for the lag while paused timed out");
             }
@@ -455,7 +450,7 @@ public final class FanoutConsumer implements AutoCloseable {
         for (TopicPartition tp : assignment) {
             OptionalLong lag = c.currentLag(tp);
             if (lag.isPresent()) {
-                lags.put(tp.partition(), lag.getAsLong());
+                lags.records(tp.partition(), lag.getAsLong());
             }
         }
     }
@@ -589,7 +584,7 @@ public final class FanoutConsumer implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
-                lags.remove(tp.partition());
+                lags.forget(tp.partition());
             }
             try {
                 commits.commitSync(consumer);
@@ -604,7 +599,7 @@ public final class FanoutConsumer implements AutoCloseable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
-                lags.remove(tp.partition());
+                lags.forget(tp.partition());
                 commits.forget(tp.partition());
             }
         }

@@ -10,6 +10,7 @@ import javax.net.ssl.SSLContext;
 
 import dev.herald.lane.LaneConfig;
 import dev.herald.lane.LaneSettings;
+import dev.herald.server.admin.AdminConfig;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.OriginsConfig;
@@ -61,7 +62,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
     /** The definition of every key: type, default, validator, importance and doc. */
-    public static final ConfigDef CONFIG_DEF = LimitsConfig.defineIngest(TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = AdminConfig.define(LimitsConfig.defineIngest(TlsConfig.define(OriginsConfig.define(AuthConfig.define(LaneConfig.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka bootstrap servers, host:port[,host:port...].")
             .define(TOPIC, Type.STRING, "herald.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -105,7 +106,7 @@ public final class IngestConfig extends AbstractConfig {
             .define(READINESS_INTERVAL_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
                     "How often, in milliseconds, ingest checks that Kafka and the log topic are reachable.")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka before it gives up."))))));
+                    "How long, in milliseconds, start-up waits for Kafka before it gives up.")))))));
 
     /**
      * Parses and checks {@code values}.
@@ -115,6 +116,7 @@ public final class IngestConfig extends AbstractConfig {
     public IngestConfig(Map<String, ?> values) {
         super(CONFIG_DEF, rejectUnknown(values), false);
         OriginsConfig.read(getString(OriginsConfig.ALLOWED_ORIGINS), tokensOn(), getString(HTTP_HOST));
+        AdminConfig.peers(this);
     }
 
     /** Whether tokens are asked for ({@code auth.mode=jwt}). */

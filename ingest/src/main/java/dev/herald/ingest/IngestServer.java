@@ -8,6 +8,7 @@ import javax.net.ssl.SSLContext;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.herald.ingest.internal.IngestComponents;
 import dev.herald.schemas.Epoch;
+import dev.herald.server.admin.AdminPeers;
 import dev.herald.server.tls.HttpListeners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -91,6 +92,11 @@ public final class IngestServer implements AutoCloseable {
     /** The log's epoch as last seen. */
     public Epoch epoch() {
         return components.epoch();
+    }
+
+    /** The other services whose status this ingest's admin page shows ({@code admin.peers}, and any added since). */
+    public AdminPeers adminPeers() {
+        return components.adminPeers();
     }
 
     /** The registry behind {@code /metrics}. */

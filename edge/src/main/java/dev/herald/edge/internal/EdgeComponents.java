@@ -22,6 +22,10 @@ import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.server.admin.AdminConfig;
+import dev.herald.server.admin.AdminPeers;
+import dev.herald.server.admin.AdminRoutes;
+import dev.herald.server.admin.MeterSampler;
 import dev.herald.server.http.HttpAnswers;
 import dev.herald.server.http.Problem;
 import dev.herald.server.http.StatusRoutes;
@@ -38,6 +42,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -47,7 +52,7 @@ import io.undertow.server.HttpServerExchange;
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
  * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
+ * {@code /metrics}, and the admin page's {@code /admin}, {@code /admin/status}, {@code /admin/login}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
  * the consumer (which commits), then the store.
  */
 public final class EdgeComponents implements AutoCloseable {
@@ -61,6 +66,9 @@ public final class EdgeComponents implements AutoCloseable {
     private final ThreadPoolExecutor resumeWorkers;
     private final ResumeReader reader;
     private final HttpHandler routes;
+    /** Samples the meters for the admin status, and refreshes the busiest channels' meters. */
+    private final MeterSampler sampler;
+    private final AdminRoutes admin;
     /** Where tokens are verified when that may wait on a key server; {@code null} when it never waits. */
     private ThreadPoolExecutor verifyWorkers;
     /** Most upgrades, streams and auth frames waiting for a token check on a worker; past it they are refused. */
@@ -76,6 +84,7 @@ public final class EdgeComponents implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry); // process_start_time_seconds: the alerts on catching up after a restart
         EdgeAuth auth = auth(config, clock); // first: a setting it refuses stops start-up before anything is opened
         EdgeLimits limits = LimitsConfig.edge(config);
         LimitRefusals refusals = new LimitRefusals().bindTo(registry);
@@ -133,7 +142,15 @@ public final class EdgeComponents implements AutoCloseable {
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);
+        ChannelMeters channelMeters = new ChannelMeters(registry, index.tally());
+        sampler = MeterSampler.start(registry, "herald-edge-admin-sampler", List.of(channelMeters::sync));
+        EdgeStatus status = new EdgeStatus(config.edgeId(), consumer, index.tally(), sampler);
+        admin = new AdminRoutes(auth.authenticator(), verifyWorkers, config.getString(EdgeConfig.AUTH_COOKIE_NAME), status::status,
+                new AdminPeers(AdminConfig.peers(config), AdminConfig.peerTimeout(config)));
         routes = Handlers.path(this::notFound)
+                .addExactPath(AdminRoutes.PAGE_PATH, admin)
+                .addExactPath(AdminRoutes.STATUS_PATH, admin)
+                .addExactPath(AdminRoutes.LOGIN_PATH, admin)
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new Cors(auth.origins(), List.of("GET"), List.of("Authorization", "Last-Event-ID"), List.of(),
                         new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), AuthAnswers::originNotAllowed))
@@ -179,6 +196,11 @@ public final class EdgeComponents implements AutoCloseable {
         return consumer;
     }
 
+    /** The peers the admin page shows beside this edge. */
+    public AdminPeers adminPeers() {
+        return admin.peers();
+    }
+
     /** Open WebSocket and SSE connections now. */
     public int connections() {
         return metrics.connections();
@@ -205,6 +227,9 @@ public final class EdgeComponents implements AutoCloseable {
             } catch (Exception e) {
                 // closing anyway
             }
+        }
+        if (sampler != null) {
+            sampler.close();
         }
         resumeWorkers.shutdownNow();
         if (verifyWorkers != null) {

@@ -16,7 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
- * {@code herald_edge_deliveries_total}, {@code herald_edge_ephemeral_deliveries_total},
+ * {@code herald_edge_deliveries_total}, {@code herald_edge_egress_bytes_total} (the bytes of those event frames),
+ * {@code herald_edge_ephemeral_deliveries_total},
  * {@code herald_edge_ephemeral_skipped_total{reason="queue"|"backlog"}} (ephemeral frames not queued to a connection: its queue
  * over half full, or its I/O thread {@link IoThreadTasks behind}), {@code herald_edge_handoff_backlog} (events handed to I/O
  * threads, not yet offered to connections), {@code herald_edge_queue_bytes} (frames waiting, all
@@ -33,6 +34,7 @@ public final class EdgeMetrics {
 
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final Counter deliveries;
+    private final Counter egress;
     private final Counter ephemeralDeliveries;
     private final Counter ephemeralSkipsQueue;
     private final Counter ephemeralSkipsBacklog;
@@ -50,10 +52,16 @@ public final class EdgeMetrics {
             Gauge.builder("herald.edge.connections", connections, cs -> cs.stream().filter(c -> c.protocol().equals(protocol)).count())
                     .tag("protocol", protocol).description("Open client connections").register(registry);
         }
-        registry.gauge("herald.edge.subscriptions", index, SubscriptionIndex::subscriptions);
-        registry.gauge("herald.edge.queue.bytes", connections, cs -> cs.stream().mapToLong(EdgeConnection::queuedBytes).sum());
+        Gauge.builder("herald.edge.subscriptions", index, SubscriptionIndex::subscriptions)
+                .description("Channel subscriptions of all open connections").register(registry);
+        Gauge.builder("herald.edge.queue", connections, cs -> cs.stream().mapToLong(EdgeConnection::queuedBytes).sum()).baseUnit("bytes")
+                .description("Bytes of frames waiting in the connections' outbound queues, all connections").register(registry);
         this.registry = registry;
-        deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections").register(registry);
+        deliveries = Counter.builder("herald.edge.deliveries").description("Event frames queued to connections, live and replayed")
+                .register(registry);
+        egress = Counter.builder("herald.edge.egress").baseUnit("bytes")
+                .description("Bytes of the event frames queued to connections, live and replayed (without WebSocket or SSE framing)")
+                .register(registry);
         ephemeralDeliveries = Counter.builder("herald.edge.ephemeral.deliveries").description("Ephemeral event frames queued to connections")
                 .register(registry);
         ephemeralSkipsQueue = ephemeralSkips("queue", registry);
@@ -117,8 +125,10 @@ public final class EdgeMetrics {
         connections.remove(c);
     }
 
-    void delivered() {
+    /** Counts an event frame of {@code bytes} queued to a connection. */
+    void delivered(int bytes) {
         deliveries.increment();
+        egress.increment(bytes);
     }
 
     /** Counts an ephemeral frame offered to a connection: queued, or skipped for want of room. */
@@ -146,8 +156,10 @@ public final class EdgeMetrics {
     void bindLane(MulticastSender sender, MulticastReceiver receiver) {
         FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::sent)
                 .description("Ephemeral events by what the lane did with them").tag("result", "sent").register(registry);
-        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::tooLarge).tag("result", "too_large").register(registry);
-        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::failed).tag("result", "failed").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::tooLarge)
+                .description("Ephemeral events by what the lane did with them").tag("result", "too_large").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::failed)
+                .description("Ephemeral events by what the lane did with them").tag("result", "failed").register(registry);
         FunctionCounter.builder("herald.ephemeral.received", receiver, MulticastReceiver::received)
                 .description("Datagrams accepted from the lane").register(registry);
         for (DropReason reason : DropReason.values()) {

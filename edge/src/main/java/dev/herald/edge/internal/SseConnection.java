@@ -179,7 +179,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
             offer = queue.offer(new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
         }
         if (queued(offer)) {
-            edge.metrics().delivered();
+            edge.metrics().delivered(frame.length);
         }
     }
 

@@ -49,6 +49,8 @@ public final class SubscriptionIndex implements EventSink {
     private long lastOversizedLogNanos = System.nanoTime() - OVERSIZED_LOG_INTERVAL_NS;
     private final ConcurrentHashMap<String, Map<IoThreadTasks.Lane, Set<ChannelCursor>>> byChannel = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
+    /** The busiest channels, fed once per live event (poll thread). */
+    private final ChannelTally tally = new ChannelTally(System::nanoTime);
 
     /** An index whose connections take frames of any size (tests, benchmarks). */
     SubscriptionIndex(IoThreadTasks ioTasks) {
@@ -95,6 +97,11 @@ public final class SubscriptionIndex implements EventSink {
         });
     }
 
+    /** The busiest channels by live deliveries. */
+    ChannelTally tally() {
+        return tally;
+    }
+
     /** Subscriptions across all connections. */
     public int subscriptions() {
         return subscriptions.get();
@@ -111,6 +118,11 @@ public final class SubscriptionIndex implements EventSink {
         }
         Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
         if (lanes != null) {
+            int subscribers = 0;
+            for (Set<ChannelCursor> cursors : lanes.values()) {
+                subscribers += cursors.size();
+            }
+            tally.add(channel, subscribers, frame.length);
             lanes.forEach((lane, cursors) -> lane.handOff(() -> {
                 for (ChannelCursor c : cursors) {
                     try {

@@ -208,7 +208,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
     @Override
     public void event(String channel, long offset, byte[] frame) {
         if (send(WsFrames.sharedText(frame))) {
-            edge.metrics().delivered();
+            edge.metrics().delivered(frame.length);
         }
     }
 
@@ -225,7 +225,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             return false;
         }
         if (send(encoded)) {
-            edge.metrics().delivered();
+            edge.metrics().delivered(frame.length);
             return true;
         }
         return false;

@@ -17,6 +17,10 @@ import dev.herald.ingest.IngestConfig;
 import dev.herald.lane.LaneSettings;
 import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.Epoch;
+import dev.herald.server.admin.AdminConfig;
+import dev.herald.server.admin.AdminPeers;
+import dev.herald.server.admin.AdminRoutes;
+import dev.herald.server.admin.MeterSampler;
 import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.Authenticator;
@@ -30,6 +34,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
@@ -41,7 +46,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Wires ingest's parts from its config: Kafka admin and producer, the log monitor, publisher,
- * handlers and metrics. Closing it releases them in reverse order, flushing the producer.
+ * handlers and metrics, and the admin page ({@code /admin}, {@code /admin/status},
+ * {@code /admin/login}, outside CORS: a page of its own origin only). Closing it releases them in
+ * reverse order, flushing the producer.
  */
 public final class IngestComponents implements AutoCloseable {
 
@@ -53,6 +60,9 @@ public final class IngestComponents implements AutoCloseable {
     private final KafkaClientMetrics producerMetrics;
     private final PrometheusMeterRegistry registry;
     private final HttpHandler router;
+    /** Samples the meters for the admin status. */
+    private final MeterSampler sampler;
+    private final AdminRoutes adminRoutes;
     /** The ephemeral lane's sender, or {@code null} without {@code ephemeral.secret}. */
     private final MulticastSender ephemeralLane;
 
@@ -69,6 +79,7 @@ public final class IngestComponents implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
         // first: a token or origin setting it refuses stops start-up before anything is opened
         Authenticator authenticator = AuthConfig.read(config, clock);
         AllowedOrigins origins = OriginsConfig.read(config.getString(OriginsConfig.ALLOWED_ORIGINS), config.tokensOn(),
@@ -110,10 +121,27 @@ public final class IngestComponents implements AutoCloseable {
                         config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES), auth,
                         quota),
                 monitor, registry, auth);
-        router = new Cors(origins, List.of("GET", "POST"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
+        HttpHandler api = new Cors(origins, List.of("GET", "POST"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
                 AuthAnswers::originNotAllowed);
+        sampler = MeterSampler.start(registry, "herald-ingest-admin-sampler", List.of());
+        IngestStatus status = new IngestStatus(id, monitor, sampler);
+        adminRoutes = new AdminRoutes(authenticator, authenticator.mayBlock() ? workers : null, ADMIN_COOKIE, status::status,
+                new AdminPeers(AdminConfig.peers(config), AdminConfig.peerTimeout(config)));
+        router = exchange -> {
+            if (AdminRoutes.handles(exchange.getRequestPath())) {
+                adminRoutes.handleRequest(exchange);
+            } else {
+                api.handleRequest(exchange);
+            }
+        };
         monitor.start();
     }
+
+    /**
+     * The cookie the admin page's sign-in keeps its token in: the default of the edges'
+     * {@code auth.cookie.name}, so that one sign-in serves the pages of ingest and edges on one host.
+     */
+    static final String ADMIN_COOKIE = "herald_token";
 
     /** The request headers a page on an allowed origin may send. */
     static final List<String> CORS_REQUEST_HEADERS = List.of("Authorization", "Content-Type", "Idempotency-Key", "Ce-Type");
@@ -123,6 +151,11 @@ public final class IngestComponents implements AutoCloseable {
     /** The HTTP handler of the whole API, behind CORS. */
     public HttpHandler router() {
         return router;
+    }
+
+    /** The peers the admin page shows beside this ingest. */
+    public AdminPeers adminPeers() {
+        return adminRoutes.peers();
     }
 
     /** The log's epoch as last seen. */
@@ -183,6 +216,7 @@ public final class IngestComponents implements AutoCloseable {
 
     @Override
     public void close() {
+        sampler.close();
         monitor.close();
         workers.shutdown();
         try {

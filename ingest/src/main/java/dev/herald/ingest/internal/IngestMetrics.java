@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import dev.herald.lane.MulticastSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -49,15 +50,18 @@ public final class IngestMetrics {
                 .description("Time from handing an event to the Kafka producer to its acks=all acknowledgement")
                 .publishPercentileHistogram()
                 .register(registry);
-        registry.gauge("herald.ingest.log.ready", monitor, m -> m.isReady() ? 1 : 0);
+        Gauge.builder("herald.ingest.log.ready", monitor, m -> m.isReady() ? 1 : 0)
+                .description("1 while Kafka answers for the log topic (ingest is ready), else 0").register(registry);
     }
 
     /** Exports the ephemeral lane's sender: {@code herald_ephemeral_sent_total{result}}. */
     void bindLane(MulticastSender sender) {
         FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::sent)
                 .description("Ephemeral events by what the lane did with them").tag("result", "sent").register(registry);
-        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::tooLarge).tag("result", "too_large").register(registry);
-        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::failed).tag("result", "failed").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::tooLarge)
+                .description("Ephemeral events by what the lane did with them").tag("result", "too_large").register(registry);
+        FunctionCounter.builder("herald.ephemeral.sent", sender, MulticastSender::failed)
+                .description("Ephemeral events by what the lane did with them").tag("result", "failed").register(registry);
     }
 
     void publish(Api api, Result result) {

@@ -56,6 +56,11 @@ public final class HttpAnswers {
         send(exchange, status, JSON, jsonBytes(body));
     }
 
+    /** {@link #json(HttpServerExchange, int, Object)} with the headers {@code headers} adds. */
+    public static void json(HttpServerExchange exchange, int status, Object body, Consumer<HeaderMap> headers) {
+        send(exchange, status, JSON, jsonBytes(body), headers);
+    }
+
     /** Answers with {@code problem}: its status, its JSON body, and {@code Retry-After} when it has one. */
     public static void problem(HttpServerExchange exchange, Problem problem) {
         problem(exchange, problem, NO_HEADERS);
