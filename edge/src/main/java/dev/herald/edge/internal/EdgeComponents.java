@@ -46,8 +46,8 @@ import io.undertow.server.HttpServerExchange;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
- * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
+ * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, the history route
+ * {@code GET /v1/channels/{channel}/events}, {@code /healthz}, {@code /readyz}, {@code /metrics}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
  * the consumer (which commits), then the store.
  */
 public final class EdgeComponents implements AutoCloseable {
@@ -133,7 +133,19 @@ public final class EdgeComponents implements AutoCloseable {
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);
+        HistoryEndpoint history = new HistoryEndpoint(context, new HistoryPager(reader, consumer,
+                config.getInt(EdgeConfig.REPLAY_PAGE_BYTES), config.getInt(EdgeConfig.HISTORY_SCAN_MAX_RECORDS)));
+        HttpHandler historyRoute = new Cors(auth.origins(), List.of("GET"), List.of("Authorization"), List.of(), history,
+                AuthAnswers::originNotAllowed);
         routes = Handlers.path(this::notFound)
+                .addPrefixPath(HistoryEndpoint.PREFIX, ex -> {
+                    String path = ex.getRequestPath();
+                    if (path.endsWith(HistoryEndpoint.SUFFIX) && path.length() > HistoryEndpoint.PREFIX.length() + HistoryEndpoint.SUFFIX.length()) {
+                        historyRoute.handleRequest(ex);
+                    } else {
+                        notFound(ex);
+                    }
+                })
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new Cors(auth.origins(), List.of("GET"), List.of("Authorization", "Last-Event-ID"), List.of(),
                         new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), AuthAnswers::originNotAllowed))
