@@ -25,7 +25,8 @@ import org.apache.kafka.common.TopicPartition;
  * <pre>
  * Bounds, so that a page of a channel that shares its partition with busy channels costs a
  * bounded amount of work however sparse the channel is:
- *   - at most `limit` events, and past the first event at most `pageBytes` of frames;
+ *   - at most `limit` events; from the local history at most `pageBytes` of frames past the
+ *     first event, from the log the page ends with the event that takes it to `pageBytes`;
  *   - from the log, at most `maxScan` records of the partition (every channel's records count);
  *   - at most PAGE_TIMEOUT_MS of reading (what was read by then is the page).
  * A page stops at whichever bound comes first, and its `next` is the last offset it looked at,

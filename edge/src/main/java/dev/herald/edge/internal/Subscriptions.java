@@ -230,31 +230,31 @@ final class Subscriptions {
     private void resume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now) {
         String channel = cursor.channel();
         ResumeReader.Replay replay;
+        LogTimeIndex.Start start = time == null ? new LogTimeIndex.Start(afterOffset, null) : null;
         try {
-            if (time != null) {
-                LogTimeIndex.Start start = edge.resumeReader().startAt(cursor.partition(), time);
-                if (start.notRecovered() != null) {
-                    edge.metrics().resumed(false);
-                    finish(cursor, Frames.subscribed(ref, channel, now, start.notRecovered()), head, List.of());
-                    return;
-                }
-                afterOffset = start.afterOffset();
+            if (start == null) {
+                start = edge.resumeReader().startAt(cursor.partition(), time);
             }
-            replay = edge.resumeReader().open(channel, cursor.partition(), afterOffset, head);
+            replay = start.notRecovered() == null ? edge.resumeReader().open(channel, cursor.partition(), start.afterOffset(), head) : null;
         } catch (RuntimeException e) {
             if (cursor.cancelled()) {
                 return;
             }
-            LOG.warn("resume of {} after offset {} of partition {} cannot read the missed events; answering {}", channel, afterOffset,
-                    cursor.partition(), ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
+            LOG.warn("resume of {} {} of partition {} cannot read the missed events; answering {}", channel,
+                    time == null ? "after offset " + afterOffset : "from " + time, cursor.partition(), ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
             edge.metrics().resumeFailed();
             finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.HISTORY_UNAVAILABLE), head, List.of());
+            return;
+        }
+        if (replay == null) { // a time older than the log holds
+            edge.metrics().resumed(false);
+            finish(cursor, Frames.subscribed(ref, channel, now, start.notRecovered()), head, List.of());
             return;
         }
         try (replay) {
             boolean recovered = replay.reason() == null;
             edge.metrics().resumed(recovered);
-            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason()), recovered ? afterOffset : head);
+            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason()), recovered ? start.afterOffset() : head);
             ChannelCursor.Progress progress = ChannelCursor.Progress.GOING;
             while (recovered && progress == ChannelCursor.Progress.GOING) {
                 List<StoredFrame> page = replay.next(); // not read once the replay is cancelled or too slow
@@ -266,7 +266,7 @@ final class Subscriptions {
             after(progress == ChannelCursor.Progress.GOING ? cursor.goLive() : progress);
         } catch (RuntimeException e) {
             LOG.warn("resume of {} after offset {} of partition {} failed during its replay; closing the connection so that "
-                    + "the client resumes from what it got", channel, afterOffset, cursor.partition(), e);
+                    + "the client resumes from what it got", channel, start.afterOffset(), cursor.partition(), e);
             edge.metrics().resumeFailed();
             owner.reconnect("resume failed: reconnect and resume from your last position");
         }
