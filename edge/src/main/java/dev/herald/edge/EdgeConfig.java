@@ -55,6 +55,7 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String EVENT_MAX_BYTES = "event.max.bytes";
     public static final String REPLAY_MAX_RECORDS = "replay.max.records";
     public static final String REPLAY_PAGE_BYTES = "replay.page.bytes";
+    public static final String HISTORY_SCAN_MAX_RECORDS = "history.scan.max.records";
     public static final String RESUME_WORKERS = "resume.workers";
     public static final String RESUME_QUEUE_MAX = "resume.queue.max";
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
@@ -120,12 +121,18 @@ public final class EdgeConfig extends AbstractConfig {
                             + "(too-far-behind). Resumes the local history holds are not bounded by it.")
             .define(REPLAY_PAGE_BYTES, Type.INT, 1_048_576, Range.atLeast(1024), Importance.LOW,
                     "Most bytes of missed events a resume holds in memory at a time (at least one event): a replay is read and sent "
-                            + "page by page at the subscriber's pace.")
+                            + "page by page at the subscriber's pace. A page of the history route stops once its events reach it too.")
+            .define(HISTORY_SCAN_MAX_RECORDS, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.LOW,
+                    "Most records of a channel's partition one page of the history route (GET /v1/channels/{channel}/events) reads "
+                            + "from the Kafka log (all channels of the partition count, since the read filters them). A page that reaches "
+                            + "it holds the events found so far, and its next position continues from where it stopped.")
             .define(RESUME_WORKERS, Type.INT, 4, Range.between(1, 256), Importance.LOW,
-                    "Threads that serve resumes (reading history or the log); also the most Kafka consumers open for resumes.")
+                    "Threads that serve resumes and pages of the history route (reading history or the log); also the most Kafka "
+                            + "consumers open for them.")
             .define(RESUME_QUEUE_MAX, Type.INT, 1_024, Range.atLeast(1), Importance.LOW,
-                    "Most resumes waiting for a worker; a subscribe past it gets the retryable error resume-busy "
-                            + "(an SSE stream is closed, and its client reconnects with Last-Event-ID).")
+                    "Most resumes and history pages waiting for a worker; a subscribe past it gets the retryable error resume-busy "
+                            + "(an SSE stream is closed, and its client reconnects with Last-Event-ID; an SSE request with since_time, "
+                            + "and a history request, are answered 503 resume-busy with Retry-After).")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
                     "How long, in milliseconds, start-up waits for Kafka and the log topic."))
             .define(AUTH_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,

@@ -13,6 +13,7 @@ import dev.herald.server.tls.HttpListeners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class EdgeServer implements AutoCloseable {
         undertow = HttpListeners.add(Undertow.builder(), config.getInt(EdgeConfig.HTTP_PORT), config.getString(EdgeConfig.HTTP_HOST), tls)
                 .setIoThreads(config.getInt(EdgeConfig.HTTP_IO_THREADS))
                 .setWorkerThreads(4)
+                // the history route's channel is a path segment: a '/' in its name comes as %2F
+                .setServerOption(UndertowOptions.DECODE_SLASH, true)
                 .setHandler(graceful)
                 .build();
         try {

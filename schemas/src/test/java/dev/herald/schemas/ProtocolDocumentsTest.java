@@ -111,7 +111,13 @@ class ProtocolDocumentsTest {
                 "urn:herald:problem:forbidden",
                 "urn:herald:problem:origin-not-allowed",
                 "urn:herald:problem:rate-limited",
-                "urn:herald:problem:keys-unavailable");
+                "urn:herald:problem:keys-unavailable",
+                "urn:herald:problem:invalid-limit",
+                "urn:herald:problem:invalid-position",
+                "urn:herald:problem:epoch-mismatch",
+                "urn:herald:problem:offset-out-of-range",
+                "urn:herald:problem:history-unavailable",
+                "urn:herald:problem:resume-busy");
     }
 
     @Test
@@ -156,6 +162,40 @@ class ProtocolDocumentsTest {
         for (String path : List.of("/healthz", "/readyz", "/metrics")) {
             assertThat(document.path("paths").path(path).path("get").has("security")).as("GET %s security", path).isFalse();
         }
+    }
+
+    @Test
+    void openApiHistoryReadIsServedByAnEdgeWithTheTokensOfSseAndSaysWhatRefusesIt() throws IOException {
+        JsonNode document = load(OPENAPI);
+        JsonNode get = document.path("paths").path("/v1/channels/{channel}/events").path("get");
+
+        assertThat(get.at("/servers/0/url").asText()).contains("{edge}");
+        assertThat(document.at("/servers/0/url").asText()).as("the other paths are ingest's").contains("{ingest}");
+        List<String> schemes = new ArrayList<>();
+        get.path("security").forEach(requirement -> schemes.addAll(names(requirement)));
+        assertThat(schemes).containsExactly("bearerToken", "tokenCookie");
+        assertThat(document.at("/components/securitySchemes/tokenCookie/in").asText()).isEqualTo("cookie");
+        List<String> parameters = new ArrayList<>();
+        get.path("parameters").forEach(p -> parameters.add(resolve(document, p).path("name").asText()));
+        assertThat(parameters).containsExactly("since", "limit");
+        assertThat(document.at("/components/parameters/Limit/schema/maximum").asInt()).isEqualTo(1000);
+        assertThat(document.at("/components/parameters/Limit/schema/default").asInt()).isEqualTo(100);
+        assertThat(names(get.path("responses"))).containsExactlyInAnyOrder("200", "400", "401", "403", "409", "410", "503");
+        JsonNode page = resolve(document, get.at("/responses/200")).at("/content/application~1json/schema");
+        assertThat(names(resolve(document, page).path("properties"))).containsExactlyInAnyOrder("channel", "events", "next", "more");
+    }
+
+    @Test
+    void asyncApiSubscribeTakesSinceOrSinceTimeAndSseTakesSinceTime() throws IOException {
+        JsonNode document = load(ASYNCAPI);
+        JsonNode subscribe = document.at("/components/schemas/SubscribeFrame");
+
+        assertThat(names(subscribe.path("properties"))).contains("since", "since_time");
+        assertThat(subscribe.path("properties").path("since_time").path("format").asText()).isEqualTo("date-time");
+        List<String> exclusive = new ArrayList<>();
+        subscribe.at("/not/required").forEach(n -> exclusive.add(n.asText()));
+        assertThat(exclusive).as("not both").containsExactly("since", "since_time");
+        assertThat(names(document.at("/components/schemas/SseQuery/properties"))).contains("since_time", "lastEventId");
     }
 
     @Test

@@ -51,8 +51,9 @@ import io.undertow.server.HttpServerExchange;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
- * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}, and the admin page's {@code /admin}, {@code /admin/status}, {@code /admin/login}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
+ * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, the history route
+ * {@code GET /v1/channels/{channel}/events}, {@code /healthz}, {@code /readyz}, {@code /metrics},
+ * and the admin page's {@code /admin}, {@code /admin/status}, {@code /admin/login}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
  * the consumer (which commits), then the store.
  */
 public final class EdgeComponents implements AutoCloseable {
@@ -147,10 +148,22 @@ public final class EdgeComponents implements AutoCloseable {
         EdgeStatus status = new EdgeStatus(config.edgeId(), consumer, index.tally(), sampler);
         admin = new AdminRoutes(auth.authenticator(), verifyWorkers, config.getString(EdgeConfig.AUTH_COOKIE_NAME), status::status,
                 new AdminPeers(AdminConfig.peers(config), AdminConfig.peerTimeout(config)));
+        HistoryEndpoint history = new HistoryEndpoint(context, new HistoryPager(reader, consumer,
+                config.getInt(EdgeConfig.REPLAY_PAGE_BYTES), config.getInt(EdgeConfig.HISTORY_SCAN_MAX_RECORDS)));
+        HttpHandler historyRoute = new Cors(auth.origins(), List.of("GET"), List.of("Authorization"), List.of(), history,
+                AuthAnswers::originNotAllowed);
         routes = Handlers.path(this::notFound)
                 .addExactPath(AdminRoutes.PAGE_PATH, admin)
                 .addExactPath(AdminRoutes.STATUS_PATH, admin)
                 .addExactPath(AdminRoutes.LOGIN_PATH, admin)
+                .addPrefixPath(HistoryEndpoint.PREFIX, ex -> {
+                    String path = ex.getRequestPath();
+                    if (path.endsWith(HistoryEndpoint.SUFFIX) && path.length() > HistoryEndpoint.PREFIX.length() + HistoryEndpoint.SUFFIX.length()) {
+                        historyRoute.handleRequest(ex);
+                    } else {
+                        notFound(ex);
+                    }
+                })
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new Cors(auth.origins(), List.of("GET"), List.of("Authorization", "Last-Event-ID"), List.of(),
                         new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), AuthAnswers::originNotAllowed))

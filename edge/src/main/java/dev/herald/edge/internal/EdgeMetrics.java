@@ -1,8 +1,10 @@
 package dev.herald.edge.internal;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.herald.lane.MulticastReceiver;
@@ -13,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The edge's connection meters: {@code herald_edge_connections{protocol="ws"|"sse"}}, {@code herald_edge_subscriptions},
@@ -27,7 +30,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * recovered first), {@code herald_edge_resume_queue} (resumes
  * waiting for a worker), {@code herald_edge_resume_log_readers} (Kafka consumers open for resumes),
  * {@code herald_edge_replay_buffer_bytes} (live events held while their subscribers' replays run),
- * {@code herald_edge_task_failures_total} (I/O thread tasks that threw; the others went on).
+ * {@code herald_edge_task_failures_total} (I/O thread tasks that threw; the others went on),
+ * {@code herald_edge_history_requests_total{result="ok"|"bad_request"|"unauthorized"|"forbidden"|"gone"|"unavailable"|"other"}}
+ * (history route answers: 200; 400 or 405; 401; 403; 409 or 410, a position of another log or older than
+ * it holds; 503, the log out of reach or too many reads waiting; anything else) and {@code herald_edge_history_latency_seconds} (pages served, request to answer).
  * Thread-safe.
  */
 public final class EdgeMetrics {
@@ -46,6 +52,8 @@ public final class EdgeMetrics {
     private final Counter resumesRefused;
     private final Counter resumesFailed;
     private final LongAdder replayBuffer = new LongAdder();
+    private final Map<String, Counter> historyRequests = new ConcurrentHashMap<>();
+    private final Timer historyLatency;
 
     public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index, IoThreadTasks ioTasks) {
         for (String protocol : new String[] {"ws", "sse"}) {
@@ -81,6 +89,13 @@ public final class EdgeMetrics {
         FunctionCounter.builder("herald.edge.oversized.events", index, SubscriptionIndex::oversizedEvents)
                 .description("Events whose frame is larger than a connection's queue takes: no subscriber can receive them "
                         + "(queue.max.bytes and event.max.bytes below what producers write)").register(registry);
+        for (String result : new String[] {"ok", "bad_request", "unauthorized", "forbidden", "gone", "unavailable", "other"}) {
+            historyRequests.put(result, Counter.builder("herald.edge.history.requests").tag("result", result)
+                    .description("Requests of the history route (GET /v1/channels/{channel}/events), by answer").register(registry));
+        }
+        historyLatency = Timer.builder("herald.edge.history.latency")
+                .description("Time to serve a page of the history route, from its request to its 200 answer")
+                .publishPercentileHistogram().register(registry);
         FunctionCounter.builder("herald.edge.task.failures", ioTasks, IoThreadTasks::taskFailures)
                 .description("I/O thread tasks (or one connection's part of one) that threw; the tasks after them ran").register(registry);
     }
@@ -182,6 +197,23 @@ public final class EdgeMetrics {
 
     void resumed(boolean recovered) {
         (recovered ? resumesRecovered : resumesNotRecovered).increment();
+    }
+
+    /** Counts a history request answered {@code status} after {@code nanos}; a page served (200) is timed too. */
+    void history(int status, long nanos) {
+        String result = switch (status) {
+            case 200 -> "ok";
+            case 400, 405 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 409, 410 -> "gone";
+            case 503 -> "unavailable";
+            default -> "other";
+        };
+        historyRequests.get(result).increment();
+        if (status == 200) {
+            historyLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Open connections now. */

@@ -23,6 +23,30 @@ final class EdgeProblems {
         return new Problem("invalid-position", "Invalid resume point", 400, detail);
     }
 
+    static Problem invalidLimit(String detail) {
+        return new Problem("invalid-limit", "Invalid limit", 400, detail);
+    }
+
+    /** A resume point of another epoch of the log (another topic, or another partition count). */
+    static Problem epochMismatch(String detail) {
+        return new Problem("epoch-mismatch", "Position of another log", 409, detail);
+    }
+
+    /** A resume point older than the log still holds (retention deleted what follows it). */
+    static Problem offsetOutOfRange(String detail) {
+        return new Problem("offset-out-of-range", "Position older than the log", 410, detail);
+    }
+
+    /** The history cannot be read now (the log is out of reach); retry. */
+    static Problem historyUnavailable(String detail) {
+        return new Problem("history-unavailable", "History unavailable", 503, detail, 1);
+    }
+
+    /** The resume workers' queue is full; retry. */
+    static Problem resumeBusy(String detail) {
+        return new Problem("resume-busy", "Too many reads waiting", 503, detail, 1);
+    }
+
     static Problem notAWebSocketUpgrade() {
         return new Problem("not-a-websocket-upgrade", "Not a WebSocket upgrade", 400,
                 "/v1/ws needs 'Upgrade: websocket' and 'Connection: Upgrade'");

@@ -3,6 +3,7 @@ package dev.herald.edge.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,6 +72,7 @@ final class ResumeReader implements AutoCloseable {
 
     private final EventStore store;
     private final LogReaders readers;
+    private final LogTimeIndex timeIndex;
     private final String topic;
     private final Epoch epoch;
     private final Clock clock;
@@ -100,6 +102,7 @@ final class ResumeReader implements AutoCloseable {
         // a fetch holds at most this much per reader (more only for a single larger record batch)
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(pageBytes, 1 << 20)));
         this.readers = new LogReaders(props, readers);
+        this.timeIndex = new LogTimeIndex(this.readers, topic);
     }
 
     /** Log readers open now. */
@@ -116,6 +119,31 @@ final class ResumeReader implements AutoCloseable {
             return new HistoryReplay(channel, partition, afterOffset, headOffset);
         }
         return new LogReplay(channel, partition, afterOffset);
+    }
+
+    /**
+     * Where a resume of {@code partition} from {@code time} starts, by the partition's time index
+     * (see {@link LogTimeIndex}): the offset to {@linkplain #open replay after}, or why nothing can be.
+     *
+     * @throws RuntimeException when the log cannot be asked now
+     */
+    LogTimeIndex.Start startAt(int partition, Instant time) {
+        return timeIndex.startAt(partition, time);
+    }
+
+    /** The reused log readers, for other reads of the log on the resume workers (the history route's pages). */
+    LogReaders readers() {
+        return readers;
+    }
+
+    /** The log's topic. */
+    String topic() {
+        return topic;
+    }
+
+    /** The local store. */
+    EventStore store() {
+        return store;
     }
 
     @Override
@@ -253,7 +281,7 @@ final class ResumeReader implements AutoCloseable {
     }
 
     /** The frame of a replayed record, or {@code null} if it is malformed or a duplicate the live path dropped. */
-    private StoredFrame frame(ConsumerRecord<byte[], byte[]> rec) {
+    StoredFrame frame(ConsumerRecord<byte[], byte[]> rec) {
         List<HeaderField> headers = new ArrayList<>();
         for (Header h : rec.headers()) {
             headers.add(new HeaderField(h.key(), h.value()));

@@ -16,6 +16,7 @@ import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
 import dev.herald.schemas.protocol.ErrorCode;
+import dev.herald.schemas.protocol.ResumeReason;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
@@ -44,7 +45,7 @@ import org.xnio.XnioIoThread;
 final class SseConnection implements Subscriptions.Owner, EdgeConnection {
 
     /** An offset in the resume point that stands for "from another epoch of the log". */
-    static final long OTHER_EPOCH = Long.MIN_VALUE;
+    static final long OTHER_EPOCH = notRecovered(ResumeReason.EPOCH_MISMATCH);
 
     private static final long CLOSE_GRACE_SECONDS = 5;
 
@@ -79,8 +80,23 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     private final AtomicBoolean slow = new AtomicBoolean();
 
     /**
-     * @param since the offset after which to resume each channel, {@link #OTHER_EPOCH} for a
-     *              resume point from another epoch, or {@code null} for live from now
+     * The offset in a resume point that stands for "cannot be resumed, for {@code reason}": the
+     * channel subscribes live with {@code recovered:false} and that reason. Every such offset is
+     * below -1, the lowest real one ("before the first record").
+     */
+    static long notRecovered(ResumeReason reason) {
+        return Long.MIN_VALUE + reason.ordinal();
+    }
+
+    /** The reason an offset of a resume point stands for (see {@link #notRecovered}), or {@code null} for a real offset. */
+    private static ResumeReason notRecoveredReason(long offset) {
+        return offset < -1 ? ResumeReason.values()[(int) (offset - Long.MIN_VALUE)] : null;
+    }
+
+    /**
+     * @param since the offset after which to resume each channel, an offset of {@link #notRecovered}
+     *              for a channel that cannot be resumed ({@link #OTHER_EPOCH} for a resume point from
+     *              another epoch), or {@code null} for live from now
      */
     SseConnection(ServerSentEventConnection connection, XnioIoThread ioThread, EdgeContext edge, List<String> channels, long[] since) {
         this.connection = connection;
@@ -96,7 +112,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         for (int i = 0; i < channels.size(); i++) {
             indexOf.put(channels.get(i), i);
             partitions[i] = consumer.partitionOf(channels.get(i));
-            boolean fromHead = since == null || since[i] == OTHER_EPOCH;
+            boolean fromHead = since == null || notRecoveredReason(since[i]) != null;
             offsets[i] = fromHead ? Math.max(-1, consumer.nextOffset(partitions[i]) - 1) : since[i];
         }
         this.start = channels.size() == 1 ? null : StreamCursor.of(epoch, this.channels, offsets);
@@ -132,8 +148,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
             String channel = channels.get(i);
             if (since == null) {
                 subscriptions.subscribe(null, channel, null);
-            } else if (since[i] == OTHER_EPOCH) {
-                subscriptions.subscribeFromOtherEpoch(null, channel);
+            } else if (notRecoveredReason(since[i]) != null) {
+                subscriptions.subscribeNotRecovered(null, channel, notRecoveredReason(since[i]));
             } else {
                 subscriptions.subscribe(null, channel, new Position(epoch, partitions[i], since[i]));
             }

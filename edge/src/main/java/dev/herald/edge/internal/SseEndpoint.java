@@ -1,17 +1,23 @@
 package dev.herald.edge.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.herald.schemas.ChannelName;
 import dev.herald.schemas.InvalidInputException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.StreamCursor;
+import dev.herald.schemas.protocol.ResumeReason;
 import dev.herald.server.auth.Grants;
 import dev.herald.server.limits.ConnectionLease;
 import dev.herald.server.http.HttpAnswers;
@@ -20,6 +26,9 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 
 /**
@@ -30,7 +39,15 @@ import org.xnio.IoUtils;
  * reconnects on its own) or, for a first connection that already has one, the
  * {@code lastEventId} query parameter; the header wins. It is the stream cursor of a former
  * stream of the same channels in the same order, or, for a stream of one channel, that channel's
- * position (the same string as on WebSocket). Everything is checked before the stream starts:
+ * position (the same string as on WebSocket). A first connection may instead resume every channel
+ * from a time, {@code since_time} (RFC 3339): each channel from the first record of its partition
+ * at or after it ({@link LogTimeIndex}), or {@code recovered:false} with
+ * {@code offset-out-of-range} when the log no longer holds all from that time. The times are
+ * looked up on a resume worker before the stream opens, so that its very first {@code id:} already
+ * holds each channel's start. A {@code Last-Event-ID} header wins over {@code since_time}, since
+ * a browser's {@code EventSource} reconnects to the same URL with the header: the reconnect
+ * resumes where the stream stopped, not from the time again; {@code since_time} with the
+ * {@code lastEventId} parameter is a bad request. Everything is checked before the stream starts:
  * no channel, a bad or repeated channel name, too many channels, a garbage resume point or a
  * cursor of other channels answer 400 with a problem body, and no stream.
  *
@@ -43,6 +60,8 @@ import org.xnio.IoUtils;
 final class SseEndpoint implements HttpHandler {
 
     static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
+    static final String SINCE_TIME_PARAMETER = "since_time";
+    private static final Logger LOG = LoggerFactory.getLogger(SseEndpoint.class);
     private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
 
     private final EdgeContext edge;
@@ -94,8 +113,10 @@ final class SseEndpoint implements HttpHandler {
             }
         }
         long[] since;
+        Instant sinceTime;
         try {
             since = resumePoint(exchange, channels);
+            sinceTime = since == null ? sinceTime(exchange) : null;
         } catch (InvalidInputException e) {
             HttpAnswers.problem(exchange, EdgeProblems.invalidResumePoint(e.getMessage()));
             return;
@@ -108,6 +129,25 @@ final class SseEndpoint implements HttpHandler {
             lease.release(); // the stream is over (or never began)
             next.proceed();
         });
+        if (sinceTime == null) {
+            open(exchange, channels, grants, since, lease);
+            return;
+        }
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+            try {
+                edge.resumeWorkers().execute(() -> {
+                    long[] starts = startsAt(channels, sinceTime);
+                    exchange.getIoThread().execute(() -> open(exchange, channels, grants, starts, lease));
+                });
+            } catch (RejectedExecutionException e) {
+                edge.metrics().resumeRefused();
+                HttpAnswers.problem(exchange, EdgeProblems.resumeBusy("the edge has too many resumes waiting; reconnect in a moment"));
+            }
+        });
+    }
+
+    /** Opens the stream, resuming each channel after {@code since} (see {@link SseConnection}); on the exchange's I/O thread. */
+    private void open(HttpServerExchange exchange, List<String> channels, Grants grants, long[] since, ConnectionLease lease) {
         Duration untilExpiry = edge.auth().untilExpiry(grants);
         ServerSentEventHandler open = new ServerSentEventHandler((connection, lastEventId) -> {
             connection.setKeepAliveTime(keepAliveMs);
@@ -122,14 +162,62 @@ final class SseEndpoint implements HttpHandler {
     }
 
     /**
-     * The offsets to resume each channel after, or {@code null} for live from now; an offset of
-     * {@link SseConnection#OTHER_EPOCH} marks a resume point from another epoch.
+     * On a resume worker: where each channel resumes from {@code time}, one look-up per partition
+     * (see {@link LogTimeIndex}); an offset of {@link SseConnection#notRecovered} for a channel the
+     * log cannot serve from then ({@code offset-out-of-range}), or all of them when the log cannot
+     * be asked now ({@code history-unavailable}, logged and counted as a failed resume).
+     */
+    private long[] startsAt(List<String> channels, Instant time) {
+        Map<Integer, Long> byPartition = new HashMap<>();
+        long[] starts = new long[channels.size()];
+        try {
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = byPartition.computeIfAbsent(edge.consumer().partitionOf(channels.get(i)), partition -> {
+                    LogTimeIndex.Start start = edge.resumeReader().startAt(partition, time);
+                    return start.notRecovered() == null ? start.afterOffset() : SseConnection.notRecovered(start.notRecovered());
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("a stream of {} cannot look up since_time {} in the log; its channels answer {}", channels, time,
+                    ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
+            edge.metrics().resumeFailed();
+            Arrays.fill(starts, SseConnection.notRecovered(ResumeReason.HISTORY_UNAVAILABLE));
+        }
+        return starts;
+    }
+
+    /**
+     * The {@code since_time} to resume every channel from, or {@code null} for none; called
+     * without a {@code Last-Event-ID} header or {@code lastEventId} parameter (which win over it).
+     *
+     * @throws InvalidInputException when it is not an RFC 3339 time, is given twice, or comes with a {@code lastEventId} parameter
+     */
+    private static Instant sinceTime(HttpServerExchange exchange) {
+        Deque<String> values = exchange.getQueryParameters().get(SINCE_TIME_PARAMETER);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new InvalidInputException(SINCE_TIME_PARAMETER + " is given " + values.size() + " times; give it once");
+        }
+        return SinceTime.parse(SINCE_TIME_PARAMETER, values.getFirst());
+    }
+
+    /**
+     * The offsets to resume each channel after, or {@code null} for live from now (or from
+     * {@code since_time}); an offset of {@link SseConnection#OTHER_EPOCH} marks a resume point from another epoch.
+     *
+     * @throws InvalidInputException for a resume point that is not a cursor or position of these channels, or a
+     *                               {@code lastEventId} parameter with {@code since_time}
      */
     private long[] resumePoint(HttpServerExchange exchange, List<String> channels) {
         String token = exchange.getRequestHeaders().getFirst(LAST_EVENT_ID);
         if (token == null || token.isEmpty()) {
             Deque<String> param = exchange.getQueryParameters().get(LAST_EVENT_ID_PARAMETER);
             token = param == null ? null : param.peekFirst();
+            if (token != null && !token.isEmpty() && exchange.getQueryParameters().containsKey(SINCE_TIME_PARAMETER)) {
+                throw new InvalidInputException("give lastEventId (a resume point) or since_time (a time), not both");
+            }
         }
         if (token == null || token.isEmpty()) {
             return null;

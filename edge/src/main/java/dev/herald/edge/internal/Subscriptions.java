@@ -1,5 +1,6 @@
 package dev.herald.edge.internal;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -88,18 +89,34 @@ final class Subscriptions {
      * and {@link ResumeReason#EPOCH_MISMATCH}; one of another partition is an error.
      */
     void subscribe(Object ref, String channel, Position since) {
-        subscribe(ref, channel, since, since != null && !since.epoch().equals(edge.consumer().epoch()));
+        if (since != null && !since.epoch().equals(edge.consumer().epoch())) {
+            subscribe(ref, channel, null, null, ResumeReason.EPOCH_MISMATCH);
+        } else {
+            subscribe(ref, channel, since, null, null);
+        }
+    }
+
+    /**
+     * Subscribes {@code channel} resuming from {@code time}: its events from the first record of
+     * its partition at or after that time are replayed, then live ones. The time is looked up in
+     * the log on a resume worker ({@link LogTimeIndex}); a time older than the log still holds
+     * answers {@code recovered:false} ({@link ResumeReason#OFFSET_OUT_OF_RANGE}), never a later start.
+     */
+    void subscribeFrom(Object ref, String channel, Instant time) {
+        subscribe(ref, channel, null, time, null);
     }
 
     /**
      * Subscribes {@code channel} live from now, answering {@code recovered:false} with
-     * {@link ResumeReason#EPOCH_MISMATCH}: the client's resume point is from another epoch of the log.
+     * {@code reason}: the client's resume point cannot be honoured (it is of another epoch of the
+     * log, say, or older than the log holds).
      */
-    void subscribeFromOtherEpoch(Object ref, String channel) {
-        subscribe(ref, channel, null, true);
+    void subscribeNotRecovered(Object ref, String channel, ResumeReason reason) {
+        subscribe(ref, channel, null, null, reason);
     }
 
-    private void subscribe(Object ref, String channel, Position since, boolean otherEpoch) {
+    /** Subscribes after {@code since}, from {@code time}, live with {@code notRecovered}, or (all three null) live. */
+    private void subscribe(Object ref, String channel, Position since, Instant time, ResumeReason notRecovered) {
         String violation = ChannelName.violation(channel);
         if (violation != null) {
             owner.error(ref, ErrorCode.INVALID_CHANNEL, violation);
@@ -115,7 +132,7 @@ final class Subscriptions {
         }
         FanoutConsumer consumer = edge.consumer();
         int partition = consumer.partitionOf(channel);
-        if (since != null && !otherEpoch && since.partition() != partition) {
+        if (since != null && since.partition() != partition) {
             owner.error(ref, ErrorCode.INVALID_POSITION, "position belongs to another channel's partition");
             return;
         }
@@ -125,18 +142,18 @@ final class Subscriptions {
         edge.index().add(cursor);
         long head = Math.max(-1, consumer.nextOffset(partition) - 1);
         String now = PositionCodec.encode(new Position(consumer.epoch(), partition, head));
-        if (otherEpoch) {
+        if (notRecovered != null) {
             edge.metrics().resumed(false);
-            finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.EPOCH_MISMATCH), head, List.of());
-        } else if (since == null) {
+            finish(cursor, Frames.subscribed(ref, channel, now, notRecovered), head, List.of());
+        } else if (since == null && time == null) {
             finish(cursor, Frames.subscribed(ref, channel, now, null), head, List.of());
         } else {
-            queueResume(new PendingResume(ref, cursor, since.offset(), head, now));
+            queueResume(new PendingResume(ref, cursor, since == null ? -1 : since.offset(), time, head, now));
         }
     }
 
-    /** A resume waiting for its turn: what {@link #resume} needs. */
-    private record PendingResume(Object ref, ChannelCursor cursor, long afterOffset, long head, String now) {
+    /** A resume waiting for its turn: what {@link #resume} needs ({@code time} set: from that time, else after {@code afterOffset}). */
+    private record PendingResume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now) {
     }
 
     /**
@@ -167,7 +184,7 @@ final class Subscriptions {
             edge.resumeWorkers().execute(() -> {
                 try {
                     if (!r.cursor().cancelled()) {
-                        resume(r.ref(), r.cursor(), r.afterOffset(), r.head(), r.now());
+                        resume(r.ref(), r.cursor(), r.afterOffset(), r.time(), r.head(), r.now());
                     }
                 } finally {
                     startNext();
@@ -206,26 +223,38 @@ final class Subscriptions {
         owner.resumeRefused(ref, cursor.channel(), message);
     }
 
-    /** On a resume worker: replays what the cursor missed after {@code afterOffset}, page by page, then turns it live. */
-    private void resume(Object ref, ChannelCursor cursor, long afterOffset, long head, String now) {
+    /**
+     * On a resume worker: replays what the cursor missed after {@code afterOffset} (or from
+     * {@code time}, when set, looked up first), page by page, then turns it live.
+     */
+    private void resume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now) {
         String channel = cursor.channel();
         ResumeReader.Replay replay;
+        LogTimeIndex.Start start = time == null ? new LogTimeIndex.Start(afterOffset, null) : null;
         try {
-            replay = edge.resumeReader().open(channel, cursor.partition(), afterOffset, head);
+            if (start == null) {
+                start = edge.resumeReader().startAt(cursor.partition(), time);
+            }
+            replay = start.notRecovered() == null ? edge.resumeReader().open(channel, cursor.partition(), start.afterOffset(), head) : null;
         } catch (RuntimeException e) {
             if (cursor.cancelled()) {
                 return;
             }
-            LOG.warn("resume of {} after offset {} of partition {} cannot read the missed events; answering {}", channel, afterOffset,
-                    cursor.partition(), ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
+            LOG.warn("resume of {} {} of partition {} cannot read the missed events; answering {}", channel,
+                    time == null ? "after offset " + afterOffset : "from " + time, cursor.partition(), ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
             edge.metrics().resumeFailed();
             finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.HISTORY_UNAVAILABLE), head, List.of());
+            return;
+        }
+        if (replay == null) { // a time older than the log holds
+            edge.metrics().resumed(false);
+            finish(cursor, Frames.subscribed(ref, channel, now, start.notRecovered()), head, List.of());
             return;
         }
         try (replay) {
             boolean recovered = replay.reason() == null;
             edge.metrics().resumed(recovered);
-            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason()), recovered ? afterOffset : head);
+            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason()), recovered ? start.afterOffset() : head);
             ChannelCursor.Progress progress = ChannelCursor.Progress.GOING;
             while (recovered && progress == ChannelCursor.Progress.GOING) {
                 List<StoredFrame> page = replay.next(); // not read once the replay is cancelled or too slow
@@ -237,7 +266,7 @@ final class Subscriptions {
             after(progress == ChannelCursor.Progress.GOING ? cursor.goLive() : progress);
         } catch (RuntimeException e) {
             LOG.warn("resume of {} after offset {} of partition {} failed during its replay; closing the connection so that "
-                    + "the client resumes from what it got", channel, afterOffset, cursor.partition(), e);
+                    + "the client resumes from what it got", channel, start.afterOffset(), cursor.partition(), e);
             edge.metrics().resumeFailed();
             owner.reconnect("resume failed: reconnect and resume from your last position");
         }

@@ -528,13 +528,22 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         }
         Position since = null;
         String sinceText = frame.text("since");
-        if (sinceText != null) {
-            try {
-                since = PositionCodec.decode(sinceText);
-            } catch (InvalidInputException e) {
-                error(ref, ErrorCode.INVALID_POSITION, e.getMessage());
+        String sinceTime = frame.text("since_time");
+        if (sinceText != null && sinceTime != null) {
+            error(ref, ErrorCode.INVALID_POSITION, "give since (a position) or since_time (a time), not both");
+            return;
+        }
+        try {
+            if (sinceTime != null) {
+                subscriptions.subscribeFrom(ref, name, SinceTime.parse("since_time", sinceTime));
                 return;
             }
+            if (sinceText != null) {
+                since = PositionCodec.decode(sinceText);
+            }
+        } catch (InvalidInputException e) {
+            error(ref, ErrorCode.INVALID_POSITION, e.getMessage());
+            return;
         }
         subscriptions.subscribe(ref, name, since);
     }

@@ -14,7 +14,10 @@ public enum ErrorCode {
     FRAME_TOO_LARGE("frame-too-large"),
     /** A channel name that breaks the naming rules. */
     INVALID_CHANNEL("invalid-channel"),
-    /** A {@code since} that is not a position, or is a position of another channel's partition. */
+    /**
+     * A {@code since} that is not a position, or is a position of another channel's partition; a
+     * {@code since_time} that is not an RFC 3339 time; or both {@code since} and {@code since_time}.
+     */
     INVALID_POSITION("invalid-position"),
     /** A {@code subscribe} of a channel the connection already follows. */
     ALREADY_SUBSCRIBED("already-subscribed"),
