@@ -76,7 +76,9 @@ class ResumeReaderTest {
         topic = "log-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            var id = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+            // a topic just created may not be in every broker's metadata yet: describe until it is
+            var id = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId(), t -> t != null);
             epoch = new Epoch(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()), 1);
         }
         store = EventStore.open(storeDir, new StoreSettings(600_000, 64L << 20, HISTORY));
