@@ -2,7 +2,6 @@ package dev.herald.edge.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,11 +210,6 @@ public final class EdgeReplays implements AutoCloseable {
             admin = Admin.create(props);
         }
         return admin;
-    }
-
-    /** The replays kept, oldest first, for listing. */
-    public synchronized List<ReplayRun> all() {
-        return new ArrayList<>(runs.values());
     }
 
     /** Cancels a running replay, waits for its thread (at most 30 s), and closes the admin client. */

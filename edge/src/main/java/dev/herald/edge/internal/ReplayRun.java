@@ -292,9 +292,10 @@ final class ReplayRun implements Runnable {
                 }
                 Thread.sleep(2);
             }
-            index.redeliver(e.channel(), rec.offset(),
-                    FrameCodec.eventFrame(e, PositionCodec.encode(new Position(epoch, rec.partition(), rec.offset())), true));
-            replayed.incrementAndGet();
+            byte[] frame = FrameCodec.eventFrame(e, PositionCodec.encode(new Position(epoch, rec.partition(), rec.offset())), true);
+            if (index.redeliver(e.channel(), rec.offset(), frame) > 0) {
+                replayed.incrementAndGet(); // handed to the I/O threads of the channel's subscribers; none here: not counted
+            }
         }
     }
 
