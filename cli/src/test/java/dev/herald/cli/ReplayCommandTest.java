@@ -111,6 +111,12 @@ class ReplayCommandTest {
                 .until(() -> edge.registry().get("herald.edge.consumed").tag("result", "delivered").counter().count() >= events);
     }
 
+    /** Waits until the edge has committed (not only consumed) {@code events} offsets in all: a plan ends at the committed offsets. */
+    private static void awaitCommitted(String edgeId, long events) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.listConsumerGroupOffsets("herald-edge-" + edgeId)
+                .partitionsToOffsetAndMetadata().get().values().stream().mapToLong(o -> o.offset()).sum() >= events);
+    }
+
     /** The records column of an exported plan, summed. */
     private static long csvRecords(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
@@ -135,6 +141,7 @@ class ReplayCommandTest {
             publish(ingest, "b", 0, 7);
             publish(ingest, "c", 0, 3);
             awaitConsumed(edge, 30);
+            awaitCommitted(edgeId, 30);
 
             Path everything = dir.resolve("everything.csv");
             Run dry = replay("--edge", edgeId, "--topic", topic, "--shift-by", "-1000", "--export", everything.toString());
@@ -168,6 +175,7 @@ class ReplayCommandTest {
              EdgeServer edge = EdgeServer.start(new EdgeConfig(edgeSettings(topic, edgeId)))) {
             List<JsonNode> acks = publish(ingest, "kept", 0, 10);
             awaitConsumed(edge, 10);
+            awaitCommitted(edgeId, 10);
             int partition = acks.get(0).get("partition").asInt();
             long first = acks.get(0).get("offset").asLong();
             admin.deleteRecords(Map.of(new TopicPartition(topic, partition), RecordsToDelete.beforeOffset(first + 4))).all().get();
