@@ -219,10 +219,13 @@ class EdgeReplayTest extends LogBackedTest {
     void aCleanlyStoppedEdgeLeavesItsGroupAtOnce() throws Exception {
         String topic = log.topic();
         String edgeId = "e-" + UUID.randomUUID();
-        try (EdgeServer edge = EdgeServer.start(new EdgeConfig(log.edgeSettings(topic, edgeId, dir.resolve("edge-" + edgeId), Map.of())))) {
+        EdgeServer edge = EdgeServer.start(new EdgeConfig(log.edgeSettings(topic, edgeId, dir.resolve("edge-" + edgeId), Map.of())));
+        try {
             ConsumerGroupDescription running = log.admin().describeConsumerGroups(List.of("herald-edge-" + edgeId)).all().get()
                     .get("herald-edge-" + edgeId);
             assertThat(running.members()).hasSize(1);
+        } finally {
+            edge.close();
         }
         ConsumerGroupDescription stopped = log.admin().describeConsumerGroups(List.of("herald-edge-" + edgeId)).all().get()
                 .get("herald-edge-" + edgeId);
