@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Herald benchmarks, with Kafka's own tools measured beside them.",
         subcommands = {IngestBenchCommand.class, EdgeBenchCommand.class, EphemeralBenchCommand.class, AuthBenchCommand.class, HistoryBenchCommand.class,
-            FanoutScenario.class, ChannelsScenario.class, SeedScenario.class, ChurnScenario.class,
+            ReplayBenchCommand.class, FanoutScenario.class, ChannelsScenario.class, SeedScenario.class, ChurnScenario.class,
             RestartScenario.class, CompareCommand.class, JmhCommand.class, ReliabilityCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 

@@ -82,8 +82,16 @@ final class RawKafkaBaseline {
     ConsumerPerfResult readBack(long records) {
         String topic = "bench.raw.read." + runId;
         producerPerformance(topic, 0, records, -1);
+        return consume(topic, records);
+    }
+
+    /**
+     * {@code ConsumerPerformance} reading {@code records} records of {@code topic} from its start
+     * with one consumer of a new group, in a child JVM.
+     */
+    ConsumerPerfResult consume(String topic, long records) {
         List<String> args = List.of("--bootstrap-server", broker.bootstrapServers(), "--topic", topic, "--messages",
-                Long.toString(records), "--timeout", "60000", "--group", "bench.raw.read." + runId);
+                Long.toString(records), "--timeout", "60000", "--group", "bench.read." + topic);
         return ConsumerPerfResult.parse(ChildJvm.run(CONSUMER_PERFORMANCE, args, TOOL_TIMEOUT).requireSuccess("ConsumerPerformance"));
     }
 

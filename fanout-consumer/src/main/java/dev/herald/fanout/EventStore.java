@@ -62,12 +62,21 @@ import org.rocksdb.WriteOptions;
  * ahead of {@code next}. A new epoch (topic re-created or re-partitioned) drops history, trim and
  * coverage, whose offsets mean nothing in it, and the dedup index, whose entries name its records.
  *
+ * <p>A history replay ({@code herald replay --mode history}) puts records older than those stored
+ * ({@link Batch#restore}): they go into the same families, each channel's history keeps its
+ * newest {@code historyPerChannel} entries whatever order they came in (the trim deletes the
+ * lowest offsets of disk and batch together), a restored offset at or below the channel's trimmed
+ * offset is not kept (history is complete only above it), and once a partition's range is
+ * restored from {@code from} up to where its coverage began, {@link #extendCoverage} moves the
+ * coverage back to {@code from}, so that a resume from an old position is served from history.
+ *
  * <p>The writer keeps each channel's history count and trimmed offset in a cache bounded by
  * {@link StoreSettings#channelCacheMax()} channels; a channel that fell out of it is read again
  * from disk (at most {@code historyPerChannel} keys) when it next gets an event.
  *
  * <p>Threading: one writer (the poll thread) calls {@link #batch}, {@link #beginPartition},
- * {@link #useEpoch} and {@link #reopen}; {@link #history} and {@link #firstSeen} may be called
+ * {@link #restartCoverage}, {@link #extendCoverage}, {@link #useEpoch} and {@link #reopen} (a
+ * replay hands its records to it, see {@link HistoryRestore}); {@link #history} and {@link #firstSeen} may be called
  * from any thread.
  *
  * <p>Failures: once a write fails for an I/O reason (disk full, say), RocksDB refuses every later
@@ -291,6 +300,30 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves the coverage of {@code partition} back to {@code from} when a history replay stored
+     * every record of {@code [from, to)} and the coverage began inside that range (after a lost
+     * store, it began where the consumer started again): the history then holds everything from
+     * {@code from} on. Nothing changes when the coverage is unknown (the partition was never
+     * assigned) or began before {@code from} or after {@code to} (a gap would remain). Writer
+     * thread only.
+     *
+     * @return whether the coverage moved
+     */
+    public boolean extendCoverage(int partition, long from, long to) {
+        Long covered = coverage.get(partition);
+        if (covered == null || from >= covered || covered > to) {
+            return false;
+        }
+        restartCoverage(partition, from);
+        return true;
+    }
+
+    /** Where the coverage of {@code partition} begins, or -1 when it is unknown (not assigned yet). Thread-safe. */
+    public long coverageStart(int partition) {
+        return coverage.getOrDefault(partition, -1L);
+    }
+
     /** Starts a batch of writes for one poll. Writer thread only. */
     public Batch batch(long nowMs) {
         return new Batch(nowMs);
@@ -430,6 +463,23 @@ public final class EventStore implements AutoCloseable {
          */
         public Admission admit(String id, String channel, int partition, long offset, byte[] frame) {
             nextOffsets.merge(partition, offset + 1, Math::max);
+            return stage(id, channel, partition, offset, frame, false);
+        }
+
+        /**
+         * Records an event that a history replay read again, older than what the consumer reads
+         * now: like {@link #admit}, but the partition's next offset stays where the consumer has
+         * it, and a frame the history holds already (its dedup entry aged out) is not counted
+         * twice.
+         *
+         * @return {@link Admission#NEW} if it was stored now, {@link Admission#REREAD} if it was
+         *         stored already, {@link Admission#DUPLICATE} for another record with a seen id
+         */
+        public Admission restore(String id, String channel, int partition, long offset, byte[] frame) {
+            return stage(id, channel, partition, offset, frame, true);
+        }
+
+        private Admission stage(String id, String channel, int partition, long offset, byte[] frame, boolean restoring) {
             String key = channel + '\u0000' + id;
             long[] first = seenInBatch.get(key);
             if (first == null) {
@@ -442,8 +492,11 @@ public final class EventStore implements AutoCloseable {
                 seenInBatch.put(key, new long[] {partition, offset});
                 batch.put(dedup, dedupKey(channel, id), ByteBuffer.allocate(20).putLong(nowMs).putInt(partition).putLong(offset).array());
                 if (settings.historyPerChannel() > 0) {
-                    batch.put(history, historyKey(channelPrefix(channel), offset), frame);
-                    added.computeIfAbsent(channel, c -> new ArrayList<>()).add(offset);
+                    byte[] historyKey = historyKey(channelPrefix(channel), offset);
+                    if (!restoring || db().get(history, historyKey) == null) {
+                        batch.put(history, historyKey, frame);
+                        added.computeIfAbsent(channel, c -> new ArrayList<>()).add(offset);
+                    }
                 }
                 return Admission.NEW;
             } catch (RocksDBException e) {
@@ -485,9 +538,12 @@ public final class EventStore implements AutoCloseable {
     /**
      * Stages in {@code batch} the deletion of the channel's oldest entries past
      * {@code historyPerChannel}, counting the {@code added} offsets the batch puts, and returns
-     * what the channel's history is once the batch is written. The oldest entries are on disk
-     * first, then among {@code added} (a put and a later delete of one key in one batch leave it
-     * deleted). Every walk of a channel's history starts after its trimmed offset: the deleted
+     * what the channel's history is once the batch is written. The oldest entries are the lowest
+     * offsets of those on disk and those added, merged in offset order: live events come after
+     * everything on disk, but a history replay adds older ones (a put and a later delete of one
+     * key in one batch leave it deleted). An added offset at or below the trimmed offset is
+     * deleted at once: history is complete only above the trimmed offset, so it would never be
+     * read. Every walk of a channel's history starts after its trimmed offset: the deleted
      * entries stay as tombstones until a compaction, and a walk from the channel's first key would
      * step over all of them, a cost that grows with every event until the memtable is flushed.
      */
@@ -495,25 +551,42 @@ public final class EventStore implements AutoCloseable {
         ChannelHistory known = channels.getIfPresent(channel);
         long trimmed = known != null ? known.trimmed() : trimmedOffset(channel);
         int stored = known != null ? known.count() : countHistory(channel, trimmed);
-        int excess = stored + added.size() - settings.historyPerChannel();
-        if (excess <= 0) {
-            return new ChannelHistory(stored + added.size(), trimmed);
-        }
         byte[] prefix = channelPrefix(channel);
+        List<Long> kept = new ArrayList<>(added.size());
+        for (long offset : added) {
+            if (offset <= trimmed) {
+                batch.delete(history, historyKey(prefix, offset));
+            } else {
+                kept.add(offset);
+            }
+        }
+        kept.sort(null); // a live batch adds them in order already; a restore may not
+        int excess = stored + kept.size() - settings.historyPerChannel();
+        if (excess <= 0) {
+            return new ChannelHistory(stored + kept.size(), trimmed);
+        }
         long lastTrimmed = trimmed;
         int deleted = 0;
+        int next = 0;
         try (Slice upper = new Slice(prefixEnd(prefix));
              ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
              RocksIterator it = db().newIterator(history, ro)) {
-            for (it.seek(historyKey(prefix, trimmed + 1)); deleted < excess && it.isValid(); it.next(), deleted++) {
-                batch.delete(history, it.key());
-                lastTrimmed = ByteBuffer.wrap(it.key(), prefix.length, 8).getLong();
+            it.seek(historyKey(prefix, trimmed + 1));
+            for (; deleted < excess; deleted++) {
+                boolean onDisk = it.isValid();
+                long diskOffset = onDisk ? ByteBuffer.wrap(it.key(), prefix.length, 8).getLong() : Long.MAX_VALUE;
+                if (next < kept.size() && kept.get(next) < diskOffset) {
+                    lastTrimmed = kept.get(next++);
+                    batch.delete(history, historyKey(prefix, lastTrimmed));
+                } else if (onDisk) {
+                    batch.delete(history, it.key());
+                    lastTrimmed = diskOffset;
+                    it.next();
+                } else {
+                    break;
+                }
             }
             it.status();
-        }
-        for (int i = 0; deleted < excess && i < added.size(); i++, deleted++) {
-            batch.delete(history, historyKey(prefix, added.get(i)));
-            lastTrimmed = added.get(i);
         }
         batch.put(trim, channel.getBytes(StandardCharsets.UTF_8), longBytes(lastTrimmed));
         return new ChannelHistory(settings.historyPerChannel(), lastTrimmed);

@@ -81,11 +81,20 @@ import org.slf4j.LoggerFactory;
  * offset: it is handed off again ({@link Admission#REREAD}), never taken for a duplicate, so a
  * rewind can repeat an event on a connection (which drops it by offset) but never lose one.
  * </pre>
+ *
+ * <p>A history replay's records come to the poll thread through {@link #historyRestore()} and are
+ * stored between polls, so the store keeps one writer. On {@link #close} the consumer leaves its
+ * group: a static member stays in it after closing by default, until its session times out, and a
+ * group with a member is one whose offsets Kafka refuses to move ({@code herald replay} on a
+ * stopped edge). A consumer replaced after a failure stays in the group, so that its successor
+ * takes its partitions back at once.
  */
 public final class FanoutConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanoutConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** The poll timeout while a history replay hands records over ({@link HistoryRestore}): short, so they are stored promptly. */
+    private static final Duration RESTORE_POLL_TIMEOUT = Duration.ofMillis(1);
     private static final long STORE_RETRY_MS = 1_000;
     private static final long FIRST_RESTART_BACKOFF_MS = 1_000;
     private static final long MAX_RESTART_BACKOFF_MS = 30_000;
@@ -108,6 +117,8 @@ public final class FanoutConsumer implements AutoCloseable {
     /** Each partition's lag in records and in time, as of the last poll; read by the metrics. */
     private final PartitionLags lags;
     private final ConsumerHealth health = new ConsumerHealth();
+    /** Records of history replays on their way to the store, written by the poll thread between polls. */
+    private final HistoryRestore restore = new HistoryRestore();
     private final Counter delivered;
     private final Counter rereads;
     private final Counter duplicates;
@@ -211,6 +222,11 @@ public final class FanoutConsumer implements AutoCloseable {
         return nextOffsets.getOrDefault(partition, -1L);
     }
 
+    /** Where a history replay hands its records to the store's writer, this consumer's poll thread. */
+    public HistoryRestore historyRestore() {
+        return restore;
+    }
+
     /** Whether every partition is assigned and the store, the consumer and its commits work. */
     public boolean isReady() {
         return notReadyReason() == null;
@@ -228,6 +244,8 @@ public final class FanoutConsumer implements AutoCloseable {
 
     private void run() {
         long backoffMs = FIRST_RESTART_BACKOFF_MS;
+        // a fenced consumer must not leave: its instance id is the other edge's now, which a leave would remove
+        CloseOptions.GroupMembershipOperation onExit = CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
         try {
             while (running) {
                 try {
@@ -242,6 +260,7 @@ public final class FanoutConsumer implements AutoCloseable {
                             + "consuming (rejoining would fence the other, and both would skip what the other committed)",
                             settings.groupId(), e);
                     sink.consumerStopped();
+                    onExit = CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
                     break;
                 } catch (RuntimeException e) {
                     if (!running) {
@@ -250,8 +269,9 @@ public final class FanoutConsumer implements AutoCloseable {
                     consumerFailures.increment();
                     health.consumerFailed("consumer failed, rejoining: " + e);
                     LOG.error("edge consumer failed; a new one rejoins from the committed offsets in {} ms", backoffMs, e);
-                    closeConsumer();
+                    closeConsumer(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
                     if (await(backoffMs)) {
+                        restore.close();
                         return;
                     }
                     backoffMs = Math.min(MAX_RESTART_BACKOFF_MS, backoffMs * 2);
@@ -261,11 +281,13 @@ public final class FanoutConsumer implements AutoCloseable {
                 }
                 break;
             }
-            closeConsumer();
+            closeConsumer(onExit);
+            restore.close();
         } catch (Error e) {
             consumerFailures.increment();
             health.consumerFailed("poll thread died: " + e);
             LOG.error("edge poll thread died", e);
+            restore.close();
             try {
                 sink.consumerStopped();
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
@@ -284,7 +306,7 @@ public final class FanoutConsumer implements AutoCloseable {
             health.polled(System.nanoTime());
             ConsumerRecords<byte[], byte[]> records;
             try {
-                records = c.poll(POLL_TIMEOUT);
+                records = c.poll(restore.busy() ? RESTORE_POLL_TIMEOUT : POLL_TIMEOUT);
             } catch (OffsetOutOfRangeException e) {
                 resetOutOfRange(c, e.offsetOutOfRangePartitions());
                 continue;
@@ -292,6 +314,7 @@ public final class FanoutConsumer implements AutoCloseable {
             if (!records.isEmpty()) {
                 process(c, records);
             }
+            restore.drain(store, clock.millis());
             applyBackPressure(c);
             commits.commitIfDue(c);
             FencedInstanceIdException fenced = commits.takeFenced();
@@ -316,8 +339,11 @@ public final class FanoutConsumer implements AutoCloseable {
         }
     }
 
-    /** Commits what was handed off (if it can) and closes the current Kafka consumer. */
-    private void closeConsumer() {
+    /**
+     * Commits what was handed off (if it can) and closes the current Kafka consumer, leaving the
+     * group or staying in it as {@code membership} says.
+     */
+    private void closeConsumer(CloseOptions.GroupMembershipOperation membership) {
         KafkaConsumer<byte[], byte[]> c = consumer;
         try {
             try {
@@ -329,7 +355,7 @@ public final class FanoutConsumer implements AutoCloseable {
             LOG.warn("offset commit on closing the consumer failed: {}", e.toString());
         }
         try {
-            c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            c.close(CloseOptions.timeout(Duration.ofSeconds(5)).withGroupMembershipOperation(membership));
         } catch (RuntimeException e) {
             LOG.warn("closing the edge consumer failed: {}", e.toString());
         }

@@ -47,6 +47,51 @@ class EventStoreTest {
         return read.frames().stream().map(StoredFrame::offset).toList();
     }
 
+    /**
+     * A lost store started again at offset 10 (its coverage begins there); a history replay then
+     * restores offsets 0..9 in two batches, the newer first: each channel keeps its newest entries
+     * whatever order they came in, an offset at or below the trim point is not kept, and once the
+     * range is restored the coverage moves back to its start, so that history is complete from there.
+     */
+    @Test
+    void aRestoreOfOlderRecordsKeepsTheNewestEntriesAndMovesCoverageBackToTheRangesStart() {
+        try (EventStore store = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, 8))) {
+            store.useEpoch(EPOCH);
+            store.beginPartition(0, 10);
+            for (long o = 10; o < 13; o++) {
+                assertThat(admitOne(store, "live-" + o, "c", o, T0)).isEqualTo(Admission.NEW);
+            }
+            assertThat(store.history("c", 0, 4, 100).complete()).as("before the rebuild").isFalse();
+            restore(store, 5, 10);
+            restore(store, 0, 5);
+            assertThat(offsets(store.history("c", 0, 4, 100))).containsExactly(5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            assertThat(store.history("c", 0, 4, 100).complete()).as("coverage not moved yet").isFalse();
+
+            assertThat(store.extendCoverage(0, 0, 10)).isTrue();
+            assertThat(store.coverageStart(0)).isZero();
+            HistoryRead fromTrim = store.history("c", 0, 4, 100);
+            assertThat(fromTrim.complete()).as("complete after the trimmed offset 4").isTrue();
+            assertThat(store.history("c", 0, 3, 100).complete()).as("offset 4 was trimmed").isFalse();
+            try (EventStore.Batch batch = store.batch(T0)) {
+                assertThat(batch.restore("old-4", "c", 0, 4, frame(4))).isEqualTo(Admission.REREAD);
+                assertThat(batch.restore("other-3", "c", 0, 3, frame(3))).as("new id, below the trim").isEqualTo(Admission.NEW);
+                batch.commit();
+            }
+            assertThat(offsets(store.history("c", 0, -1, 100))).as("nothing kept at or below the trim point")
+                    .containsExactly(5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            assertThat(store.extendCoverage(0, 0, 5)).as("coverage began before the range already").isFalse();
+        }
+    }
+
+    private static void restore(EventStore store, long from, long to) {
+        try (EventStore.Batch batch = store.batch(T0)) {
+            for (long o = from; o < to; o++) {
+                assertThat(batch.restore("old-" + o, "c", 0, o, frame(o))).isEqualTo(Admission.NEW);
+            }
+            batch.commit();
+        }
+    }
+
     /** Regression: the index was keyed by id alone, so the same Idempotency-Key on a second channel dropped that channel's event. */
     @Test
     void theSameIdOnTwoChannelsIsTwoEvents() {

@@ -49,12 +49,6 @@ class PrometheusToolsTest {
     private static final Path ALERT_TESTS = DOCKER.resolve("prometheus/alerts.test.yml");
     private static final Path DASHBOARD = DOCKER.resolve("grafana/herald.json");
     private static final Pattern METRIC = Pattern.compile("\\b(herald_[a-z0-9_]+|process_[a-z0-9_]+)\\b");
-    /**
-     * The replay meters, exported by the edge's replay work of the same issue (another branch); the
-     * rules and dashboard use them under these names.
-     */
-    private static final Set<String> FROM_REPLAY = Set.of("herald_edge_replay_backlog_records", "herald_edge_replay_records_total",
-            "herald_edge_replays_total");
 
     @TempDir
     static Path dataDir;
@@ -139,7 +133,6 @@ class PrometheusToolsTest {
         for (Map.Entry<String, Set<String>> used : Map.of("dashboard", dashboardMetrics, "alert rules", alertMetrics).entrySet()) {
             Set<String> unknown = new TreeSet<>(used.getValue());
             unknown.removeAll(exported);
-            unknown.removeAll(FROM_REPLAY);
             assertThat(unknown).as("metrics the %s query that neither service exports", used.getKey()).isEmpty();
         }
         assertThat(dashboardMetrics).contains("herald_edge_publish_to_enqueue_seconds_bucket", "herald_edge_consumer_lag_seconds",

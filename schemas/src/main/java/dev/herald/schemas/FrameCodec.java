@@ -19,7 +19,9 @@ import com.fasterxml.jackson.core.JsonToken;
  * A payload whose content type is JSON (or unknown) and which parses as one JSON value is
  * inlined as {@code data}; any other payload is base64 text in {@code data} with
  * {@code "encoding":"base64"}. Ephemeral events carry {@code "durability":"ephemeral"} and no
- * position.
+ * position. An event sent again by an operator's replay ({@code herald replay --mode redeliver})
+ * carries {@code "replayed":true} after its position: clients that keep the ids they have seen
+ * drop it, and none should take its (older) position as its resume point.
  *
  * <p>A frame is encoded once per event and the same bytes go to every connection. Thread-safe.
  */
@@ -56,6 +58,18 @@ public final class FrameCodec {
      * @param position its encoded position, or {@code null} for an ephemeral event
      */
     public static byte[] eventFrame(Event event, String position) {
+        return eventFrame(event, position, false);
+    }
+
+    /**
+     * The event frame, UTF-8 JSON, marked {@code "replayed":true} when {@code replayed}: a durable
+     * event delivered again by an operator's replay, not in its place in the live stream.
+     *
+     * @param event    the event
+     * @param position its encoded position, or {@code null} for an ephemeral event
+     * @param replayed whether to mark the frame as replayed
+     */
+    public static byte[] eventFrame(Event event, String position, boolean replayed) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(event.payload().length + 160);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -66,6 +80,9 @@ public final class FrameCodec {
                 g.writeStringField("position", position);
             } else {
                 g.writeStringField("durability", "ephemeral");
+            }
+            if (replayed) {
+                g.writeBooleanField("replayed", true);
             }
             g.writeNumberField("ts", event.time().toEpochMilli());
             if (isInlineJson(event.contentType(), event.payload())) {

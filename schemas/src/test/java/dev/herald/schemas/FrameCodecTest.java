@@ -54,6 +54,16 @@ class FrameCodecTest {
     }
 
     @Test
+    void onlyAReplayedFrameCarriesReplayedTrue() throws Exception {
+        Event e = new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, "application/json", "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        JsonNode replayed = MAPPER.readTree(FrameCodec.eventFrame(e, position, true));
+        assertThat(replayed.get("replayed").asBoolean()).isTrue();
+        assertThat(replayed.get("position").asText()).isEqualTo(position);
+        assertThat(replayed.get("id").asText()).isEqualTo("e1");
+        assertThat(MAPPER.readTree(FrameCodec.eventFrame(e, position)).has("replayed")).isFalse();
+    }
+
+    @Test
     void malformedUtf8InsideAJsonStringIsNotInlined() {
         byte[] bad = {'"', (byte) 0xC3, (byte) 0x28, '"'};
         assertThat(FrameCodec.isSingleJsonValue(bad)).isFalse();

@@ -161,6 +161,10 @@ public class SubscriptionIndexBenchmark {
         }
 
         @Override
+        public void redelivered(String channel, long offset, byte[] frame) {
+        }
+
+        @Override
         public boolean replayed(String channel, long offset, byte[] frame) {
             return true;
         }

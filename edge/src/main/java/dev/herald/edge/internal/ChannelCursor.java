@@ -141,6 +141,21 @@ final class ChannelCursor {
     }
 
     /**
+     * An event an operator's replay sends again ({@code "replayed":true}): sent only once the
+     * cursor is live, whatever its offset, and without moving the cursor; a cursor still replaying
+     * a resume skips it (it is not part of what the resume owes).
+     *
+     * @return whether it was handed to the subscriber
+     */
+    synchronized boolean onRedelivered(long offset, byte[] frame) {
+        if (cancelled || !live) {
+            return false;
+        }
+        subscriber.redelivered(channel, offset, frame);
+        return true;
+    }
+
+    /**
      * An ephemeral event of this cursor's channel: sent only once the cursor is live (after its
      * {@code subscribed} frame); during a replay it is dropped, as best effort allows.
      */

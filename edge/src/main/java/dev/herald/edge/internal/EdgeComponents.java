@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ import dev.herald.server.admin.MeterSampler;
 import dev.herald.server.http.HttpAnswers;
 import dev.herald.server.http.Problem;
 import dev.herald.server.http.StatusRoutes;
+import dev.herald.server.auth.AdminAccess;
 import dev.herald.server.auth.AuthAnswers;
 import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.AuthMetrics;
@@ -48,13 +51,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
- * resume workers and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, the history route
+ * resume workers, the replays and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, the history route
  * {@code GET /v1/channels/{channel}/events}, {@code /healthz}, {@code /readyz}, {@code /metrics},
- * and the admin page's {@code /admin}, {@code /admin/status}, {@code /admin/login}). Closing it closes every connection with {@link CloseCode#GOING_AWAY}, stops
- * the consumer (which commits), then the store.
+ * the admin page's {@code /admin}, {@code /admin/status}, {@code /admin/login}, and {@code /admin/replay}
+ * for admin tokens only). Closing it closes every connection with {@link CloseCode#GOING_AWAY},
+ * cancels a running replay, stops the consumer (which commits and leaves its group), then the store.
  */
 public final class EdgeComponents implements AutoCloseable {
 
@@ -66,6 +71,7 @@ public final class EdgeComponents implements AutoCloseable {
     private final EdgeMetrics metrics;
     private final ThreadPoolExecutor resumeWorkers;
     private final ResumeReader reader;
+    private final EdgeReplays replays;
     private final HttpHandler routes;
     /** Samples the meters for the admin status, and refreshes the busiest channels' meters. */
     private final MeterSampler sampler;
@@ -121,6 +127,9 @@ public final class EdgeComponents implements AutoCloseable {
                 config.getString(EdgeConfig.TOPIC), consumer.epoch(), clock, workers, config.getLong(EdgeConfig.REPLAY_MAX_RECORDS),
                 config.getInt(EdgeConfig.REPLAY_PAGE_BYTES));
         metrics.bindResumes(resumeWorkers, reader);
+        Map<String, Object> clientProps = new HashMap<>(config.kafkaOverrides());
+        clientProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(EdgeConfig.BOOTSTRAP_SERVERS));
+        replays = new EdgeReplays(config.edgeId(), config.getString(EdgeConfig.TOPIC), clientProps, consumer, store, index, registry, clock);
         LaneSettings lane = config.laneSettings();
         try {
             laneSender = lane == null ? null : MulticastSender.open(lane);
@@ -167,6 +176,8 @@ public final class EdgeComponents implements AutoCloseable {
                 .addExactPath("/v1/ws", ws)
                 .addExactPath("/v1/sse", new Cors(auth.origins(), List.of("GET"), List.of("Authorization", "Last-Event-ID"), List.of(),
                         new SseEndpoint(context, config.getLong(EdgeConfig.SSE_KEEPALIVE_MS)), AuthAnswers::originNotAllowed))
+                .addPrefixPath(ReplayEndpoint.PATH, new AdminAccess(auth.authenticator(), verifyWorkers,
+                        config.getString(EdgeConfig.AUTH_COOKIE_NAME), new ReplayEndpoint(replays)))
                 .addExactPath(StatusRoutes.HEALTH_PATH, StatusRoutes::health)
                 .addExactPath(StatusRoutes.READY_PATH, ex -> StatusRoutes.readiness(ex, consumer.notReadyReason()))
                 .addExactPath(StatusRoutes.METRICS_PATH, ex -> StatusRoutes.metrics(ex, registry.scrape()));
@@ -240,6 +251,9 @@ public final class EdgeComponents implements AutoCloseable {
             } catch (Exception e) {
                 // closing anyway
             }
+        }
+        if (replays != null) {
+            replays.close(); // before the consumer: a history replay hands its records to the poll thread
         }
         if (sampler != null) {
             sampler.close();

@@ -199,6 +199,14 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         }
     }
 
+    /** Sent without an {@code id:}: a replayed event is older than the stream's cursor, which it must not move back. */
+    @Override
+    public void redelivered(String channel, long offset, byte[] frame) {
+        if (send(new Message(null, null, new String(frame, StandardCharsets.UTF_8)))) {
+            edge.metrics().delivered(frame.length);
+        }
+    }
+
     /** Sent without an {@code id:}: an ephemeral event has no position, so it must not move the stream's cursor. */
     @Override
     public void ephemeral(String channel, byte[] frame) {

@@ -32,6 +32,15 @@ interface Subscriber {
     void ephemeral(String channel, byte[] frame);
 
     /**
+     * An event sent again by an operator's replay ({@code "replayed":true} in its frame), outside
+     * the offset order: it neither moves the subscriber's position nor is dropped for being at or
+     * below it (a WebSocket sends the frame; an SSE stream sends it without an {@code id:}, so the
+     * stream's cursor stays). It is queued like a live event: a queue it overflows closes the
+     * connection as too slow.
+     */
+    void redelivered(String channel, long offset, byte[] frame);
+
+    /**
      * A missed event of a resume, like {@link #event}, but the caller (a resume worker) waits while
      * the connection's queue is full, so that a replay longer than the queue goes at the client's
      * pace instead of overflowing it.

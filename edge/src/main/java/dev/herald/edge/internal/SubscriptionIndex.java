@@ -141,6 +141,38 @@ public final class SubscriptionIndex implements EventSink {
     }
 
     /**
+     * Hands an event an operator's replay sends again (its frame marked {@code "replayed":true})
+     * to each I/O thread with cursors of {@code channel}, like {@link #deliver}: never waiting,
+     * counted in the hand-offs that {@link #behind} bounds, so the replay paces itself by
+     * {@link #behind} as the consumer does. Live cursors send it whatever their offset
+     * ({@link ChannelCursor#onRedelivered}).
+     *
+     * @return the I/O threads it was handed to (0: nobody follows the channel here)
+     */
+    public int redeliver(String channel, long offset, byte[] frame) {
+        Map<IoThreadTasks.Lane, Set<ChannelCursor>> lanes = byChannel.get(channel);
+        if (lanes == null) {
+            return 0;
+        }
+        int handed = 0;
+        for (Map.Entry<IoThreadTasks.Lane, Set<ChannelCursor>> e : lanes.entrySet()) {
+            IoThreadTasks.Lane lane = e.getKey();
+            Set<ChannelCursor> cursors = e.getValue();
+            handed++;
+            lane.handOff(() -> {
+                for (ChannelCursor c : cursors) {
+                    try {
+                        c.onRedelivered(offset, frame);
+                    } catch (RuntimeException failure) {
+                        ioTasks.failed(lane, failure);
+                    }
+                }
+            });
+        }
+        return handed;
+    }
+
+    /**
      * Closes every connection with a cursor in {@code partition} for its client to resume: the
      * edge skipped events of that partition that the log no longer has, and a resume tells the
      * client so ({@code recovered:false}) rather than leaving it with a silent gap.

@@ -217,6 +217,14 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         edge.metrics().ephemeral(queue.offerSpare(WsFrames.sharedText(frame)));
     }
 
+    /** A replayed event: like a live one (the frame is made once per I/O thread), but its offset is not this connection's concern. */
+    @Override
+    public void redelivered(String channel, long offset, byte[] frame) {
+        if (send(WsFrames.sharedText(frame))) {
+            edge.metrics().delivered(frame.length);
+        }
+    }
+
     /** A missed event of one resume: its frame goes to this connection only. */
     @Override
     public boolean replayed(String channel, long offset, byte[] frame) {

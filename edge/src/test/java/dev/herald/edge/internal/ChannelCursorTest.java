@@ -39,6 +39,11 @@ class ChannelCursorTest {
         }
 
         @Override
+        public synchronized void redelivered(String channel, long offset, byte[] frame) {
+            sent.add("redelivered@" + offset);
+        }
+
+        @Override
         public synchronized void reconnect(String reason) {
             sent.add("reconnect");
         }
@@ -88,6 +93,22 @@ class ChannelCursorTest {
 
         assertThat(sub.sent).containsExactly("subscribed@3", "replayed@4", "replayed@5", "replayed@6", "event@7", "event@8", "ephemeral");
         assertThat(allBuffered.sum()).isZero();
+    }
+
+    @Test
+    void aRedeliveredEventGoesOnlyToALiveCursorWhateverItsOffsetAndDoesNotMoveIt() {
+        Recording sub = new Recording();
+        ChannelCursor cursor = new ChannelCursor("c", 0, sub, 100, 10_000, allBuffered);
+        assertThat(cursor.onRedelivered(2, frame(10))).as("skipped while the resume runs").isFalse();
+        cursor.finishReplay(SUBSCRIBED, 5, List.of());
+        assertThat(cursor.onRedelivered(2, frame(10))).isTrue();
+        assertThat(cursor.onRedelivered(3, frame(10))).isTrue();
+        cursor.onLive(5, frame(10)); // at the position: still dropped, the redeliveries did not move it
+        cursor.onLive(6, frame(10));
+        cursor.discard();
+        assertThat(cursor.onRedelivered(4, frame(10))).isFalse();
+
+        assertThat(sub.sent).containsExactly("subscribed@5", "redelivered@2", "redelivered@3", "event@6");
     }
 
     @Test

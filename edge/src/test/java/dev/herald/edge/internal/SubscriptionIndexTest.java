@@ -57,6 +57,11 @@ class SubscriptionIndexTest {
         }
 
         @Override
+        public void redelivered(String channel, long offset, byte[] frame) {
+            events.add(channel + "@replayed-" + offset);
+        }
+
+        @Override
         public boolean replayed(String channel, long offset, byte[] frame) {
             return true;
         }

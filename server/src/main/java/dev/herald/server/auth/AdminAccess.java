@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 
 /**
@@ -15,9 +16,14 @@ import io.undertow.util.Headers;
  * <p>The token comes in {@code Authorization: Bearer}, or, for a browser opening the admin page,
  * in the cookie {@code cookieName} (when not {@code null}). Answers: 401 without a token or with
  * a bad one (with the RFC 6750 challenge), 403 {@code forbidden} ({@code insufficient_scope}) for a
- * good token without the permission; the guarded handler never runs then. Never in a URL.
+ * good token without the permission; the guarded handler never runs then. Never in a URL. The
+ * guarded handler finds the caller's grants (its subject, for an audit line) in the exchange's
+ * {@link #GRANTS} attachment ({@link Grants#everything()} with tokens off).
  */
 public final class AdminAccess implements HttpHandler {
+
+    /** The grants of the caller let through, attached to the exchange before the guarded handler runs. */
+    public static final AttachmentKey<Grants> GRANTS = AttachmentKey.create(Grants.class);
 
     private final Authenticator authenticator;
     private final Executor workers;
@@ -39,10 +45,12 @@ public final class AdminAccess implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (!authenticator.required()) {
+            exchange.putAttachment(GRANTS, Grants.everything());
             next.handleRequest(exchange);
             return;
         }
         AuthAnswers.authenticated(exchange, workers, this::admin, grants -> {
+            exchange.putAttachment(GRANTS, grants);
             try {
                 next.handleRequest(exchange);
             } catch (Exception e) {
