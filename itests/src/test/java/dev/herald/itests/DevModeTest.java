@@ -47,7 +47,8 @@ class DevModeTest {
         int edgePort = FreePorts.next();
         String[] args = {"dev", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()),
-                "--edge-port", Integer.toString(edgePort), "--set", "ephemeral.port=" + FreePorts.next()};
+                "--edge-port", Integer.toString(edgePort), "--streams-port", Integer.toString(FreePorts.next()),
+                "--set", "ephemeral.port=" + FreePorts.next()};
         JsonNode published;
         try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args)) {
             Matcher follow = Pattern.compile("curl -sS -N '([^']+)'").matcher(dev.output());
