@@ -82,8 +82,16 @@ final class RawKafkaBaseline {
     ConsumerPerfResult readBack(long records) {
         String topic = "bench.raw.read." + runId;
         producerPerformance(topic, 0, records, -1);
+        return consumerPerformance(topic, records, "bench.raw.read." + runId);
+    }
+
+    /**
+     * {@code ConsumerPerformance} reading the first {@code records} records of an existing
+     * {@code topic} with one consumer of the new group {@code group}.
+     */
+    ConsumerPerfResult consumerPerformance(String topic, long records, String group) {
         List<String> args = List.of("--bootstrap-server", broker.bootstrapServers(), "--topic", topic, "--messages",
-                Long.toString(records), "--timeout", "60000", "--group", "bench.raw.read." + runId);
+                Long.toString(records), "--timeout", "60000", "--group", group);
         return ConsumerPerfResult.parse(ChildJvm.run(CONSUMER_PERFORMANCE, args, TOOL_TIMEOUT).requireSuccess("ConsumerPerformance"));
     }
 
