@@ -82,16 +82,16 @@ final class RawKafkaBaseline {
     ConsumerPerfResult readBack(long records) {
         String topic = "bench.raw.read." + runId;
         producerPerformance(topic, 0, records, -1);
-        return consume(topic, records);
+        return consumerPerformance(topic, records, "bench.raw.read." + runId);
     }
 
     /**
-     * {@code ConsumerPerformance} reading {@code records} records of {@code topic} from its start
-     * with one consumer of a new group, in a child JVM.
+     * {@code ConsumerPerformance} reading the first {@code records} records of an existing
+     * {@code topic} with one consumer of the new group {@code group}.
      */
-    ConsumerPerfResult consume(String topic, long records) {
+    ConsumerPerfResult consumerPerformance(String topic, long records, String group) {
         List<String> args = List.of("--bootstrap-server", broker.bootstrapServers(), "--topic", topic, "--messages",
-                Long.toString(records), "--timeout", "60000", "--group", "bench.read." + topic);
+                Long.toString(records), "--timeout", "60000", "--group", group);
         return ConsumerPerfResult.parse(ChildJvm.run(CONSUMER_PERFORMANCE, args, TOOL_TIMEOUT).requireSuccess("ConsumerPerformance"));
     }
 

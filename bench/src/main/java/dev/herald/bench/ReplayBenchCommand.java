@@ -104,7 +104,7 @@ final class ReplayBenchCommand implements Callable<Integer> {
         long fillMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fillStart);
 
         progress("ConsumerPerformance: %,d records, one consumer", records);
-        ConsumerPerfResult raw = new RawKafkaBaseline(kafka, partitions, runId).consume(topic, records);
+        ConsumerPerfResult raw = new RawKafkaBaseline(kafka, partitions, runId).consumerPerformance(topic, records, "bench.replay.cp." + runId);
         progress("     %,.0f records/s", raw.recordsPerSec());
 
         Path data = Files.createTempDirectory("herald-bench-replay-edge");

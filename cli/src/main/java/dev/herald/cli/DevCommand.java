@@ -22,20 +22,24 @@ import dev.herald.server.auth.AuthConfig;
 import dev.herald.server.auth.TokenMinter;
 import dev.herald.server.origin.AllowedOrigins;
 import dev.herald.server.origin.OriginsConfig;
+import dev.herald.streams.HeraldStreamsConfig;
+import dev.herald.streams.StreamsService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code herald dev}: a real single-node Kafka broker, ingest and one edge in one process, on
- * loopback, with all data under one folder that the next start reuses. {@code --config} and
- * {@code --set} configure ingest, {@code --edge-set} the edge; both follow ingest's
- * {@code bootstrap.servers} and {@code topic}. A delivery auditor publishes a canary a second
+ * {@code herald dev}: a real single-node Kafka broker, ingest, one edge and the streams service in
+ * one process, on loopback, with all data under one folder that the next start reuses.
+ * {@code --config} and {@code --set} configure ingest, {@code --edge-set} the edge,
+ * {@code --streams-set} the streams service; both follow ingest's {@code bootstrap.servers} and
+ * {@code topic}. A delivery auditor publishes a canary a second
  * through that ingest and edge, its meters in the edge's {@code /metrics}, unless {@code --no-audit}.
  * Each service's admin page ({@code /admin}) shows both: they are each other's {@code admin.peers}.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = "Run Herald for development: an embedded Kafka broker, ingest, one edge and a delivery auditor, on loopback.")
+        description = "Run Herald for development: an embedded Kafka broker, ingest, one edge, the streams service and a delivery "
+                + "auditor, on loopback.")
 final class DevCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".herald-dev", description = "Folder for all dev data, reused on the next start (default: ${DEFAULT-VALUE}).")
@@ -55,6 +59,16 @@ final class DevCommand implements Callable<Integer> {
 
     @Option(names = "--edge-set", paramLabel = "KEY=VALUE", description = "One edge setting (herald config edge). Repeatable.")
     Map<String, String> edgeOverrides = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--streams-port", defaultValue = "" + HeraldStreamsConfig.HTTP_PORT_DEFAULT,
+            description = "Port of the streams service's /healthz, /readyz and /metrics; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int streamsPort;
+
+    @Option(names = "--streams-set", paramLabel = "KEY=VALUE", description = "One streams setting (herald config streams). Repeatable.")
+    Map<String, String> streamsOverrides = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--no-streams", description = "Run without the streams service (latest values in herald.latest, usage in herald.stats).")
+    boolean noStreams;
 
     @Option(names = "--no-audit", description = "Run without the delivery auditor (a canary event a second through ingest and the edge).")
     boolean noAudit;
@@ -134,6 +148,23 @@ final class DevCommand implements Callable<Integer> {
             broker.stop();
             throw e;
         }
+        StreamsService streams = null;
+        if (!noStreams) {
+            try {
+                Map<String, String> streamsValues = new java.util.TreeMap<>(Map.of(
+                        HeraldStreamsConfig.BOOTSTRAP_SERVERS, ingestConfig.getString(IngestConfig.BOOTSTRAP_SERVERS),
+                        HeraldStreamsConfig.TOPIC, ingestConfig.getString(IngestConfig.TOPIC),
+                        HeraldStreamsConfig.HTTP_PORT, Integer.toString(streamsPort),
+                        HeraldStreamsConfig.STATE_DIR, dataDir.resolve("streams").toString()));
+                streamsValues.putAll(streamsOverrides);
+                streams = StreamsService.start(new HeraldStreamsConfig(streamsValues));
+            } catch (RuntimeException e) {
+                edge.close();
+                ingest.close();
+                broker.stop();
+                throw e;
+            }
+        }
         DeliveryAuditor auditor = null;
         if (!noAudit) {
             try {
@@ -144,18 +175,24 @@ final class DevCommand implements Callable<Integer> {
                 }
                 auditor = DeliveryAuditor.start(new AuditConfig(audit), edge.registry());
             } catch (RuntimeException e) {
+                if (streams != null) {
+                    streams.close();
+                }
                 edge.close();
                 ingest.close();
                 broker.stop();
                 throw e;
             }
         }
-        System.out.println(banner(broker, ingest, edge, auditor, ingestConfig));
-        if (auditor == null) {
-            Lifecycle.runUntilStopped(broker, ingest, edge);
-        } else {
-            Lifecycle.runUntilStopped(broker, ingest, edge, auditor);
+        System.out.println(banner(broker, ingest, edge, streams, auditor, ingestConfig));
+        List<AutoCloseable> running = new ArrayList<>(List.of(broker, ingest, edge)); // closed last-first
+        if (streams != null) {
+            running.add(streams);
         }
+        if (auditor != null) {
+            running.add(auditor);
+        }
+        Lifecycle.runUntilStopped(running.toArray(AutoCloseable[]::new));
         return 0;
     }
 
@@ -187,7 +224,8 @@ final class DevCommand implements Callable<Integer> {
         return s.isEmpty() ? null : s;
     }
 
-    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, DeliveryAuditor auditor, IngestConfig config) {
+    private String banner(EmbeddedKafkaBroker broker, IngestServer ingest, EdgeServer edge, StreamsService streams, DeliveryAuditor auditor,
+                          IngestConfig config) {
         boolean tokens = config.tokensOn();
         String url = ingest.baseUrl();
         List<String> lines = new ArrayList<>(List.of(
@@ -198,6 +236,10 @@ final class DevCommand implements Callable<Integer> {
                 "  Edge     " + edge.webSocketUrl() + " and " + edge.baseUrl() + "/v1/sse   (metrics " + edge.baseUrl() + "/metrics)",
                 "  Admin    " + url + "/admin and " + edge.baseUrl() + "/admin   (both services, live"
                         + (tokens ? "; sign in at " + url + "/admin/login with a token from ./herald token --admin)" : ")"),
+                streams == null ? "  Streams  off (--no-streams)"
+                        : "  Streams  latest event of every channel in " + streams.config().getString(HeraldStreamsConfig.LATEST_TOPIC)
+                                + ", usage per channel and minute in " + streams.config().getString(HeraldStreamsConfig.STATS_TOPIC)
+                                + "   (health " + streams.baseUrl() + "/readyz, metrics " + streams.baseUrl() + "/metrics)",
                 auditor == null ? "  Auditor  off (--no-audit)"
                         : "  Auditor  a canary a second on " + auditor.channel() + " through ingest and the edge" + (tokens ? ", with its own token" : "")
                                 + "   (herald_audit_* in " + edge.baseUrl() + "/metrics; --no-audit turns it off)",

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code herald} launcher: one entry point for every Herald process. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "herald 0.1.0",
         description = "Durable real-time fanout on Apache Kafka.",
-        subcommands = {DevCommand.class, IngestCommand.class, EdgeCommand.class, BrokerCommand.class, AuditCommand.class,
+        subcommands = {DevCommand.class, IngestCommand.class, EdgeCommand.class, StreamsCommand.class, BrokerCommand.class, AuditCommand.class,
                 TokenCommand.class, LagCommand.class, TailCommand.class, ReplayCommand.class, ConfigDocsCommand.class})
 public final class HeraldCommand implements Runnable {
 

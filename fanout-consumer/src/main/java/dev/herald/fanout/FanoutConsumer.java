@@ -17,6 +17,7 @@ import dev.herald.schemas.Epoch;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.HeaderField;
+import dev.herald.schemas.LogControl;
 import dev.herald.schemas.MalformedRecordException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * Consumes the log for one edge, on one thread ({@code herald-edge-poll}).
  *
  * <p>Each edge has its own consumer group, so it sees every partition. Per poll: each record is
- * read as an event (a malformed record is counted and skipped, its partition keeps flowing),
+ * read as an event (a malformed record is counted and skipped, its partition keeps flowing; a
+ * {@linkplain LogControl control record} is counted and skipped, never delivered),
  * encoded into its frame once, checked against the dedup index and added to the history in one
  * store batch; once the batch is stored, new events go to the {@link EventSink}; then the offsets
  * are committed. So a committed offset always means "stored and handed to the connections".
@@ -123,6 +125,7 @@ public final class FanoutConsumer implements AutoCloseable {
     private final Counter rereads;
     private final Counter duplicates;
     private final Counter malformed;
+    private final Counter control;
     private final Counter storeFailures;
     private final Counter consumerFailures;
     private final Counter assignments;
@@ -167,6 +170,7 @@ public final class FanoutConsumer implements AutoCloseable {
         rereads = consumed("reread", registry);
         duplicates = consumed("duplicate", registry);
         malformed = consumed("malformed", registry);
+        control = consumed("control", registry);
         storeFailures = Counter.builder("herald.edge.store.failures").description("Polls the store could not write").register(registry);
         consumerFailures = Counter.builder("herald.edge.consumer.failures")
                 .description("Unexpected failures of the poll loop; each replaces the Kafka consumer").register(registry);
@@ -368,9 +372,14 @@ public final class FanoutConsumer implements AutoCloseable {
         try (EventStore.Batch batch = store.batch(now)) {
             for (ConsumerRecord<byte[], byte[]> rec : records) {
                 batch.processed(rec.partition(), rec.offset() + 1);
+                List<HeaderField> headers = headers(rec);
+                if (LogControl.isControl(headers)) {
+                    control.increment(); // an instruction for the streams service (clear-latest), not an event
+                    continue;
+                }
                 Event event;
                 try {
-                    event = RecordMapping.event(rec.key(), rec.value(), headers(rec), rec.partition(), rec.offset(), rec.timestamp());
+                    event = RecordMapping.event(rec.key(), rec.value(), headers, rec.partition(), rec.offset(), rec.timestamp());
                 } catch (MalformedRecordException e) {
                     malformed.increment();
                     LOG.debug("skipping malformed record: {}", e.getMessage());

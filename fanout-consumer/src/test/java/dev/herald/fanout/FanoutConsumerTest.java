@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.kafka.embedded.EmbeddedKafkaBroker;
+import dev.herald.schemas.HeaderField;
+import dev.herald.schemas.LogControl;
 import dev.herald.schemas.PositionCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,6 +87,28 @@ class FanoutConsumerTest {
             assertThat(got.get(1).frame().at("/data/x").asInt()).isEqualTo(2);
             assertThat(PositionCodec.decode(got.get(2).frame().get("position").asText()).offset()).isEqualTo(4);
             assertThat(consumer.epoch().partitionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aControlRecordIsCountedAndSkippedAndTheNextEventKeepsItsOwnPosition() throws Exception {
+        String topic = topic(1);
+        List<Delivered> got = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EventStore store = EventStore.open(storeDir, STORE);
+             FanoutConsumer consumer = start(topic, "e9", store, (channel, partition, offset, frame) -> got.add(
+                     new Delivered(channel, partition, offset, parse(frame))), registry, Map.of())) {
+            send(topic, "state", "1", "id-1");
+            HeaderField clear = LogControl.CLEAR_LATEST.header();
+            producer.send(new ProducerRecord<>(topic, null, "state".getBytes(StandardCharsets.UTF_8), new byte[0],
+                    List.of(new RecordHeader(clear.key(), clear.value())))).get();
+            send(topic, "state", "2", "id-2");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 2);
+            assertThat(got).extracting(d -> d.frame().get("data").asInt()).containsExactly(1, 2);
+            assertThat(got).extracting(Delivered::offset).containsExactly(0L, 2L);
+            assertThat(registry.get("herald.edge.consumed").tag("result", "control").counter().count()).isEqualTo(1);
+            assertThat(registry.get("herald.edge.consumed").tag("result", "malformed").counter().count()).isZero();
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.schemas.RetainedEvent;
+import dev.herald.schemas.RetainedEventCodec;
 import dev.herald.testkit.FreePorts;
 import dev.herald.testkit.HeraldProcess;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a new user does first: start {@code herald dev}, follow the printed SSE stream, run the
- * printed curl example, see the event arrive, read the log.
+ * printed curl example, see the event arrive, read the log, and find the event as its channel's
+ * latest value in {@code herald.latest} after a restart.
  */
 class DevModeTest {
 
@@ -47,7 +50,8 @@ class DevModeTest {
         int edgePort = FreePorts.next();
         String[] args = {"dev", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()),
-                "--edge-port", Integer.toString(edgePort), "--set", "ephemeral.port=" + FreePorts.next()};
+                "--edge-port", Integer.toString(edgePort), "--streams-port", Integer.toString(FreePorts.next()),
+                "--set", "ephemeral.port=" + FreePorts.next()};
         JsonNode published;
         try (HeraldProcess dev = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args)) {
             Matcher follow = Pattern.compile("curl -sS -N '([^']+)'").matcher(dev.output());
@@ -106,6 +110,14 @@ class DevModeTest {
             assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"hello\":\"world\"}");
             assertThat(new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)).isEqualTo(published.get("id").asText());
             assertThat(again.output()).doesNotContain("created log topic");
+            // the streams service runs in dev mode too: the channel's latest event is in herald.latest, across the restart
+            assertThat(again.output()).contains("Streams  latest event of every channel in herald.latest");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                RetainedEvent latest = latest("127.0.0.1:" + kafkaPort, "demo");
+                assertThat(latest).isNotNull();
+                assertThat(latest.event().id()).isEqualTo(published.get("id").asText());
+                assertThat(latest.position().offset()).isEqualTo(published.get("offset").asLong());
+            });
             assertThat(again.stop(Duration.ofSeconds(60))).isEqualTo(143);
             assertThat(again.output()).contains("herald: stopped");
         }
@@ -124,6 +136,28 @@ class DevModeTest {
             }
             assertThat(got).as("record at %d/%d", partition, offset).isNotEmpty();
             return got.get(0);
+        }
+    }
+
+    /** {@code channel}'s value in herald.latest as a compacted topic ends up (the last record of its key), read with a plain consumer. */
+    private static RetainedEvent latest(String bootstrap, String channel) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "isolation.level", "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("herald.latest", Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition("herald.latest", p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            byte[] value = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (channel.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        value = r.value();
+                    }
+                }
+            }
+            return value == null ? null : RetainedEventCodec.decode(value);
         }
     }
 

@@ -45,9 +45,12 @@ class ProtocolDocumentsTest {
         JsonNode paths = load(OPENAPI).path("paths");
 
         assertThat(names(paths)).contains(
-                "/v1/channels/{channel}/events", "/v1/events", "/healthz", "/readyz", "/metrics");
+                "/v1/channels/{channel}/events", "/v1/events", "/v1/channels/{channel}/latest", "/healthz", "/readyz", "/metrics");
         assertThat(paths.path("/v1/channels/{channel}/events").has("post")).isTrue();
         assertThat(paths.path("/v1/events").has("post")).isTrue();
+        assertThat(names(paths.path("/v1/channels/{channel}/latest"))).containsExactly("delete", "options", "parameters");
+        assertThat(names(paths.path("/v1/channels/{channel}/latest").path("delete").path("responses")))
+                .containsExactly("204", "400", "401", "403", "429", "503");
         assertThat(paths.path("/healthz").has("get")).isTrue();
         assertThat(paths.path("/readyz").has("get")).isTrue();
         assertThat(paths.path("/metrics").has("get")).isTrue();
@@ -142,7 +145,7 @@ class ProtocolDocumentsTest {
     }
 
     @Test
-    void openApiPublishOperationsNeedABearerTokenAndSayWhatRefusesIt() throws IOException {
+    void openApiPublishAndClearOperationsNeedABearerTokenAndSayWhatRefusesIt() throws IOException {
         JsonNode document = load(OPENAPI);
         JsonNode scheme = document.at("/components/securitySchemes/bearerToken");
         assertThat(scheme.path("type").asText()).isEqualTo("http");
@@ -150,12 +153,13 @@ class ProtocolDocumentsTest {
         assertThat(scheme.path("bearerFormat").asText()).isEqualTo("JWT");
         assertThat(document.has("security")).as("no document-wide security: health, readiness and metrics need no token").isFalse();
 
-        for (String path : List.of("/v1/channels/{channel}/events", "/v1/events")) {
-            JsonNode post = document.path("paths").path(path).path("post");
-            assertThat(post.at("/security/0").has("bearerToken")).as("POST %s security", path).isTrue();
-            assertThat(names(post.path("responses"))).as("POST %s responses", path).contains("401", "403", "429", "503");
-            assertThat(names(resolve(document, post.at("/responses/401")).path("headers")))
-                    .as("POST %s 401 headers", path).contains("WWW-Authenticate");
+        for (String path : List.of("/v1/channels/{channel}/events", "/v1/events", "/v1/channels/{channel}/latest")) {
+            String method = path.endsWith("/latest") ? "delete" : "post";
+            JsonNode operation = document.path("paths").path(path).path(method);
+            assertThat(operation.at("/security/0").has("bearerToken")).as("%s %s security", method, path).isTrue();
+            assertThat(names(operation.path("responses"))).as("%s %s responses", method, path).contains("401", "403", "429", "503");
+            assertThat(names(resolve(document, operation.at("/responses/401")).path("headers")))
+                    .as("%s %s 401 headers", method, path).contains("WWW-Authenticate");
             JsonNode preflight = document.path("paths").path(path).path("options");
             assertThat(names(preflight.path("responses"))).as("OPTIONS %s responses", path).contains("204", "403");
         }

@@ -22,6 +22,7 @@ public record DevHerald(HeraldProcess process, String ingest, String edge) imple
         List<String> args = new ArrayList<>(List.of("dev", "--data-dir", dataDir.toString(),
                 "--kafka-port", Integer.toString(FreePorts.next()), "--controller-port", Integer.toString(FreePorts.next()),
                 "--http-port", Integer.toString(ingestPort), "--edge-port", Integer.toString(edgePort),
+                "--streams-port", Integer.toString(FreePorts.next()),
                 "--set", "ephemeral.port=" + FreePorts.next()));
         args.addAll(List.of(flags));
         HeraldProcess process = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args.toArray(String[]::new));

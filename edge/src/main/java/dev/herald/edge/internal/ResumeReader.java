@@ -17,6 +17,7 @@ import dev.herald.schemas.Epoch;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.HeaderField;
+import dev.herald.schemas.LogControl;
 import dev.herald.schemas.MalformedRecordException;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
@@ -280,11 +281,17 @@ final class ResumeReader implements AutoCloseable {
         }
     }
 
-    /** The frame of a replayed record, or {@code null} if it is malformed or a duplicate the live path dropped. */
+    /**
+     * The frame of a replayed record, or {@code null} if it is malformed, a control record (no event:
+     * the live path skips it too) or a duplicate the live path dropped.
+     */
     StoredFrame frame(ConsumerRecord<byte[], byte[]> rec) {
         List<HeaderField> headers = new ArrayList<>();
         for (Header h : rec.headers()) {
             headers.add(new HeaderField(h.key(), h.value()));
+        }
+        if (LogControl.isControl(headers)) {
+            return null;
         }
         Event event;
         try {

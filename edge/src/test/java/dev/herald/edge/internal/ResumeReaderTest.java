@@ -20,6 +20,7 @@ import dev.herald.schemas.Epoch;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.HeaderField;
+import dev.herald.schemas.LogControl;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.RecordMapping;
@@ -104,6 +105,15 @@ class ResumeReaderTest {
         }
     }
 
+    /** Appends a control record of the channel (clear-latest) to the log, as ingest's DELETE of its latest value does. */
+    private void appendControl() throws Exception {
+        HeaderField control = LogControl.CLEAR_LATEST.header();
+        long offset = producer.send(new ProducerRecord<>(topic, 0, CHANNEL.getBytes(StandardCharsets.UTF_8), new byte[0],
+                List.of(new RecordHeader(control.key(), control.value())))).get().offset();
+        assertThat(offset).isEqualTo(published.size());
+        published.add(null); // an offset, but no event
+    }
+
     private ResumeReader reader(long maxRecords) {
         return new ResumeReader(store, broker.bootstrapServers(), Map.of(), topic, epoch, Clock.systemUTC(), 1, maxRecords, 1024);
     }
@@ -184,6 +194,22 @@ class ResumeReaderTest {
                 assertThat(near.reason()).as("5 records after offset 2").isNull();
                 assertThat(drain(near, new ArrayList<>())).containsExactly(3L, 4L, 5L, 6L, 7L);
             }
+        }
+    }
+
+    @Test
+    void aReplayFromTheLogSkipsAControlRecordOfTheChannel() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            publishAndConsume("e" + i);
+        }
+        appendControl();
+        for (int i = 4; i < 9; i++) {
+            publishAndConsume("e" + i);
+        }
+        try (ResumeReader reader = reader(1_000); ResumeReader.Replay replay = reader.open(CHANNEL, 0, 0, 8)) {
+            assertThat(replay.reason()).isNull();
+            assertThat(drain(replay, new ArrayList<>())).as("offset 3 is the control record").containsExactly(1L, 2L, 4L, 5L, 6L, 7L, 8L);
+            assertThat(reader.openLogReaders()).as("history (4 events) does not reach back to offset 1").isEqualTo(1);
         }
     }
 }

@@ -120,8 +120,9 @@ public final class IngestComponents implements AutoCloseable {
                 new BatchPublishHandler(publisher, ephemeral, metrics, workers, maxBody,
                         config.getInt(IngestConfig.PUBLISH_BATCH_MAX_BYTES), config.getInt(IngestConfig.PUBLISH_BATCH_MAX_LINES), auth,
                         quota),
+                new ClearLatestHandler(publisher, metrics, workers, auth, quota),
                 monitor, registry, auth);
-        HttpHandler api = new Cors(origins, List.of("GET", "POST"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
+        HttpHandler api = new Cors(origins, List.of("GET", "POST", "DELETE"), CORS_REQUEST_HEADERS, CORS_EXPOSED_HEADERS, routes,
                 AuthAnswers::originNotAllowed);
         sampler = MeterSampler.start(registry, "herald-ingest-admin-sampler", List.of());
         IngestStatus status = new IngestStatus(id, monitor, sampler);

@@ -1,5 +1,6 @@
 package dev.herald.ingest.internal;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.herald.lane.MulticastSender;
@@ -19,6 +20,9 @@ import io.micrometer.core.instrument.Timer;
  *       too large for a datagram, or refused by the socket;</li>
  *   <li>{@code herald_ingest_publish_ack_seconds}: time from handing an event to the producer
  *       to Kafka's acks=all acknowledgement, as a histogram;</li>
+ *   <li>{@code herald_ingest_latest_clears_total{result}}: clears of a channel's latest value
+ *       ({@code DELETE /v1/channels/{channel}/latest}) by result ({@code created}: in the log,
+ *       {@code invalid}, {@code forbidden}, {@code limited}, {@code unavailable});</li>
  *   <li>{@code herald_ingest_log_ready}: 1 while Kafka answers for the log topic.</li>
  * </ul>
  * Thread-safe.
@@ -32,6 +36,7 @@ public final class IngestMetrics {
     public enum Api { SINGLE, BATCH }
 
     private final Counter[][] publishes = new Counter[Api.values().length][Result.values().length];
+    private final Counter[] latestClears = new Counter[Result.values().length];
     private final Timer ackLatency;
     private final MeterRegistry registry;
 
@@ -45,6 +50,12 @@ public final class IngestMetrics {
                         .tag("result", result.name().toLowerCase())
                         .register(registry);
             }
+        }
+        for (Result result : List.of(Result.CREATED, Result.INVALID, Result.FORBIDDEN, Result.LIMITED, Result.UNAVAILABLE)) {
+            latestClears[result.ordinal()] = Counter.builder("herald.ingest.latest.clears")
+                    .description("Clears of a channel's latest value (DELETE /v1/channels/{channel}/latest) by result")
+                    .tag("result", result.name().toLowerCase())
+                    .register(registry);
         }
         ackLatency = Timer.builder("herald.ingest.publish.ack")
                 .description("Time from handing an event to the Kafka producer to its acks=all acknowledgement")
@@ -66,6 +77,11 @@ public final class IngestMetrics {
 
     void publish(Api api, Result result) {
         publishes[api.ordinal()][result.ordinal()].increment();
+    }
+
+    /** Counts a clear of a channel's latest value; {@code result} is one of those registered in the constructor. */
+    void latestClear(Result result) {
+        latestClears[result.ordinal()].increment();
     }
 
     void ackLatency(long nanos) {

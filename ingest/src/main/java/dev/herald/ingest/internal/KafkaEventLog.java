@@ -1,5 +1,6 @@
 package dev.herald.ingest.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.function.Supplier;
 import dev.herald.schemas.Epoch;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.HeaderField;
+import dev.herald.schemas.LogControl;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
 import dev.herald.schemas.RecordMapping;
@@ -17,7 +19,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Appends events to the Kafka log through one idempotent producer with {@code acks=all}.
+ * Appends events, and control records ({@link LogControl}), to the Kafka log through one idempotent
+ * producer with {@code acks=all}.
  *
  * <p>The future of {@link #append} completes only when every in-sync replica has the record;
  * it fails when the producer gives up (after {@code delivery.timeout.ms}). A failed future says
@@ -61,6 +64,31 @@ public final class KafkaEventLog implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // The record is in the log, but its epoch is not known yet (partitions just added).
                     result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /**
+     * Appends a control record of {@code channel} (see {@link LogControl}): key = the channel, so it
+     * goes to the channel's partition, in order with its events; an empty value; the control header
+     * alone, so no reader takes it for an event. The future completes once every in-sync replica
+     * has it, and fails as {@link #append}'s does. Blocks as {@link #append} may.
+     */
+    CompletableFuture<Void> appendControl(String channel, LogControl control) {
+        HeaderField h = control.header();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, channel.getBytes(StandardCharsets.UTF_8), new byte[0],
+                List.of(new RecordHeader(h.key(), h.value())));
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            producer.send(record, (meta, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(null);
                 }
             });
         } catch (RuntimeException e) {

@@ -7,11 +7,13 @@ import dev.herald.ingest.internal.IngestMetrics.Api;
 import dev.herald.ingest.internal.IngestMetrics.Result;
 import dev.herald.schemas.Event;
 import dev.herald.schemas.EventId;
+import dev.herald.schemas.LogControl;
 import dev.herald.server.http.Problem;
 
 /**
  * The publish path shared by the single and batch endpoints: idempotency, the event envelope,
- * the Kafka append with its deadline, and the publish metrics. Inputs are already validated.
+ * the Kafka append with its deadline, and the publish metrics; and the clear of a channel's latest
+ * value, which goes through the log the same way. Inputs are already validated.
  *
  * <p>The outcome future never fails: every error becomes a {@link Problem}. It completes with a
  * {@link Published} only after Kafka acknowledged the record with acks=all.
@@ -68,7 +70,7 @@ public final class Publisher {
                 return first.handle((published, error) -> {
                     if (error != null) {
                         metrics.publish(api, Result.UNAVAILABLE);
-                        return PublishOutcome.refused(unavailable(error));
+                        return PublishOutcome.refused(unavailable(error, "the event", "retry with the same Idempotency-Key"));
                     }
                     metrics.publish(api, Result.REPLAYED);
                     return PublishOutcome.replayed(published);
@@ -84,12 +86,37 @@ public final class Publisher {
                     if (error != null) {
                         pending.completeExceptionally(error);
                         metrics.publish(api, Result.UNAVAILABLE);
-                        return PublishOutcome.refused(unavailable(error));
+                        return PublishOutcome.refused(unavailable(error, "the event", "retry with the same Idempotency-Key"));
                     }
                     metrics.ackLatency(System.nanoTime() - startNs);
                     pending.complete(published);
                     metrics.publish(api, Result.CREATED);
                     return PublishOutcome.created(published);
+                });
+    }
+
+    /**
+     * Clears {@code channel}'s latest value: appends a {@link LogControl#CLEAR_LATEST} record to the
+     * log, where it sits in order with the channel's events, and the streams service turns it into a
+     * tombstone of {@code herald.latest}. Nothing is refused for a channel that has no latest value.
+     *
+     * @param channel a valid channel name
+     * @return {@code null} once Kafka acknowledged the record (acks=all), else the problem (503):
+     *         never fails
+     */
+    CompletableFuture<Problem> clearLatest(String channel) {
+        if (!monitor.isReady()) {
+            metrics.latestClear(Result.UNAVAILABLE);
+            return CompletableFuture.completedFuture(IngestProblems.logUnavailable(monitor.notReadyReason(), retryAfterSeconds));
+        }
+        return log.appendControl(channel, LogControl.CLEAR_LATEST)
+                .handle((done, error) -> {
+                    if (error != null) {
+                        metrics.latestClear(Result.UNAVAILABLE);
+                        return unavailable(error, "the clear", "retry it (a clear repeated is harmless)");
+                    }
+                    metrics.latestClear(Result.CREATED);
+                    return null;
                 });
     }
 
@@ -109,10 +136,17 @@ public final class Publisher {
                 + " ms; it may or may not be in the log, retry with the same Idempotency-Key", retryAfterSeconds));
     }
 
-    private Problem unavailable(Throwable error) {
+    /** The answer to a clear that had no outcome by {@link #deadlineMs()}: 503; a retry clears again, which is harmless. */
+    Problem clearTimedOut() {
+        return IngestProblems.logUnavailable("Kafka did not acknowledge the clear within " + deadlineMs()
+                + " ms; it may or may not be in the log, retry it (a clear repeated is harmless)", retryAfterSeconds);
+    }
+
+    /** 503 for a record ({@code what}) Kafka did not acknowledge, with what the client should do ({@code retry}). */
+    private Problem unavailable(Throwable error, String what, String retry) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        return IngestProblems.logUnavailable("Kafka did not acknowledge the event (" + cause.getClass().getSimpleName()
+        return IngestProblems.logUnavailable("Kafka did not acknowledge " + what + " (" + cause.getClass().getSimpleName()
                 + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
-                + "); it may or may not be in the log, retry with the same Idempotency-Key", retryAfterSeconds);
+                + "); it may or may not be in the log, " + retry, retryAfterSeconds);
     }
 }

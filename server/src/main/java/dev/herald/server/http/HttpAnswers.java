@@ -51,6 +51,19 @@ public final class HttpAnswers {
         }
     }
 
+    /** Answers 204 No Content: done, nothing to say. */
+    public static void noContent(HttpServerExchange exchange) {
+        Runnable write = () -> {
+            exchange.setStatusCode(204);
+            exchange.endExchange();
+        };
+        if (exchange.isInIoThread()) {
+            write.run();
+        } else {
+            exchange.getIoThread().execute(write);
+        }
+    }
+
     /** Answers {@code status} with {@code body} written as JSON (Jackson's defaults; give maps in the order wanted). */
     public static void json(HttpServerExchange exchange, int status, Object body) {
         send(exchange, status, JSON, jsonBytes(body));
