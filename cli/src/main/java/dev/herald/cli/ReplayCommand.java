@@ -159,12 +159,16 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private void refuseTargetsBeforeLogStart(ReplayPlan plan) {
-        List<ReplayPlan.PartitionPlan> gone = plan.beforeLogStart().stream().filter(p -> p.from() < p.logStart()).toList();
+        List<ReplayPlan.PartitionPlan> gone = plan.beforeLogStart().stream().filter(p -> p.wouldMissRecords(fromLogStart)).toList();
         if (!gone.isEmpty()) {
             ReplayPlan.PartitionPlan p = gone.get(0);
-            throw new IllegalStateException(String.format(Locale.ROOT, "partition %d: the target offset %d is before the log start %d "
-                    + "(retention deleted %,d records the replay would read)%s; replay from the log start with --from-log-start, or pick a "
-                    + "later target", p.partition(), p.target(), p.logStart(), p.gone(), gone.size() > 1 ? ", and " + (gone.size() - 1)
+            String what = p.gone() < 0
+                    ? String.format(Locale.ROOT, "the time is before the oldest record left at offset %d (retention deleted the records "
+                    + "before it, and some may have been after the time)", p.logStart())
+                    : String.format(Locale.ROOT, "the target offset %d is before the log start %d (retention deleted %,d records the replay "
+                    + "would read)", p.target(), p.logStart(), p.gone());
+            throw new IllegalStateException(String.format(Locale.ROOT, "partition %d: %s%s; replay from the log start with "
+                    + "--from-log-start, or pick a later target", p.partition(), what, gone.size() > 1 ? ", and " + (gone.size() - 1)
                     + " more partition(s) likewise" : ""));
         }
     }

@@ -40,17 +40,29 @@ record ReplayPlan(String edgeId, String group, String topic, String mode, String
      * @param channels       distinct channels (record keys) among them
      * @param counted        whether {@code records} and {@code channels} come from reading every record of the range (else
      *                       the scan was cut short: {@code records} is the offsets, {@code channels} a lower bound)
+     * @param timeBeforeLog  for a time target: the time is before the oldest record left, and records were deleted (the log
+     *                       start is past 0), so records at or after the time may be gone; Kafka resolves such a time to the log
+     *                       start, so {@code target} alone cannot show it, and how many are gone is unknown
      */
-    record PartitionPlan(int partition, long target, long from, long to, long logStart, long records, long channels, boolean counted) {
+    record PartitionPlan(int partition, long target, long from, long to, long logStart, long records, long channels, boolean counted,
+                         boolean timeBeforeLog) {
 
         /** Whether the target lies before the log start: retention deleted records the replay would want. */
         boolean beforeLogStart() {
-            return target < logStart && target < to;
+            return (target < logStart || timeBeforeLog) && target < to;
         }
 
-        /** The records before the log start that the target asks for and the log no longer has. */
+        /** Whether replaying this partition would start before the log start, unless told to start at the log start. */
+        boolean wouldMissRecords(boolean fromLogStart) {
+            return beforeLogStart() && (from < logStart || (timeBeforeLog && !fromLogStart));
+        }
+
+        /** The records before the log start that the target asks for and the log no longer has; -1 when unknown (a time target). */
         long gone() {
-            return beforeLogStart() ? Math.min(logStart, to) - target : 0;
+            if (!beforeLogStart()) {
+                return 0;
+            }
+            return target < logStart ? Math.min(logStart, to) - target : -1;
         }
 
         ReplayRange range() {
@@ -85,10 +97,10 @@ record ReplayPlan(String edgeId, String group, String topic, String mode, String
                 channel == null ? "every channel" : "channel " + channel, target);
         out.printf(Locale.ROOT, "%9s %12s %12s %10s %9s %12s  %s%n", "partition", "from", "to", "records", "channels", "log start", "note");
         for (PartitionPlan p : partitions) {
-            String note = p.beforeLogStart()
-                    ? String.format(Locale.ROOT, "target %,d is before the log start: %,d records gone (retention)%s", p.target(), p.gone(),
-                    p.from() == p.target() ? "" : ", replay starts at the log start")
-                    : "";
+            String note = !p.beforeLogStart() ? ""
+                    : p.gone() < 0 ? "the time is before the oldest record left: records after it may be gone (retention)"
+                    : String.format(Locale.ROOT, "target %,d is before the log start: %,d records gone (retention)%s", p.target(), p.gone(),
+                    p.from() == p.target() ? "" : ", replay starts at the log start");
             out.printf(Locale.ROOT, "%9d %12d %12d %10s %9s %12d  %s%n", p.partition(), p.from(), p.to(), count(p.records(), p.counted()),
                     (p.counted() ? "" : ">=") + String.format(Locale.ROOT, "%,d", p.channels()), p.logStart(), note);
         }

@@ -75,6 +75,7 @@ final class ReplayPlanner implements AutoCloseable {
         }
         Map<Integer, Long> starts = offsets(chosen, OffsetSpec.earliest());
         Map<Integer, Long> targets = target.resolve(this, chosen, committed);
+        Set<Integer> timeBeforeLog = target.timeBeforeOldestRecord(this, chosen, targets, starts);
         List<ReplayPlan.PartitionPlan> rows = new ArrayList<>();
         long budget = scanMax;
         try (KafkaConsumer<byte[], byte[]> scanner = scanner()) {
@@ -86,7 +87,8 @@ final class ReplayPlanner implements AutoCloseable {
                 long readable = Math.max(from, Math.min(start, to));
                 Scan scan = scan(scanner, p, readable, to, channel, budget);
                 budget -= scan.read;
-                rows.add(new ReplayPlan.PartitionPlan(p, targetOffset, from, to, start, scan.records, scan.channels, scan.complete));
+                rows.add(new ReplayPlan.PartitionPlan(p, targetOffset, from, to, start, scan.records, scan.channels, scan.complete,
+                        timeBeforeLog.contains(p)));
             }
         }
         return new ReplayPlan(edgeId, group, topic, mode, channel, target.describe(), rows);
@@ -138,6 +140,22 @@ final class ReplayPlanner implements AutoCloseable {
             return out;
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("cannot read the committed offsets of group " + group + ": " + e, e);
+        }
+    }
+
+    /** The timestamp of the record at each partition's offset for {@code spec}; -1 where there is none. */
+    Map<Integer, Long> timestamps(List<Integer> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+        for (int p : partitions) {
+            ask.put(new TopicPartition(topic, p), spec);
+        }
+        try {
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> info = admin.listOffsets(ask).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+            Map<Integer, Long> out = new HashMap<>();
+            info.forEach((tp, i) -> out.put(tp.partition(), i.timestamp()));
+            return out;
+        } catch (ExecutionException | InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of " + topic + ": " + e, e);
         }
     }
 

@@ -7,9 +7,11 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.admin.OffsetSpec;
 
@@ -117,6 +119,29 @@ final class ReplayTarget {
             out.add(p);
         }
         out.sort(null);
+        return out;
+    }
+
+    /**
+     * For a time target, the partitions where the time lies before the oldest record left while
+     * retention has deleted records (log start past 0): Kafka resolves the time to the log start
+     * there, and the deleted records may have been at or after the time. Empty for other targets.
+     */
+    Set<Integer> timeBeforeOldestRecord(ReplayPlanner planner, List<Integer> partitions, Map<Integer, Long> targets, Map<Integer, Long> starts) {
+        if (timestampMs == null) {
+            return Set.of();
+        }
+        List<Integer> atStart = partitions.stream().filter(p -> starts.get(p) > 0 && targets.get(p).equals(starts.get(p))).toList();
+        if (atStart.isEmpty()) {
+            return Set.of();
+        }
+        Map<Integer, Long> found = planner.timestamps(atStart, OffsetSpec.forTimestamp(timestampMs));
+        Set<Integer> out = new HashSet<>();
+        for (int p : atStart) {
+            if (found.getOrDefault(p, -1L) > timestampMs) {
+                out.add(p);
+            }
+        }
         return out;
     }
 

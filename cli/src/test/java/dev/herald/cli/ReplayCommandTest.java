@@ -173,6 +173,7 @@ class ReplayCommandTest {
         String edgeId = "e-" + UUID.randomUUID();
         try (IngestServer ingest = ingest(topic);
              EdgeServer edge = EdgeServer.start(new EdgeConfig(edgeSettings(topic, edgeId)))) {
+            java.time.Instant beforeAll = java.time.Instant.now().minusSeconds(5);
             List<JsonNode> acks = publish(ingest, "kept", 0, 10);
             awaitConsumed(edge, 10);
             awaitCommitted(edgeId, 10);
@@ -193,6 +194,19 @@ class ReplayCommandTest {
             Run clamped = replay(append(plan, "--execute", "--edge-url", edge.baseUrl(), "--from-log-start"));
             assertThat(clamped.exit()).as(clamped.out() + clamped.err()).isZero();
             assertThat(replayedRecords(clamped)).isEqualTo(6);
+
+            // a time before the oldest record left resolves to the log start in Kafka: reported and refused all the same
+            String[] byTime = {"--edge", edgeId, "--topic", topic, "--channel", "kept", "--to-datetime", beforeAll.toString()};
+            Run timeDry = replay(byTime);
+            assertThat(timeDry.exit()).as(timeDry.err()).isZero();
+            assertThat(timeDry.out()).contains("the time is before the oldest record left: records after it may be gone (retention)");
+            Run timeRefused = replay(append(byTime, "--execute", "--edge-url", edge.baseUrl()));
+            assertThat(timeRefused.exit()).isEqualTo(2);
+            assertThat(timeRefused.err()).contains("partition " + partition + ": the time is before the oldest record left at offset "
+                    + (first + 4)).contains("--from-log-start");
+            Run timeClamped = replay(append(byTime, "--execute", "--edge-url", edge.baseUrl(), "--from-log-start"));
+            assertThat(timeClamped.exit()).as(timeClamped.out() + timeClamped.err()).isZero();
+            assertThat(replayedRecords(timeClamped)).isEqualTo(6);
         }
     }
 
