@@ -142,16 +142,17 @@ public final class RecordMapping {
         int hour = digits(time, 11, 2);
         int minute = digits(time, 14, 2);
         int second = digits(time, 17, 2);
-        int fraction = n > 20 ? digits(time, 20, n - 21) : 0;
+        int fractionDigits = n > 20 ? n - 21 : 0;
+        int fraction = fractionDigits > 0 ? digits(time, 20, fractionDigits) : 0;
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year)) || hour < 0
                 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
             return Instant.parse(time);
         }
-        for (int i = n - 21; i < 9; i++) {
-            fraction *= 10;
+        for (int i = fractionDigits; i < 9; i++) {
+            fraction *= 10; // nanoseconds
         }
         long seconds = LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3_600L + minute * 60L + second;
-        return Instant.ofEpochSecond(seconds, n > 20 ? fraction : 0);
+        return Instant.ofEpochSecond(seconds, fraction);
     }
 
     /** The decimal number in {@code count} ASCII digits of {@code s} from {@code from}, or -1 if one is no digit. */
