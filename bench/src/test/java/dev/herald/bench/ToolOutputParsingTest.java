@@ -30,6 +30,25 @@ class ToolOutputParsingTest {
                 .hasMessageContaining("no ProducerPerformance summary");
     }
 
+    /** The replay bench compares with the rate after the group join, since the replay joins no group. */
+    @Test
+    void consumerPerformanceReadsTheRateWithAndWithoutItsGroupJoin() {
+        String output = """
+                [2026-12-01 15:15:01,123] WARN some consumer log line (org.apache.kafka.clients.NetworkClient)
+                start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+                2026-12-01 15:15:02:000, 2026-12-01 15:15:04:300, 292.9688, 127.3777, 300000, 130434.7826, 655, 1645, 178.1573, 182370.8207
+                """;
+
+        assertThat(ConsumerPerfResult.parse(output)).isEqualTo(new ConsumerPerfResult(300_000, 130434.7826, 127.3777, 655, 182370.8207));
+    }
+
+    @Test
+    void consumerPerformanceWithoutItsFetchColumnsCountsTheJoinAsReading() {
+        String output = "2026-12-01 15:15:02:000, 2026-12-01 15:15:04:300, 292.9688, 127.3777, 300000, 130434.7826\n";
+
+        assertThat(ConsumerPerfResult.parse(output)).isEqualTo(new ConsumerPerfResult(300_000, 130434.7826, 127.3777, 0, 130434.7826));
+    }
+
     @Test
     void endToEndLatencyReadsAverageAndPercentiles() {
         String output = "0\t12.3\n1000\t0.8\nAvg latency: 0.9123 ms\nPercentiles: 50th = 0, 99th = 6, 99.9th = 13\n";

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.schemas.Epoch;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -92,6 +96,9 @@ public final class EventStore implements AutoCloseable {
     private static final byte[] EPOCH_KEY = "epoch".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NEXT_PREFIX = "next".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COVERAGE_PREFIX = "coverage".getBytes(StandardCharsets.US_ASCII);
+    private static final double BLOOM_BITS_PER_KEY = 10;
+    /** The share of a memtable's size given to its bloom filter. */
+    private static final double MEMTABLE_BLOOM_RATIO = 0.1;
 
     private final StoreSettings settings;
     private final Path dir;
@@ -108,6 +115,8 @@ public final class EventStore implements AutoCloseable {
     private ColumnFamilyHandle history;
     private ColumnFamilyHandle trim;
     private final WriteOptions writeOptions = new WriteOptions();
+    /** The dedup and history families' filter: 10 bits a key, about 1% false positives. */
+    private final BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
     private final Map<Integer, Long> coverage = new ConcurrentHashMap<>();
     /** Each channel's history count and highest trimmed offset, as on disk; the writer's bounded cache. */
     private final Cache<String, ChannelHistory> channels;
@@ -132,15 +141,26 @@ public final class EventStore implements AutoCloseable {
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         ColumnFamilyOptions plain = track(new ColumnFamilyOptions());
         CompactionOptionsFIFO fifo = new CompactionOptionsFIFO().setMaxTableFilesSize(settings.dedupMaxBytes());
+        // Most point reads of the dedup index and the history miss: a new event's id, a replayed
+        // frame the history lacks. Without a filter each miss walks the memtables' skip lists and
+        // reads an index and a data block of every file whose key range covers it, and in the
+        // dedup family (FIFO: every file in level 0, each spanning all channels) that is every
+        // file. Bloom filters of 10 bits a key in each file, and one in each memtable (a tenth of
+        // its size), answer about 99% of misses without either.
         ColumnFamilyOptions dedupOptions = track(new ColumnFamilyOptions()
                 .setCompactionStyle(CompactionStyle.FIFO)
                 .setCompactionOptionsFIFO(fifo)
                 .setTtl(Math.max(1, settings.dedupWindowMs() / 1000))
-                .setWriteBufferSize(Math.min(settings.dedupMaxBytes() / 4, 16L << 20)));
+                .setWriteBufferSize(Math.min(settings.dedupMaxBytes() / 4, 16L << 20))
+                .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO).setMemtableWholeKeyFiltering(true)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter)));
+        ColumnFamilyOptions historyOptions = track(new ColumnFamilyOptions()
+                .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO).setMemtableWholeKeyFiltering(true)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter)));
         descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, plain),
                 new ColumnFamilyDescriptor("dedup".getBytes(StandardCharsets.US_ASCII), dedupOptions),
-                new ColumnFamilyDescriptor("history".getBytes(StandardCharsets.US_ASCII), track(new ColumnFamilyOptions())),
+                new ColumnFamilyDescriptor("history".getBytes(StandardCharsets.US_ASCII), historyOptions),
                 new ColumnFamilyDescriptor("trim".getBytes(StandardCharsets.US_ASCII), track(new ColumnFamilyOptions())));
         openDb();
     }
@@ -343,20 +363,33 @@ public final class EventStore implements AutoCloseable {
     public long[] firstSeen(String channel, String id, long nowMs) {
         lock.readLock().lock();
         try {
-            byte[] v = db().get(dedup, dedupKey(channel, id));
-            if (v == null) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.wrap(v);
-            long at = b.getLong();
-            if (nowMs - at > settings.dedupWindowMs()) {
-                return null;
-            }
-            return new long[] {b.getInt(), b.getLong()};
+            return seenAt(db().get(dedup, dedupKey(channel, id)), nowMs);
         } catch (RocksDBException e) {
             throw new StoreException("cannot read the dedup index: " + e.getMessage(), e);
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** Where a dedup entry {@code v} (or {@code null}) says its event was first seen, unless the window has passed since. */
+    private long[] seenAt(byte[] v, long nowMs) {
+        if (v == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        long at = b.getLong();
+        if (nowMs - at > settings.dedupWindowMs()) {
+            return null;
+        }
+        return new long[] {b.getInt(), b.getLong()};
+    }
+
+    /** The values of {@code keys} in {@code family} ({@code null} for a missing one), in order, in one read. Writer thread only. */
+    private List<byte[]> multiGet(ColumnFamilyHandle family, List<byte[]> keys) {
+        try {
+            return db().multiGetAsList(Collections.nCopies(keys.size(), family), keys);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read the edge store: " + e.getMessage(), e);
         }
     }
 
@@ -429,6 +462,7 @@ public final class EventStore implements AutoCloseable {
         writeOptions.close();
         dbOptions.close();
         cfOptions.forEach(ColumnFamilyOptions::close);
+        bloomFilter.close();
     }
 
     /**
@@ -463,23 +497,78 @@ public final class EventStore implements AutoCloseable {
          */
         public Admission admit(String id, String channel, int partition, long offset, byte[] frame) {
             nextOffsets.merge(partition, offset + 1, Math::max);
-            return stage(id, channel, partition, offset, frame, false);
+            return stage(id, channel, partition, offset, frame);
         }
 
         /**
          * Records an event that a history replay read again, older than what the consumer reads
          * now: like {@link #admit}, but the partition's next offset stays where the consumer has
          * it, and a frame the history holds already (its dedup entry aged out) is not counted
-         * twice.
+         * twice. One record of {@link #restore(List)}.
          *
          * @return {@link Admission#NEW} if it was stored now, {@link Admission#REREAD} if it was
          *         stored already, {@link Admission#DUPLICATE} for another record with a seen id
          */
         public Admission restore(String id, String channel, int partition, long offset, byte[] frame) {
-            return stage(id, channel, partition, offset, frame, true);
+            return restore(List.of(new HistoryRestore.Entry(id, channel, partition, offset, frame))).get(0);
         }
 
-        private Admission stage(String id, String channel, int partition, long offset, byte[] frame, boolean restoring) {
+        /**
+         * {@link #restore(String, String, int, long, byte[]) Restores} {@code entries}, in order,
+         * as if one by one: a later entry sees what an earlier one staged.
+         *
+         * <p>Why all at once: a replayed record needs two point reads, its dedup entry and (when
+         * its id is new) whether the history holds its frame already. Read one at a time, they
+         * cost the store's one writer a JNI call and a walk of the levels each, most of a
+         * replay's time on the poll thread; here each kind is read for the whole batch with one
+         * {@code multiGet}, which looks the keys up together (and the families' bloom filters
+         * answer most misses without reading a block).
+         *
+         * @return each entry's admission, in the order of {@code entries}
+         */
+        public List<Admission> restore(List<HistoryRestore.Entry> entries) {
+            int n = entries.size();
+            List<byte[]> dedupKeys = new ArrayList<>(n);
+            for (HistoryRestore.Entry e : entries) {
+                dedupKeys.add(dedupKey(e.channel(), e.id()));
+            }
+            List<byte[]> seenOnDisk = multiGet(dedup, dedupKeys);
+            Admission[] out = new Admission[n];
+            List<Integer> admitted = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                HistoryRestore.Entry e = entries.get(i);
+                String key = e.channel() + '\u0000' + e.id();
+                long[] first = seenInBatch.get(key);
+                if (first == null) {
+                    first = seenAt(seenOnDisk.get(i), nowMs);
+                }
+                if (first != null) {
+                    out[i] = first[0] == e.partition() && first[1] == e.offset() ? Admission.REREAD : Admission.DUPLICATE;
+                    continue;
+                }
+                seenInBatch.put(key, new long[] {e.partition(), e.offset()});
+                putDedup(dedupKeys.get(i), e.partition(), e.offset());
+                out[i] = Admission.NEW;
+                admitted.add(i);
+            }
+            if (settings.historyPerChannel() > 0 && !admitted.isEmpty()) {
+                List<byte[]> historyKeys = new ArrayList<>(admitted.size());
+                for (int i : admitted) {
+                    historyKeys.add(historyKey(channelPrefix(entries.get(i).channel()), entries.get(i).offset()));
+                }
+                List<byte[]> inHistory = multiGet(history, historyKeys);
+                for (int j = 0; j < admitted.size(); j++) {
+                    if (inHistory.get(j) == null) {
+                        HistoryRestore.Entry e = entries.get(admitted.get(j));
+                        putHistory(historyKeys.get(j), e.frame());
+                        added.computeIfAbsent(e.channel(), c -> new ArrayList<>()).add(e.offset());
+                    }
+                }
+            }
+            return Arrays.asList(out);
+        }
+
+        private Admission stage(String id, String channel, int partition, long offset, byte[] frame) {
             String key = channel + '\u0000' + id;
             long[] first = seenInBatch.get(key);
             if (first == null) {
@@ -488,17 +577,26 @@ public final class EventStore implements AutoCloseable {
             if (first != null) {
                 return first[0] == partition && first[1] == offset ? Admission.REREAD : Admission.DUPLICATE;
             }
+            seenInBatch.put(key, new long[] {partition, offset});
+            putDedup(dedupKey(channel, id), partition, offset);
+            if (settings.historyPerChannel() > 0) {
+                putHistory(historyKey(channelPrefix(channel), offset), frame);
+                added.computeIfAbsent(channel, c -> new ArrayList<>()).add(offset);
+            }
+            return Admission.NEW;
+        }
+
+        private void putDedup(byte[] key, int partition, long offset) {
             try {
-                seenInBatch.put(key, new long[] {partition, offset});
-                batch.put(dedup, dedupKey(channel, id), ByteBuffer.allocate(20).putLong(nowMs).putInt(partition).putLong(offset).array());
-                if (settings.historyPerChannel() > 0) {
-                    byte[] historyKey = historyKey(channelPrefix(channel), offset);
-                    if (!restoring || db().get(history, historyKey) == null) {
-                        batch.put(history, historyKey, frame);
-                        added.computeIfAbsent(channel, c -> new ArrayList<>()).add(offset);
-                    }
-                }
-                return Admission.NEW;
+                batch.put(dedup, key, ByteBuffer.allocate(20).putLong(nowMs).putInt(partition).putLong(offset).array());
+            } catch (RocksDBException e) {
+                throw new StoreException("cannot stage an event: " + e.getMessage(), e);
+            }
+        }
+
+        private void putHistory(byte[] key, byte[] frame) {
+            try {
+                batch.put(history, key, frame);
             } catch (RocksDBException e) {
                 throw new StoreException("cannot stage an event: " + e.getMessage(), e);
             }

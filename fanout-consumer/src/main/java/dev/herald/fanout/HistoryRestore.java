@@ -158,8 +158,8 @@ public final class HistoryRestore {
         int already = 0;
         int duplicates = 0;
         try (EventStore.Batch batch = store.batch(nowMs)) {
-            for (Entry e : entries) {
-                switch (batch.restore(e.id(), e.channel(), e.partition(), e.offset(), e.frame())) {
+            for (Admission a : batch.restore(entries)) {
+                switch (a) {
                     case NEW -> stored++;
                     case REREAD -> already++;
                     case DUPLICATE -> duplicates++;

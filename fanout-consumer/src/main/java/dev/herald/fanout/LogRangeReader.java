@@ -15,6 +15,7 @@ import dev.herald.schemas.RecordMapping;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -116,8 +117,7 @@ public final class LogRangeReader implements AutoCloseable {
         if (open.isEmpty()) {
             return List.of();
         }
-        List<LogRecord> out = new ArrayList<>();
-        Iterable<ConsumerRecord<byte[], byte[]>> records;
+        ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(Duration.ofMillis(200));
         } catch (OffsetOutOfRangeException e) {
@@ -125,15 +125,21 @@ public final class LogRangeReader implements AutoCloseable {
                     + e.offsetOutOfRangePartitions().keySet().stream().map(TopicPartition::partition).sorted().toList()
                     + " (retention deleted records while they were read); plan the replay again", e);
         }
-        for (ConsumerRecord<byte[], byte[]> rec : records) {
-            ReplayRange range = open.get(new TopicPartition(rec.topic(), rec.partition()));
-            if (range == null || rec.offset() >= range.toOffset() || rec.offset() < range.fromOffset()) {
+        List<LogRecord> out = new ArrayList<>(records.count());
+        for (TopicPartition tp : records.partitions()) {
+            ReplayRange range = open.get(tp);
+            if (range == null) {
                 continue;
             }
-            if (channelKey != null && !Arrays.equals(channelKey, rec.key())) {
-                continue;
+            for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
+                if (rec.offset() >= range.toOffset() || rec.offset() < range.fromOffset()) {
+                    continue;
+                }
+                if (channelKey != null && !Arrays.equals(channelKey, rec.key())) {
+                    continue;
+                }
+                out.add(new LogRecord(decode(rec), rec.partition(), rec.offset()));
             }
-            out.add(new LogRecord(decode(rec), rec.partition(), rec.offset()));
         }
         long passed = 0;
         for (var it = open.entrySet().iterator(); it.hasNext(); ) {

@@ -83,6 +83,56 @@ class EventStoreTest {
         }
     }
 
+    /**
+     * A replay's batch is looked up all at once (one multiGet per family), yet each record is
+     * decided as if it came alone, after those before it: a repeat of an earlier record of the
+     * batch is a re-read, its id at another offset a duplicate, an id the store holds a re-read or
+     * a duplicate by offset, the same id in another channel a new event.
+     */
+    @Test
+    void aBatchRestoreDecidesEachRecordAsOneByOneWould() {
+        try (EventStore store = open(dir, 10)) {
+            assertThat(admitOne(store, "live-1", "c", 20, T0)).isEqualTo(Admission.NEW);
+            try (EventStore.Batch batch = store.batch(T0)) {
+                assertThat(batch.restore(List.of(
+                        new HistoryRestore.Entry("old-0", "c", 0, 0, frame(0)),
+                        new HistoryRestore.Entry("old-1", "c", 0, 1, frame(1)),
+                        new HistoryRestore.Entry("old-0", "c", 0, 0, frame(0)),
+                        new HistoryRestore.Entry("old-1", "c", 0, 5, frame(5)),
+                        new HistoryRestore.Entry("live-1", "c", 0, 20, frame(20)),
+                        new HistoryRestore.Entry("live-1", "d", 0, 21, frame(21)),
+                        new HistoryRestore.Entry("live-1", "c", 0, 3, frame(3)))))
+                        .containsExactly(Admission.NEW, Admission.NEW, Admission.REREAD, Admission.DUPLICATE, Admission.REREAD,
+                                Admission.NEW, Admission.DUPLICATE);
+                batch.commit();
+            }
+            assertThat(offsets(store.history("c", 0, -1, 100))).containsExactly(0L, 1L, 20L);
+            assertThat(offsets(store.history("d", 0, -1, 100))).containsExactly(21L);
+            assertThat(store.firstSeen("c", "old-1", T0)).containsExactly(0, 1);
+        }
+    }
+
+    /**
+     * A frame the history holds already, whose id the dedup index forgot (its window passed), is
+     * stored as new but counted once: the channel's count stays right, so the next live event
+     * trims one entry, not the whole history.
+     */
+    @Test
+    void aFrameRestoredAgainAfterItsIdAgedOutIsNotCountedTwice() {
+        try (EventStore store = open(dir, 4)) {
+            restore(store, 0, 4);
+            long later = T0 + WINDOW_MS + 1;
+            try (EventStore.Batch batch = store.batch(later)) {
+                for (long o = 0; o < 4; o++) {
+                    assertThat(batch.restore("old-" + o, "c", 0, o, frame(o))).as("id forgotten").isEqualTo(Admission.NEW);
+                }
+                batch.commit();
+            }
+            assertThat(admitOne(store, "live-4", "c", 4, later)).isEqualTo(Admission.NEW);
+            assertThat(offsets(store.history("c", 0, -1, 100))).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
     private static void restore(EventStore store, long from, long to) {
         try (EventStore.Batch batch = store.batch(T0)) {
             for (long o = from; o < to; o++) {

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -87,7 +86,12 @@ public final class FrameCodec {
             g.writeNumberField("ts", event.time().toEpochMilli());
             if (isInlineJson(event.contentType(), event.payload())) {
                 g.writeFieldName("data");
-                g.writeRawValue(new String(event.payload(), StandardCharsets.UTF_8));
+                // The payload's own bytes, copied once (they are well-formed UTF-8, see
+                // isSingleJsonValue): no String of them for the generator to encode again. The
+                // empty raw value writes the ':' and tells the generator that "data" has its value.
+                g.writeRawValue("");
+                g.flush();
+                out.write(event.payload());
             } else {
                 g.writeStringField("encoding", "base64");
                 g.writeFieldName("data");
@@ -105,28 +109,41 @@ public final class FrameCodec {
      * its bytes are exactly one well-formed JSON value.
      */
     public static boolean isInlineJson(String contentType, byte[] payload) {
-        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+        if (contentType != null && !containsJson(contentType)) {
             return false;
         }
         return isSingleJsonValue(payload);
     }
 
+    /** Whether {@code contentType} contains "json" in any case, without a lower-cased copy of it. */
+    private static boolean containsJson(String contentType) {
+        for (int i = 0; i + 4 <= contentType.length(); i++) {
+            if (contentType.regionMatches(true, i, "json", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Whether {@code bytes} hold exactly one well-formed JSON value (surrounding white space allowed).
+     * Whether {@code bytes} hold exactly one well-formed JSON value (surrounding white space
+     * allowed), in well-formed UTF-8.
      *
-     * <p>A control character other than tab, line feed and carriage return is refused before
-     * parsing: RFC 8259 allows none anywhere in JSON text (inside strings they must be escaped),
-     * but Jackson's parser takes a NUL byte next to a top-level value for the end of the input,
-     * so {@code "8\0"} would pass and put a raw NUL into the frame.
+     * <p>One pass over the bytes comes first. It refuses a control character other than tab, line
+     * feed and carriage return: RFC 8259 allows none anywhere in JSON text (inside strings they
+     * must be escaped), but Jackson's parser takes a NUL byte next to a top-level value for the
+     * end of the input, so {@code "8\0"} would pass and put a raw NUL into the frame. It refuses
+     * malformed UTF-8 too ({@link #isWellFormedUtf8}), which RFC 8259 also excludes and which
+     * Jackson's parser checks only partly (it takes an overlong form for a character); so an
+     * inlined payload is copied into its frame byte for byte and reads back exactly as published,
+     * and anything else goes as base64, also exactly. A leading byte order mark is refused as
+     * well: Jackson skips it, but inside a frame it would stand before {@code data}'s value, where
+     * JSON allows none. Then Jackson walks the tokens; it checks each string's escapes as it skips
+     * over it, without decoding it into a {@code String}.
      */
     public static boolean isSingleJsonValue(byte[] bytes) {
-        if (bytes.length == 0) {
+        if (bytes.length == 0 || startsWithByteOrderMark(bytes) || !isControlFree(bytes) || !isWellFormedUtf8(bytes)) {
             return false;
-        }
-        for (byte b : bytes) {
-            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
-                return false;
-            }
         }
         try (JsonParser p = JSON.createParser(bytes)) {
             int depth = 0;
@@ -139,8 +156,6 @@ public final class FrameCodec {
                     depth++;
                 } else if (token.isStructEnd()) {
                     depth--;
-                } else if (token == JsonToken.VALUE_STRING) {
-                    p.getText(); // decodes the string, so malformed UTF-8 or escapes fail here
                 }
                 if (depth == 0) {
                     return p.nextToken() == null;
@@ -151,6 +166,68 @@ public final class FrameCodec {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static boolean startsWithByteOrderMark(byte[] bytes) {
+        return bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
+    }
+
+    /** Whether {@code bytes} hold no control character but tab, line feed and carriage return. */
+    private static boolean isControlFree(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code bytes} are well-formed UTF-8 (RFC 3629): no stray continuation byte, no
+     * truncated sequence, no overlong form, no surrogate, nothing past U+10FFFF. These are exactly
+     * the byte strings that decoding into a {@code String} and encoding again leave as they are.
+     */
+    static boolean isWellFormedUtf8(byte[] bytes) {
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            int lead = bytes[i];
+            if (lead >= 0) {
+                i++;
+                continue;
+            }
+            lead &= 0xFF;
+            int more;
+            int min;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                more = 1;
+                min = 0x80;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                more = 2;
+                min = 0x800;
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                more = 3;
+                min = 0x10000;
+            } else {
+                return false; // a continuation byte, or a lead byte of no sequence RFC 3629 allows
+            }
+            if (i + more >= n) {
+                return false;
+            }
+            int cp = lead & (0x3F >> more);
+            for (int k = 1; k <= more; k++) {
+                int c = bytes[i + k] & 0xFF;
+                if ((c & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (c & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            i += more + 1;
+        }
+        return true;
     }
 
 }

@@ -2,6 +2,9 @@ package dev.herald.schemas;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +106,7 @@ public final class RecordMapping {
         }
         Instant at;
         try {
-            at = time != null ? Instant.parse(time) : Instant.ofEpochMilli(timestampMs);
+            at = time != null ? parseTime(time) : Instant.ofEpochMilli(timestampMs);
         } catch (DateTimeParseException e) {
             throw new MalformedRecordException("record at " + partition + "/" + offset + " has an unreadable ce_time");
         }
@@ -115,6 +118,54 @@ public final class RecordMapping {
                 at,
                 contentType,
                 value != null ? value : new byte[0]);
+    }
+
+    /**
+     * {@code ce_time} as {@link Instant#parse} reads it. The form Herald writes
+     * ({@link Instant#toString}: {@code 2026-12-01T15:06:14.123Z}, UTC, up to nine digits of
+     * fraction) is read by hand, as every record needs it and {@code DateTimeFormatter} costs
+     * more than the rest of the record's mapping; any other form (an offset, a leap second, a
+     * lower-case letter) goes to {@link Instant#parse}, as does a field out of its range, so both
+     * paths give the same instant or the same failure.
+     *
+     * @throws DateTimeParseException if it is no ISO-8601 instant
+     */
+    static Instant parseTime(String time) {
+        int n = time.length();
+        if (n < 20 || n > 30 || time.charAt(4) != '-' || time.charAt(7) != '-' || time.charAt(10) != 'T' || time.charAt(13) != ':'
+                || time.charAt(16) != ':' || time.charAt(n - 1) != 'Z' || (n > 20 && (time.charAt(19) != '.' || n == 21))) {
+            return Instant.parse(time);
+        }
+        int year = digits(time, 0, 4);
+        int month = digits(time, 5, 2);
+        int day = digits(time, 8, 2);
+        int hour = digits(time, 11, 2);
+        int minute = digits(time, 14, 2);
+        int second = digits(time, 17, 2);
+        int fractionDigits = n > 20 ? n - 21 : 0;
+        int fraction = fractionDigits > 0 ? digits(time, 20, fractionDigits) : 0;
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year)) || hour < 0
+                || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
+            return Instant.parse(time);
+        }
+        for (int i = fractionDigits; i < 9; i++) {
+            fraction *= 10; // nanoseconds
+        }
+        long seconds = LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3_600L + minute * 60L + second;
+        return Instant.ofEpochSecond(seconds, fraction);
+    }
+
+    /** The decimal number in {@code count} ASCII digits of {@code s} from {@code from}, or -1 if one is no digit. */
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static String text(HeaderField h) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,6 +88,70 @@ class FrameCodecTest {
         } else {
             assertThat(MAPPER.readTree(payload)).isEqualTo(frame.get("data"));
         }
+    }
+
+    /** An inlined payload is copied into its frame as it is: the frame ends with {@code "data":}, its exact bytes, and {@code }}. */
+    @Property
+    void anInlinedPayloadIsCopiedIntoItsFrameByteForByte(@ForAll String text, @ForAll boolean padded) throws Exception {
+        byte[] json = MAPPER.writeValueAsBytes(java.util.Map.of("text", text, "n", List.of(1, 2.5, true)));
+        byte[] payload = padded ? concat(" \r\n\t".getBytes(StandardCharsets.US_ASCII), json, "\n".getBytes(StandardCharsets.US_ASCII)) : json;
+        byte[] frame = FrameCodec.eventFrame(new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, "application/json", payload), position);
+        byte[] tail = concat("\"data\":".getBytes(StandardCharsets.US_ASCII), payload, "}".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Arrays.copyOfRange(frame, frame.length - tail.length, frame.length)).isEqualTo(tail);
+        assertThat(MAPPER.readTree(frame).get("data").get("text").asText()).isEqualTo(MAPPER.readTree(json).get("text").asText());
+    }
+
+    /** The contract the byte-for-byte copy rests on: well-formed UTF-8 is exactly what a decode to a String and back leaves alone. */
+    @Property
+    void wellFormedUtf8IsWhatADecodeAndEncodeLeavesAsItIs(@ForAll byte[] bytes) {
+        boolean roundTrips = Arrays.equals(new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), bytes);
+        assertThat(FrameCodec.isWellFormedUtf8(bytes)).isEqualTo(roundTrips);
+    }
+
+    @Property
+    void everyStringsUtf8IsWellFormed(@ForAll String text) {
+        assertThat(FrameCodec.isWellFormedUtf8(text.getBytes(StandardCharsets.UTF_8))).isTrue();
+    }
+
+    /**
+     * Malformed UTF-8 that Jackson's parser lets through inside a string (an overlong form, an
+     * encoded surrogate) is not inlined, where it would reach subscribers as U+FFFD, but goes as
+     * base64, exactly.
+     */
+    @Test
+    void malformedUtf8ThatJacksonTakesForACharacterGoesAsBase64() throws Exception {
+        for (byte[] bad : List.of(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}, new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
+                new byte[] {'"', (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'})) {
+            assertThat(FrameCodec.isSingleJsonValue(bad)).isFalse();
+            JsonNode frame = MAPPER.readTree(FrameCodec.eventFrame(new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, null, bad), position));
+            assertThat(frame.get("encoding").asText()).isEqualTo("base64");
+            assertThat(Base64.getDecoder().decode(frame.get("data").asText())).isEqualTo(bad);
+        }
+    }
+
+    @Test
+    void aStringWithABadEscapeIsNotInlined() {
+        assertThat(FrameCodec.isSingleJsonValue("\"a\\x\"".getBytes(StandardCharsets.US_ASCII))).isFalse();
+        assertThat(FrameCodec.isSingleJsonValue("[\"\\u12G4\"]".getBytes(StandardCharsets.US_ASCII))).isFalse();
+        assertThat(FrameCodec.isSingleJsonValue("{\"a\":\"unterminated}".getBytes(StandardCharsets.US_ASCII))).isFalse();
+        assertThat(FrameCodec.isSingleJsonValue("\"caf\u00e9 \\u00e9\\n\"".getBytes(StandardCharsets.UTF_8))).isTrue();
+    }
+
+    /** Regression: a payload led by a byte order mark was inlined, and the mark made the frame invalid JSON. */
+    @Test
+    void aPayloadLedByAByteOrderMarkGoesAsBase64SoTheFrameStaysJson() throws Exception {
+        byte[] payload = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"a\":1}".getBytes(StandardCharsets.US_ASCII));
+        JsonNode frame = MAPPER.readTree(FrameCodec.eventFrame(new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, null, payload), position));
+        assertThat(frame.get("encoding").asText()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(frame.get("data").asText())).isEqualTo(payload);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     private static JsonNode frame(String contentType, String payload, String position) throws Exception {

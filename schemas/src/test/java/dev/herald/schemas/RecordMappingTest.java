@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 class RecordMappingTest {
@@ -61,5 +66,35 @@ class RecordMappingTest {
         assertThatThrownBy(() -> RecordMapping.event("c".getBytes(StandardCharsets.UTF_8), new byte[0],
                 List.of(new HeaderField("ce_id", "has space".getBytes(StandardCharsets.UTF_8))), 1, 5, 0))
                 .isInstanceOf(MalformedRecordException.class).hasMessageContaining("event id");
+    }
+
+    /** The hand-read ce_time gives what Instant.parse gives, for every instant as Herald writes it. */
+    @Property
+    void ceTimeAsHeraldWritesItReadsAsInstantParseReadsIt(@ForAll @LongRange(min = -62_167_219_200L, max = 253_402_300_799L) long second,
+                                                          @ForAll @IntRange(min = 0, max = 999_999_999) int nanos) {
+        Instant at = Instant.ofEpochSecond(second, nanos);
+        assertThat(RecordMapping.parseTime(at.toString())).isEqualTo(at);
+    }
+
+    /** Any other form goes to Instant.parse, which reads it or fails as before: offsets, leap seconds, 24:00, lower case, bad dates. */
+    @Test
+    void ceTimeInAnyOtherFormReadsOrFailsAsInstantParseDoes() {
+        for (String time : List.of("2026-12-01T15:06:14.5Z", "2026-12-01T15:06:14.123456789Z", "2024-02-29T00:00:00Z", "2026-12-01t15:06:14z",
+                "2026-12-01T16:06:14+01:00", "2016-12-31T23:59:60Z", "2026-12-01T24:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+                "2026-12-01T15:06:14.Z", "2026-12-01T15:06:14.1234567891Z", "2026-12-01T15:6:14Z", "+12026-12-01T15:06:14Z", "yesterday")) {
+            Object expected;
+            try {
+                expected = Instant.parse(time);
+            } catch (DateTimeParseException e) {
+                expected = DateTimeParseException.class;
+            }
+            Object actual;
+            try {
+                actual = RecordMapping.parseTime(time);
+            } catch (DateTimeParseException e) {
+                actual = DateTimeParseException.class;
+            }
+            assertThat(actual).as(time).isEqualTo(expected);
+        }
     }
 }
