@@ -139,7 +139,7 @@ public final class EdgeConfig extends AbstractConfig {
                     "How long, in milliseconds, start-up waits for Kafka and the log topic.")
             .define(LATEST_TOPIC, Type.STRING, "herald.latest", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "The compacted topic of every channel's latest event, written by the streams service (its latest.topic). The "
-                            + "edge reads it from its start into <data.dir>/latest at every start and follows it, to serve "
+                            + "edge reads it from its start into the folder latest in its data.dir at every start and follows it, to serve "
                             + "subscribe with last:true and GET /v1/channels/{channel}/latest. Without it (no streams service) "
                             + "those answer that no latest value is kept; the edge looks for it again every 5 s.")
             .define(LATEST_WAIT_MS, Type.LONG, 5_000L, Range.between(0, 60_000), Importance.LOW,
