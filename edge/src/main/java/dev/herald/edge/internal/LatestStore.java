@@ -3,6 +3,7 @@ package dev.herald.edge.internal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -26,8 +27,10 @@ import org.rocksdb.WriteOptions;
  * {@code delete.retention.ms}); reading from the start never misses a clear. The history store's
  * life (epochs, coverage, replays) is not this one's either.
  *
- * <p>Threading: one writer ({@link LatestFollower}'s thread) calls {@link #put} and
- * {@link #delete}; {@link #get} may be called from any thread.
+ * <p>Threading: one writer ({@link LatestFollower}'s thread) calls {@link #write}; {@link #get}
+ * and {@link #estimatedChannels} may be called from any thread, also during and after
+ * {@link #close} (a metrics scrape, a late look-up): they hold a read lock that close waits for,
+ * and find the store closed rather than touch a freed RocksDB handle.
  */
 final class LatestStore implements AutoCloseable {
 
@@ -38,6 +41,9 @@ final class LatestStore implements AutoCloseable {
     private final Options options;
     private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
     private final RocksDB db;
+    /** Held shared by every use of {@link #db}, exclusively by {@link #close}. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private LatestStore(Path dir) throws RocksDBException {
         options = new Options().setCreateIfMissing(true).setWriteBufferSize(8L << 20);
@@ -77,31 +83,57 @@ final class LatestStore implements AutoCloseable {
 
     /** Applies {@code batch}. */
     void write(WriteBatch batch) throws RocksDBException {
-        db.write(writeOptions, batch);
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the store of latest values is closed");
+            }
+            db.write(writeOptions, batch);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** {@code channel}'s latest value as {@code herald.latest} holds it, or {@code null} for none. */
     byte[] get(String channel) {
+        lock.readLock().lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("the edge is stopping: its store of latest values is closed");
+            }
             return db.get(channel.getBytes(StandardCharsets.UTF_8));
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read the latest value of " + channel + ": " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
     /** About how many channels have a latest value (RocksDB's estimate). */
     long estimatedChannels() {
+        lock.readLock().lock();
         try {
-            return db.getLongProperty("rocksdb.estimate-num-keys");
+            return closed ? 0 : db.getLongProperty("rocksdb.estimate-num-keys");
         } catch (RocksDBException e) {
             return -1;
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
     @Override
     public void close() {
-        db.close();
-        writeOptions.close();
-        options.close();
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            db.close();
+            writeOptions.close();
+            options.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

@@ -436,6 +436,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         send(WsFrames.frame(WsFrameParser.TEXT, Frames.authenticated(ref, verified.subject(), verified.expiresAt())));
         if (refresh) {
             for (String channel : subscriptions.revoke(verified::maySubscribe)) {
+                queue.forget(channel); // a conflated event still waiting is not sent after the revocation
                 edge.auth().metrics().forbiddenSubscribe();
                 send(WsFrames.frame(WsFrameParser.TEXT, Frames.unsubscribed(channel, "forbidden")));
             }
