@@ -204,7 +204,7 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         }
     }
 
-    /** An event of a stream opened with {@code ?mode=latest}: it may replace the channel's older event still waiting. */
+    /** An event of a stream opened with {@code ?mode=latest}: it may replace the channel's older event still waiting (see {@link WsConnection#conflated}). */
     @Override
     public void conflated(String channel, long offset, byte[] frame) {
         OutboundQueue.Offer offer;
@@ -212,11 +212,10 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
             offsets[indexOf.get(channel)] = offset;
             offer = queue.offerLatest(channel, new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
         }
-        if (offer == OutboundQueue.Offer.QUEUED || offer == OutboundQueue.Offer.CONFLATED) {
+        if (offer == OutboundQueue.Offer.QUEUED) {
             edge.metrics().delivered(frame.length);
-        }
-        if (offer == OutboundQueue.Offer.CONFLATED) {
-            edge.metrics().conflated();
+        } else if (offer == OutboundQueue.Offer.CONFLATED) {
+            edge.metrics().conflated(); // the message it replaces was counted as delivered and is never sent
         }
     }
 

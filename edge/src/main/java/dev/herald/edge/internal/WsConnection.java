@@ -212,15 +212,16 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         }
     }
 
-    /** An event of a channel subscribed with {@code "mode":"latest"}: its frame goes to this connection only, and may replace an older one. */
+    /**
+     * An event of a channel subscribed with {@code "mode":"latest"}: its frame goes to this
+     * connection only, and may replace an older one still waiting. A replacement is counted as
+     * conflated, not as another delivery: the frame it replaces was counted and is never sent.
+     */
     @Override
     public void conflated(String channel, long offset, byte[] frame) {
         switch (queue.offerLatest(channel, WsFrames.frame(WsFrameParser.TEXT, frame))) {
             case QUEUED -> edge.metrics().delivered(frame.length);
-            case CONFLATED -> {
-                edge.metrics().delivered(frame.length);
-                edge.metrics().conflated();
-            }
+            case CONFLATED -> edge.metrics().conflated();
             default -> {
             }
         }
