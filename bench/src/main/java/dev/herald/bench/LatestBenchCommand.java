@@ -120,7 +120,7 @@ final class LatestBenchCommand implements Callable<Integer> {
                 }
             }
             String edge = herald.edgeUrl(0);
-            awaitLatest(http, edge, channels - 1);
+            awaitLatest(http, edge, channels - 1, streams);
             progress("subscribes with last:true: up to %,d", subscribes);
             Histogram subscribe = new Histogram(3);
             long notRetained = subscribeToRetained(http, edge, subscribe);
@@ -137,8 +137,8 @@ final class LatestBenchCommand implements Callable<Integer> {
         return "bench.latest." + i;
     }
 
-    /** Waits (120 s at most) until the edge answers channel {@code i}'s latest value. */
-    private static void awaitLatest(HttpClient http, String edge, int i) throws IOException, InterruptedException {
+    /** Waits (120 s at most) until the edge answers channel {@code i}'s latest value, which {@code streams} writes. */
+    private static void awaitLatest(HttpClient http, String edge, int i, StreamsService streams) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edge + "/v1/channels/" + channel(i) + "/latest"))
@@ -147,7 +147,8 @@ final class LatestBenchCommand implements Callable<Integer> {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the edge had no latest value of " + channel(i) + " within 120 s: " + r.body());
+                throw new IllegalStateException("the edge had no latest value of " + channel(i) + " within 120 s: " + r.body()
+                        + " (streams service: " + (streams.notReadyReason() == null ? "RUNNING" : streams.notReadyReason()) + ")");
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
