@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Herald benchmarks, with Kafka's own tools measured beside them.",
         subcommands = {IngestBenchCommand.class, EdgeBenchCommand.class, EphemeralBenchCommand.class, AuthBenchCommand.class, HistoryBenchCommand.class,
             ReplayBenchCommand.class, FanoutScenario.class, ChannelsScenario.class, SeedScenario.class, ChurnScenario.class,
-            RestartScenario.class, StreamsBenchCommand.class, CompareCommand.class, JmhCommand.class, ReliabilityCommand.class, CommandLine.HelpCommand.class})
+            RestartScenario.class, StreamsBenchCommand.class, LatestBenchCommand.class, CompareCommand.class, JmhCommand.class, ReliabilityCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
     /** Prefix of the command line in the reports; the launcher may name itself instead. */

@@ -44,12 +44,22 @@ final class HeraldCluster implements ScenarioTarget {
      */
     static HeraldCluster start(BenchBroker kafka, String topic, int partitions, int edges, String runId, Map<String, String> shared)
             throws IOException {
+        return start(kafka, topic, partitions, edges, runId, shared, Map.of());
+    }
+
+    /**
+     * Like {@link #start(BenchBroker, String, int, int, String, Map)}, with {@code edgeOnly}
+     * settings given to every edge besides (keys only edges know, such as {@code latest.topic}).
+     */
+    static HeraldCluster start(BenchBroker kafka, String topic, int partitions, int edges, String runId, Map<String, String> shared,
+                               Map<String, String> edgeOnly) throws IOException {
         HeraldCluster cluster = new HeraldCluster(kafka.startIngest(topic, partitions, shared));
         try {
             for (int i = 0; i < edges; i++) {
                 Path data = Files.createTempDirectory("herald-bench-edge-" + i);
                 cluster.dataDirs.add(data);
                 Map<String, String> settings = new HashMap<>(shared);
+                settings.putAll(edgeOnly);
                 settings.putAll(Map.of(
                         EdgeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                         EdgeConfig.TOPIC, topic,

@@ -59,6 +59,8 @@ public final class EdgeConfig extends AbstractConfig {
     public static final String RESUME_WORKERS = "resume.workers";
     public static final String RESUME_QUEUE_MAX = "resume.queue.max";
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
+    public static final String LATEST_TOPIC = "latest.topic";
+    public static final String LATEST_WAIT_MS = "latest.wait.ms";
     public static final String AUTH_TIMEOUT_MS = "auth.timeout.ms";
     public static final String AUTH_COOKIE_NAME = "auth.cookie.name";
     public static final String AUTH_TOKEN_QUERY_ALLOWED = "auth.token.query.allowed";
@@ -134,7 +136,16 @@ public final class EdgeConfig extends AbstractConfig {
                             + "(an SSE stream is closed, and its client reconnects with Last-Event-ID; an SSE request with since_time, "
                             + "and a history request, are answered 503 resume-busy with Retry-After).")
             .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
-                    "How long, in milliseconds, start-up waits for Kafka and the log topic."))
+                    "How long, in milliseconds, start-up waits for Kafka and the log topic.")
+            .define(LATEST_TOPIC, Type.STRING, "herald.latest", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "The compacted topic of every channel's latest event, written by the streams service (its latest.topic). The "
+                            + "edge reads it from its start into the folder latest in its data.dir at every start and follows it, to serve "
+                            + "subscribe with last:true and GET /v1/channels/{channel}/latest. Without it (no streams service) "
+                            + "those answer that no latest value is kept; the edge looks for it again every 5 s.")
+            .define(LATEST_WAIT_MS, Type.LONG, 5_000L, Range.between(0, 60_000), Importance.LOW,
+                    "How long, in milliseconds, a subscribe with last:true (or GET /v1/channels/{channel}/latest) waits for the "
+                            + "edge to finish reading the latest values after its start; past it the subscribe goes on live with "
+                            + "retained:false, retained_reason loading (the GET answers 503 with Retry-After)."))
             .define(AUTH_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
                     "With tokens on, a WebSocket opened without an Authorization header must send {\"op\":\"auth\",\"token\":...} "
                             + "within this many milliseconds, or it is closed with 4001.")

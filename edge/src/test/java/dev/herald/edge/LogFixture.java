@@ -99,8 +99,17 @@ final class LogFixture implements AutoCloseable {
 
     /** A record as ingest writes it: key = channel, JSON payload, CloudEvents headers. */
     static ProducerRecord<byte[], byte[]> record(String topic, String channel, String json) {
-        Event e = new Event(UUID.randomUUID().toString(), channel, Event.DEFAULT_TYPE, "test", Instant.now(), "application/json",
+        return record(topic, event(channel, json));
+    }
+
+    /** An event as ingest makes one: a new id, the time now, a JSON payload. */
+    static Event event(String channel, String json) {
+        return new Event(UUID.randomUUID().toString(), channel, Event.DEFAULT_TYPE, "test", Instant.now(), "application/json",
                 json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The record ingest writes for {@code e}. */
+    static ProducerRecord<byte[], byte[]> record(String topic, Event e) {
         List<Header> headers = new ArrayList<>();
         for (HeaderField h : RecordMapping.headers(e)) {
             headers.add(new RecordHeader(h.key(), h.value()));

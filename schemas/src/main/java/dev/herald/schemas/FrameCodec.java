@@ -20,7 +20,10 @@ import com.fasterxml.jackson.core.JsonToken;
  * {@code "encoding":"base64"}. Ephemeral events carry {@code "durability":"ephemeral"} and no
  * position. An event sent again by an operator's replay ({@code herald replay --mode redeliver})
  * carries {@code "replayed":true} after its position: clients that keep the ids they have seen
- * drop it, and none should take its (older) position as its resume point.
+ * drop it, and none should take its (older) position as its resume point. A channel's latest value,
+ * sent first to a subscriber that asked for it ({@code "last":true}), carries {@code "retained":true}
+ * after its position: it is the event as it is in the log, sent out of its live turn, and its
+ * position is where the subscription goes on from.
  *
  * <p>A frame is encoded once per event and the same bytes go to every connection. Thread-safe.
  */
@@ -69,6 +72,25 @@ public final class FrameCodec {
      * @param replayed whether to mark the frame as replayed
      */
     public static byte[] eventFrame(Event event, String position, boolean replayed) {
+        return eventFrame(event, position, replayed, false);
+    }
+
+    /**
+     * The event frame of a channel's latest value, marked {@code "retained":true}: what an edge
+     * sends first to a subscriber that asked for the channel's latest value, and answers
+     * {@code GET /v1/channels/{channel}/latest} with.
+     *
+     * @param event    the retained event
+     * @param position its encoded position in the log (never {@code null}: a retained event is durable)
+     */
+    public static byte[] retainedFrame(Event event, String position) {
+        if (position == null) {
+            throw new IllegalArgumentException("a retained event is durable and has a position; it was null for " + event.channel());
+        }
+        return eventFrame(event, position, false, true);
+    }
+
+    private static byte[] eventFrame(Event event, String position, boolean replayed, boolean retained) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(event.payload().length + 160);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -82,6 +104,9 @@ public final class FrameCodec {
             }
             if (replayed) {
                 g.writeBooleanField("replayed", true);
+            }
+            if (retained) {
+                g.writeBooleanField("retained", true);
             }
             g.writeNumberField("ts", event.time().toEpochMilli());
             if (isInlineJson(event.contentType(), event.payload())) {

@@ -1,6 +1,7 @@
 package dev.herald.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,6 +64,19 @@ class FrameCodecTest {
         assertThat(replayed.get("position").asText()).isEqualTo(position);
         assertThat(replayed.get("id").asText()).isEqualTo("e1");
         assertThat(MAPPER.readTree(FrameCodec.eventFrame(e, position)).has("replayed")).isFalse();
+    }
+
+    @Test
+    void aRetainedFrameIsTheLiveFrameWithRetainedTrueAfterItsPosition() throws Exception {
+        Event e = new Event("e1", "room", Event.DEFAULT_TYPE, "s", TIME, "application/json", "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        String retained = new String(FrameCodec.retainedFrame(e, position), StandardCharsets.UTF_8);
+        String live = new String(FrameCodec.eventFrame(e, position), StandardCharsets.UTF_8);
+
+        assertThat(retained).isEqualTo(live.replace("\"position\":\"" + position + "\",",
+                "\"position\":\"" + position + "\",\"retained\":true,"));
+        assertThat(MAPPER.readTree(FrameCodec.eventFrame(e, position, true)).has("retained")).isFalse();
+        assertThatThrownBy(() -> FrameCodec.retainedFrame(e, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("room");
     }
 
     @Test

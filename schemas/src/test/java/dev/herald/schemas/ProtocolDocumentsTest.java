@@ -18,6 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.herald.schemas.protocol.CloseCode;
 import dev.herald.schemas.protocol.ErrorCode;
 import dev.herald.schemas.protocol.ResumeReason;
+import dev.herald.schemas.protocol.RetainedReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,7 +49,8 @@ class ProtocolDocumentsTest {
                 "/v1/channels/{channel}/events", "/v1/events", "/v1/channels/{channel}/latest", "/healthz", "/readyz", "/metrics");
         assertThat(paths.path("/v1/channels/{channel}/events").has("post")).isTrue();
         assertThat(paths.path("/v1/events").has("post")).isTrue();
-        assertThat(names(paths.path("/v1/channels/{channel}/latest"))).containsExactly("delete", "options", "parameters");
+        // GET is an edge's (its own servers entry, see openApiLatestReadIsServedByAnEdge...)
+        assertThat(names(paths.path("/v1/channels/{channel}/latest"))).containsExactly("delete", "get", "options", "parameters");
         assertThat(names(paths.path("/v1/channels/{channel}/latest").path("delete").path("responses")))
                 .containsExactly("204", "400", "401", "403", "429", "503");
         assertThat(paths.path("/healthz").has("get")).isTrue();
@@ -310,6 +312,41 @@ class ProtocolDocumentsTest {
         }
         assertThat(enumerated).isEqualTo(reasons);
         assertThat(tableKeys(recoveryReason.path("description").asText(), "\\| `([a-z0-9-]+)` \\|")).isEqualTo(reasons);
+    }
+
+    @Test
+    void asyncApiDocumentListsEveryRetainedReasonAndTheSubscribeFieldsOfIssue19() throws IOException {
+        JsonNode document = load(ASYNCAPI);
+        JsonNode retainedReason = document.at("/components/schemas/RetainedReason");
+        Set<String> enumerated = new TreeSet<>();
+        retainedReason.path("enum").forEach(node -> enumerated.add(node.asText()));
+        Set<String> reasons = new TreeSet<>();
+        for (RetainedReason reason : RetainedReason.values()) {
+            reasons.add(reason.wire());
+        }
+        assertThat(enumerated).isEqualTo(reasons);
+        assertThat(tableKeys(retainedReason.path("description").asText(), "\\| `([a-z0-9-]+)` \\|")).isEqualTo(reasons);
+
+        assertThat(names(document.at("/components/schemas/SubscribeFrame/properties"))).contains("last", "mode");
+        assertThat(document.at("/components/schemas/SubscribeFrame/properties/mode/enum").toString()).isEqualTo("[\"all\",\"latest\"]");
+        assertThat(names(document.at("/components/schemas/SubscribedFrame/properties"))).contains("retained", "retained_reason");
+        assertThat(document.at("/components/schemas/EventFrame/properties/retained/const").asBoolean()).isTrue();
+    }
+
+    @Test
+    void openApiLatestReadIsServedByAnEdgeWithTheTokensOfSseAndAnswers404WithoutAValue() throws IOException {
+        JsonNode document = load(OPENAPI);
+        JsonNode get = document.path("paths").path("/v1/channels/{channel}/latest").path("get");
+
+        assertThat(get.at("/servers/0/url").asText()).contains("{edge}");
+        List<String> schemes = new ArrayList<>();
+        get.path("security").forEach(requirement -> schemes.addAll(names(requirement)));
+        assertThat(schemes).containsExactly("bearerToken", "tokenCookie");
+        assertThat(names(get.path("responses"))).containsExactlyInAnyOrder("200", "400", "401", "403", "404", "503");
+        JsonNode value = resolve(document, get.at("/responses/200")).at("/content/application~1json/schema");
+        assertThat(resolve(document, value).at("/properties/retained/const").asBoolean()).isTrue();
+        assertThat(resolve(document, get.at("/responses/404")).at("/content/application~1problem+json/example/type").asText())
+                .isEqualTo("urn:herald:problem:no-latest-value");
     }
 
     private static JsonNode load(String resource) throws IOException {

@@ -12,8 +12,9 @@ import java.util.List;
  * @param process the launcher's process
  * @param ingest  ingest's base URL, {@code http://127.0.0.1:<port>}
  * @param edge    the edge's {@code host:port}
+ * @param args    the launcher's arguments, to start it again the same way
  */
-public record DevHerald(HeraldProcess process, String ingest, String edge) implements AutoCloseable {
+public record DevHerald(HeraldProcess process, String ingest, String edge, List<String> args) implements AutoCloseable {
 
     /** Starts {@code herald dev} with {@code flags} (e.g. {@code --auth}, {@code --set k=v}) and waits until it is ready. */
     public static DevHerald start(Path dataDir, String... flags) throws Exception {
@@ -26,7 +27,18 @@ public record DevHerald(HeraldProcess process, String ingest, String edge) imple
                 "--set", "ephemeral.port=" + FreePorts.next()));
         args.addAll(List.of(flags));
         HeraldProcess process = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args.toArray(String[]::new));
-        return new DevHerald(process, "http://127.0.0.1:" + ingestPort, "127.0.0.1:" + edgePort);
+        return new DevHerald(process, "http://127.0.0.1:" + ingestPort, "127.0.0.1:" + edgePort, List.copyOf(args));
+    }
+
+    /**
+     * Stops it (as {@link #close}) and starts it again with the same arguments: the same ports and
+     * data folder, so the broker, ingest, the streams service and the edge all come back on what
+     * they had written.
+     */
+    public DevHerald restart() throws Exception {
+        close();
+        HeraldProcess again = HeraldProcess.start("herald dev ready", Duration.ofSeconds(90), args.toArray(String[]::new));
+        return new DevHerald(again, ingest, edge, args);
     }
 
     /** The edge's WebSocket URL. */

@@ -28,6 +28,12 @@ import dev.herald.fanout.StoredFrame;
  * during its replay (unsubscribed, or its connection closed) ends it as
  * {@link Progress#CANCELLED}: no further replayed frame is sent, and the connection lives on.
  *
+ * <p>A conflating cursor (a subscribe with {@code "mode":"latest"}) hands every event, replayed or
+ * live, to {@link Subscriber#conflated}, which never blocks and never closes the connection as too
+ * slow: a newer event replaces an older one still waiting in the connection's queue. Its replay
+ * buffer, when full, keeps only the newest live event (the older ones are conflated away), so it
+ * never ends a replay as too slow either. Its position is still the newest event it handed on.
+ *
  * <p>Thread-safe: the connection's I/O thread calls {@link #onLive}, a resume worker
  * {@link #startReplay}, {@link #replay} and {@link #goLive}, in that order. Until the cursor is
  * live, {@link #onLive} only buffers, so the replay may send without the lock.
@@ -51,6 +57,8 @@ final class ChannelCursor {
     private final long maxBufferedBytes;
     /** Bytes buffered by every cursor of the edge, for its metrics. */
     private final LongAdder allBuffered;
+    /** Whether events are conflated ({@code "mode":"latest"}). */
+    private final boolean conflate;
     private List<StoredFrame> buffered = new ArrayList<>();
     private long bufferedBytes;
     private long lastOffset;
@@ -63,6 +71,16 @@ final class ChannelCursor {
 
     ChannelCursor(String channel, int partition, Subscriber subscriber, int maxBufferedEvents, long maxBufferedBytes,
                   LongAdder allBuffered) {
+        this(channel, partition, subscriber, maxBufferedEvents, maxBufferedBytes, allBuffered, false);
+    }
+
+    /**
+     * @param conflate whether the subscriber asked for the newest value only ({@code "mode":"latest"}):
+     *                 events go to {@link Subscriber#conflated}
+     */
+    ChannelCursor(String channel, int partition, Subscriber subscriber, int maxBufferedEvents, long maxBufferedBytes,
+                  LongAdder allBuffered, boolean conflate) {
+        this.conflate = conflate;
         this.allBuffered = allBuffered;
         this.channel = channel;
         this.partition = partition;
@@ -122,6 +140,11 @@ final class ChannelCursor {
             if (overflowed) {
                 return;
             }
+            if (conflate && (buffered.size() >= maxBufferedEvents || bufferedBytes + frame.length > maxBufferedBytes)) {
+                buffered.clear(); // all older than this one: conflated away
+                allBuffered.add(-bufferedBytes);
+                bufferedBytes = 0;
+            }
             if (buffered.size() >= maxBufferedEvents || bufferedBytes + frame.length > maxBufferedBytes) {
                 overflowed = true;
                 buffered.clear();
@@ -136,6 +159,15 @@ final class ChannelCursor {
         }
         if (offset > lastOffset) {
             lastOffset = offset;
+            send(offset, frame);
+        }
+    }
+
+    /** Hands a live event on: conflated or not, as the subscriber asked. */
+    private void send(long offset, byte[] frame) {
+        if (conflate) {
+            subscriber.conflated(channel, offset, frame);
+        } else {
             subscriber.event(channel, offset, frame);
         }
     }
@@ -192,7 +224,9 @@ final class ChannelCursor {
             }
             if (f.offset() > replayedTo) {
                 replayedTo = f.offset();
-                if (!subscriber.replayed(channel, f.offset(), f.frame())) {
+                if (conflate) {
+                    subscriber.conflated(channel, f.offset(), f.frame());
+                } else if (!subscriber.replayed(channel, f.offset(), f.frame())) {
                     return cancelled ? Progress.CANCELLED : Progress.TOO_SLOW;
                 }
             }
@@ -220,7 +254,7 @@ final class ChannelCursor {
         for (StoredFrame f : buffered) {
             if (f.offset() > lastOffset) {
                 lastOffset = f.offset();
-                subscriber.event(channel, f.offset(), f.frame());
+                send(f.offset(), f.frame());
             }
         }
         buffered = List.of();

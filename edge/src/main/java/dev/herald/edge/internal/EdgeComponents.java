@@ -55,8 +55,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Wires an edge from its config: the store, the fanout consumer, the subscription index, the
- * resume workers, the replays and the HTTP routes ({@code /v1/ws}, {@code /v1/sse}, the history route
- * {@code GET /v1/channels/{channel}/events}, {@code /healthz}, {@code /readyz}, {@code /metrics},
+ * resume workers, the replays, the copy of every channel's latest value ({@link LatestFollower}) and the
+ * HTTP routes ({@code /v1/ws}, {@code /v1/sse}, the history route {@code GET /v1/channels/{channel}/events},
+ * the latest-value route {@code GET /v1/channels/{channel}/latest}, {@code /healthz}, {@code /readyz}, {@code /metrics},
  * the admin page's {@code /admin}, {@code /admin/status}, {@code /admin/login}, and {@code /admin/replay}
  * for admin tokens only). Closing it closes every connection with {@link CloseCode#GOING_AWAY},
  * cancels a running replay, stops the consumer (which commits and leaves its group), then the store.
@@ -72,6 +73,9 @@ public final class EdgeComponents implements AutoCloseable {
     private final ThreadPoolExecutor resumeWorkers;
     private final ResumeReader reader;
     private final EdgeReplays replays;
+    /** The edge's copy of every channel's latest value, and what follows the topic into it. */
+    private final LatestStore latestStore;
+    private final LatestFollower latest;
     private final HttpHandler routes;
     /** Samples the meters for the admin status, and refreshes the busiest channels' meters. */
     private final MeterSampler sampler;
@@ -130,6 +134,9 @@ public final class EdgeComponents implements AutoCloseable {
         Map<String, Object> clientProps = new HashMap<>(config.kafkaOverrides());
         clientProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(EdgeConfig.BOOTSTRAP_SERVERS));
         replays = new EdgeReplays(config.edgeId(), config.getString(EdgeConfig.TOPIC), clientProps, consumer, store, index, registry, clock);
+        latestStore = LatestStore.open(Path.of(config.dataDir()).resolve("latest"));
+        latest = new LatestFollower(latestStore, clientProps, config.getString(EdgeConfig.LATEST_TOPIC), registry);
+        latest.start();
         LaneSettings lane = config.laneSettings();
         try {
             laneSender = lane == null ? null : MulticastSender.open(lane);
@@ -148,7 +155,8 @@ public final class EdgeComponents implements AutoCloseable {
                 config.getInt(EdgeConfig.QUEUE_MAX_EVENTS), config.getInt(EdgeConfig.QUEUE_MAX_BYTES),
                 config.getInt(EdgeConfig.WS_MAX_FRAME_BYTES), config.getInt(EdgeConfig.MAX_SUBSCRIPTIONS),
                 new EphemeralPublish(laneSender, clock, "herald://edge/" + config.edgeId()), auth,
-                limits.framePolicy(Ticker.systemTicker(), refusals), limits.connectionLimiter(Ticker.systemTicker(), refusals));
+                limits.framePolicy(Ticker.systemTicker(), refusals), limits.connectionLimiter(Ticker.systemTicker(), refusals),
+                latest, config.getLong(EdgeConfig.LATEST_WAIT_MS));
         long idleMs = config.getLong(EdgeConfig.WS_IDLE_TIMEOUT_MS);
         long pingMs = config.getLong(EdgeConfig.WS_PING_INTERVAL_MS);
         WsUpgradeHandler ws = new WsUpgradeHandler(context, pingMs, idleMs);
@@ -161,6 +169,8 @@ public final class EdgeComponents implements AutoCloseable {
                 config.getInt(EdgeConfig.REPLAY_PAGE_BYTES), config.getInt(EdgeConfig.HISTORY_SCAN_MAX_RECORDS)));
         HttpHandler historyRoute = new Cors(auth.origins(), List.of("GET"), List.of("Authorization"), List.of(), history,
                 AuthAnswers::originNotAllowed);
+        HttpHandler latestRoute = new Cors(auth.origins(), List.of("GET"), List.of("Authorization"), List.of(), new LatestEndpoint(context),
+                AuthAnswers::originNotAllowed);
         routes = Handlers.path(this::notFound)
                 .addExactPath(AdminRoutes.PAGE_PATH, admin)
                 .addExactPath(AdminRoutes.STATUS_PATH, admin)
@@ -169,6 +179,9 @@ public final class EdgeComponents implements AutoCloseable {
                     String path = ex.getRequestPath();
                     if (path.endsWith(HistoryEndpoint.SUFFIX) && path.length() > HistoryEndpoint.PREFIX.length() + HistoryEndpoint.SUFFIX.length()) {
                         historyRoute.handleRequest(ex);
+                    } else if (path.endsWith(LatestEndpoint.SUFFIX)
+                            && path.length() > HistoryEndpoint.PREFIX.length() + LatestEndpoint.SUFFIX.length()) {
+                        latestRoute.handleRequest(ex);
                     } else {
                         notFound(ex);
                     }
@@ -268,6 +281,10 @@ public final class EdgeComponents implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         reader.close();
+        if (latest != null) {
+            latest.close();
+            latestStore.close();
+        }
         consumer.close();
         if (consumer.stopped()) {
             store.close();

@@ -11,6 +11,7 @@ import dev.herald.lane.MulticastReceiver;
 import dev.herald.lane.MulticastSender;
 import dev.herald.schemas.ephemeral.DropReason;
 import dev.herald.schemas.protocol.CloseCode;
+import dev.herald.schemas.protocol.RetainedReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +34,12 @@ import io.micrometer.core.instrument.Timer;
  * {@code herald_edge_task_failures_total} (I/O thread tasks that threw; the others went on),
  * {@code herald_edge_history_requests_total{result="ok"|"bad_request"|"unauthorized"|"forbidden"|"gone"|"unavailable"|"other"}}
  * (history route answers: 200; 400 or 405; 401; 403; 409 or 410, a position of another log or older than
- * it holds; 503, the log out of reach or too many reads waiting; anything else) and {@code herald_edge_history_latency_seconds} (pages served, request to answer).
+ * it holds; 503, the log out of reach or too many reads waiting; anything else) and {@code herald_edge_history_latency_seconds} (pages served, request to answer),
+ * {@code herald_edge_conflated_total} (events of {@code "mode":"latest"} subscriptions that replaced an older one still waiting
+ * in a connection's queue), {@code herald_edge_retained_total{result="sent"|"none"|"unavailable"|"loading"|"epoch_mismatch"}}
+ * (subscribes that asked for their channel's latest value, by what they got) and
+ * {@code herald_edge_latest_requests_total{result="ok"|"not_found"|"bad_request"|"unauthorized"|"forbidden"|"unavailable"|"other"}}
+ * (answers of {@code GET /v1/channels/{channel}/latest}).
  * Thread-safe.
  */
 public final class EdgeMetrics {
@@ -54,6 +60,9 @@ public final class EdgeMetrics {
     private final LongAdder replayBuffer = new LongAdder();
     private final Map<String, Counter> historyRequests = new ConcurrentHashMap<>();
     private final Timer historyLatency;
+    private final Counter conflated;
+    private final Map<String, Counter> retained = new ConcurrentHashMap<>();
+    private final Map<String, Counter> latestRequests = new ConcurrentHashMap<>();
 
     public EdgeMetrics(MeterRegistry registry, SubscriptionIndex index, IoThreadTasks ioTasks) {
         for (String protocol : new String[] {"ws", "sse"}) {
@@ -96,6 +105,18 @@ public final class EdgeMetrics {
         historyLatency = Timer.builder("herald.edge.history.latency")
                 .description("Time to serve a page of the history route, from its request to its 200 answer")
                 .publishPercentileHistogram().register(registry);
+        conflated = Counter.builder("herald.edge.conflated")
+                .description("Events of mode:latest subscriptions that replaced an older event of their channel still waiting in a "
+                        + "connection's queue (the older one is never sent)").register(registry);
+        for (String result : new String[] {"sent", "none", "unavailable", "loading", "epoch_mismatch"}) {
+            retained.put(result, Counter.builder("herald.edge.retained").tag("result", result)
+                    .description("Subscribes that asked for their channel's latest value (last:true), by what they got: the value, "
+                            + "or why none").register(registry));
+        }
+        for (String result : new String[] {"ok", "not_found", "bad_request", "unauthorized", "forbidden", "unavailable", "other"}) {
+            latestRequests.put(result, Counter.builder("herald.edge.latest.requests").tag("result", result)
+                    .description("Requests of GET /v1/channels/{channel}/latest, by answer").register(registry));
+        }
         FunctionCounter.builder("herald.edge.task.failures", ioTasks, IoThreadTasks::taskFailures)
                 .description("I/O thread tasks (or one connection's part of one) that threw; the tasks after them ran").register(registry);
     }
@@ -214,6 +235,30 @@ public final class EdgeMetrics {
         if (status == 200) {
             historyLatency.record(nanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Counts an event of a {@code "mode":"latest"} subscription that replaced an older one waiting. */
+    void conflated() {
+        conflated.increment();
+    }
+
+    /** Counts a subscribe that asked for its channel's latest value: sent ({@code missing} null), or why not. */
+    void retained(RetainedReason missing) {
+        retained.get(missing == null ? "sent" : missing.wire().replace('-', '_')).increment();
+    }
+
+    /** Counts an answer of the latest-value route. */
+    void latestRequest(int status) {
+        String result = switch (status) {
+            case 200 -> "ok";
+            case 404 -> "not_found";
+            case 400, 405 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 503 -> "unavailable";
+            default -> "other";
+        };
+        latestRequests.get(result).increment();
     }
 
     /** Open connections now. */

@@ -23,6 +23,11 @@ final class EdgeProblems {
         return new Problem("invalid-position", "Invalid resume point", 400, detail);
     }
 
+    /** A query parameter of a stream that is not one of its values. */
+    static Problem invalidQuery(String detail) {
+        return new Problem("invalid-query", "Invalid query parameter", 400, detail);
+    }
+
     static Problem invalidLimit(String detail) {
         return new Problem("invalid-limit", "Invalid limit", 400, detail);
     }
@@ -45,6 +50,16 @@ final class EdgeProblems {
     /** The resume workers' queue is full; retry. */
     static Problem resumeBusy(String detail) {
         return new Problem("resume-busy", "Too many reads waiting", 503, detail, 1);
+    }
+
+    /** The channel has no latest value (none yet, cleared, or no streams service keeps them). */
+    static Problem noLatestValue(String detail) {
+        return new Problem("no-latest-value", "No latest value", 404, detail);
+    }
+
+    /** The edge is still reading the latest values after its start; retry. */
+    static Problem latestLoading(String detail) {
+        return new Problem("latest-loading", "Latest values loading", 503, detail, 1);
     }
 
     static Problem notAWebSocketUpgrade() {

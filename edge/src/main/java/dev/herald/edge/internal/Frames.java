@@ -7,7 +7,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.schemas.protocol.ErrorCode;
+import dev.herald.fanout.StoredFrame;
 import dev.herald.schemas.protocol.ResumeReason;
+import dev.herald.schemas.protocol.RetainedReason;
 
 /** The control frames the edge sends besides event frames: {@code subscribed}, {@code authenticated}, {@code unsubscribed} and {@code error}. */
 final class Frames {
@@ -23,6 +25,34 @@ final class Frames {
      * {@code reason}.
      */
     static byte[] subscribed(Object ref, String channel, String position, ResumeReason notRecovered) {
+        return bytes(subscribedFields(ref, channel, position, notRecovered));
+    }
+
+    /**
+     * The {@code subscribed} frame of a subscribe that asked for the channel's latest value
+     * ({@code "last":true}), which follows it: {@code "retained":true} when {@code retained} is not
+     * {@code null}, else as {@link #subscribed(Object, String, String, ResumeReason)}.
+     */
+    static byte[] subscribed(Object ref, String channel, String position, ResumeReason notRecovered, StoredFrame retained) {
+        Map<String, Object> m = subscribedFields(ref, channel, position, notRecovered);
+        if (retained != null) {
+            m.put("retained", true);
+        }
+        return bytes(m);
+    }
+
+    /**
+     * The {@code subscribed} frame of a subscribe that asked for the channel's latest value and gets
+     * none: {@code "retained":false} and {@code "retained_reason"} say why.
+     */
+    static byte[] subscribed(Object ref, String channel, String position, ResumeReason notRecovered, RetainedReason missing) {
+        Map<String, Object> m = subscribedFields(ref, channel, position, notRecovered);
+        m.put("retained", false);
+        m.put("retained_reason", missing.wire());
+        return bytes(m);
+    }
+
+    private static Map<String, Object> subscribedFields(Object ref, String channel, String position, ResumeReason notRecovered) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("op", "subscribed");
         if (ref != null) {
@@ -34,7 +64,7 @@ final class Frames {
         if (notRecovered != null) {
             m.put("reason", notRecovered.wire());
         }
-        return bytes(m);
+        return m;
     }
 
     /** {@code {"op":"authenticated","ref":..,"subject":..,"expires":"<RFC 3339>"}}: a token was taken (auth or refresh). */

@@ -1,7 +1,9 @@
 package dev.herald.edge.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.function.ToIntFunction;
 
@@ -11,6 +13,17 @@ import java.util.function.ToIntFunction;
  * the bounds from the moment it is offered until the transport reports it written, so a slow
  * socket backs up here, where it is measured, and a subscriber past either bound is refused
  * ({@link Offer#FULL}) and must be closed.
+ *
+ * <p>Conflation ({@link #offerLatest}, for channels subscribed with {@code "mode":"latest"}): each
+ * such channel has one slot, which holds at most one message waiting and lets it go to the
+ * transport only once the channel's previous message is written. A newer message of the channel
+ * replaces the one waiting ({@link Offer#CONFLATED}), so however far behind the socket is, a
+ * conflated channel holds at most two messages of the connection (one being written, one
+ * waiting), and its newest goes out once the client reads again. Conflated messages count against
+ * the bounds like the others (so that the connection's other channels still close it when they
+ * overflow), but never overflow them themselves: a conflated channel is never the reason a
+ * connection is closed. So a connection holds at most its bounds plus two messages per
+ * conflated channel (at most {@code connection.max.subscriptions} of them).
  *
  * <p>Messages are written in batches: one task on the connection's I/O thread hands every message
  * queued so far to the transport, without waiting for each write to finish first.
@@ -22,9 +35,10 @@ final class OutboundQueue<M> {
 
     /**
      * What happened to an offered message: {@code SKIPPED} only from {@link #offerSpare}, which
-     * leaves the queue open.
+     * leaves the queue open; {@code CONFLATED} only from {@link #offerLatest}: it took the place of
+     * an older message of its channel, which is dropped.
      */
-    enum Offer { QUEUED, FULL, SKIPPED, CLOSED }
+    enum Offer { QUEUED, FULL, SKIPPED, CLOSED, CONFLATED }
 
     /** The connection's transport. */
     interface Transport<M> {
@@ -51,9 +65,14 @@ final class OutboundQueue<M> {
     private final IntConsumer written = this::written;
     /** The one drain task every offer schedules. */
     private final Runnable drainTask = this::drain;
-    /** Offered, not yet handed to the transport; swapped with {@link #draining} by each drain. */
-    private List<M> pending = new ArrayList<>();
-    private List<M> draining = new ArrayList<>();
+    /**
+     * Offered, not yet handed to the transport: messages, and {@link Slot}s of conflated channels
+     * whose waiting message may go; swapped with {@link #draining} by each drain.
+     */
+    private List<Object> pending = new ArrayList<>();
+    private List<Object> draining = new ArrayList<>();
+    /** Each conflated channel's slot; made on its first message, dropped by {@link #forget}. Guarded by this. */
+    private Map<Object, Slot> slots;
     private int count;
     private long bytes;
     private boolean drainScheduled;
@@ -117,6 +136,97 @@ final class OutboundQueue<M> {
     }
 
     /**
+     * Queues {@code message} of the conflated channel {@code key}: it replaces the channel's
+     * message still waiting ({@link Offer#CONFLATED}), or waits itself until the channel's
+     * previous message is written ({@link Offer#QUEUED}); never {@link Offer#FULL}. See the class
+     * comment.
+     */
+    Offer offerLatest(Object key, M message) {
+        int length = size.applyAsInt(message);
+        synchronized (this) {
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            if (slots == null) {
+                slots = new HashMap<>();
+            }
+            Slot slot = slots.computeIfAbsent(key, k -> new Slot());
+            if (slot.waiting != null) {
+                bytes += length - slot.waitingLength;
+                slot.waiting = message;
+                slot.waitingLength = length;
+                if (slot.inPending && pending.remove(slot)) {
+                    // to the end, behind what was offered since the message it replaces: an SSE id covers what came before it
+                    // (not found: a drain has it in hand, and takes this newest message)
+                    pending.add(slot);
+                }
+                return Offer.CONFLATED;
+            }
+            slot.waiting = message;
+            slot.waitingLength = length;
+            count++;
+            bytes += length;
+            if (slot.inFlight || !schedule(slot)) {
+                return Offer.QUEUED;
+            }
+        }
+        transport.execute(drainTask);
+        return Offer.QUEUED;
+    }
+
+    /** Drops the message of conflated channel {@code key} still waiting, if any, and its slot (the channel is unsubscribed). */
+    synchronized void forget(Object key) {
+        Slot slot = slots == null ? null : slots.remove(key);
+        if (slot != null && slot.waiting != null) {
+            if (slot.inPending) {
+                pending.remove(slot);
+            }
+            count--;
+            bytes -= slot.waitingLength;
+            slot.waiting = null;
+            notifyAll();
+        }
+    }
+
+    /** Puts {@code slot} in the pending list; called holding the lock. Returns whether the caller must schedule a drain. */
+    private boolean schedule(Slot slot) {
+        slot.inPending = true;
+        pending.add(slot);
+        if (drainScheduled) {
+            return false;
+        }
+        drainScheduled = true;
+        return true;
+    }
+
+    /**
+     * One conflated channel's place in the queue: its message waiting, and whether its previous one
+     * is still being written. Also the completion of that write, so the queue knows when the next
+     * may go. Guarded by the queue's lock.
+     */
+    private final class Slot implements IntConsumer {
+        M waiting;
+        int waitingLength;
+        boolean inPending;
+        boolean inFlight;
+
+        @Override
+        public void accept(int length) {
+            boolean drain;
+            synchronized (OutboundQueue.this) {
+                count--;
+                bytes -= length;
+                inFlight = false;
+                drain = waiting != null && !inPending && !closed && schedule(this);
+                OutboundQueue.this.notifyAll();
+            }
+            if (drain) {
+                transport.execute(drainTask);
+            }
+        }
+    }
+
+    /**
      * Adds a message that fits; called holding the lock. Returns whether the caller must schedule
      * a drain (none is pending), which it does after releasing the lock.
      */
@@ -168,6 +278,7 @@ final class OutboundQueue<M> {
     synchronized void close() {
         closed = true;
         pending.clear();
+        slots = null;
         notifyAll();
     }
 
@@ -177,8 +288,9 @@ final class OutboundQueue<M> {
      * each per queue, so a busy connection makes no garbage here;
      * only the I/O thread touches {@code draining}, and one drain runs at a time.
      */
+    @SuppressWarnings("unchecked")
     private void drain() {
-        List<M> batch;
+        List<Object> batch;
         synchronized (this) {
             batch = pending;
             pending = draining;
@@ -189,8 +301,26 @@ final class OutboundQueue<M> {
                 return;
             }
         }
-        for (M message : batch) {
-            transport.write(message, size.applyAsInt(message), written);
+        for (Object entry : batch) {
+            if (entry instanceof OutboundQueue<?>.Slot) {
+                Slot slot = (Slot) entry;
+                M message;
+                int length;
+                synchronized (this) {
+                    message = slot.waiting;
+                    length = slot.waitingLength;
+                    slot.waiting = null;
+                    slot.inPending = false;
+                    if (message == null || closed) {
+                        continue;
+                    }
+                    slot.inFlight = true;
+                }
+                transport.write(message, length, slot);
+            } else {
+                M message = (M) entry;
+                transport.write(message, size.applyAsInt(message), written);
+            }
         }
         batch.clear();
         transport.flush();

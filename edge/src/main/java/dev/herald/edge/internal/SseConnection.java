@@ -71,6 +71,8 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
     private final StreamCursor start;
     private final OutboundQueue<Message> queue;
     private final Subscriptions subscriptions;
+    /** What the stream's subscribes ask besides their channels: {@code ?last=true}, {@code ?mode=latest}. */
+    private final Subscriptions.Want want;
     private volatile boolean closed;
     /** The stream is ending ({@link #end}, {@link #tooSlow}, {@link #goAway}): no more subscribes. */
     private volatile boolean ending;
@@ -97,8 +99,11 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
      * @param since the offset after which to resume each channel, an offset of {@link #notRecovered}
      *              for a channel that cannot be resumed ({@link #OTHER_EPOCH} for a resume point from
      *              another epoch), or {@code null} for live from now
+     * @param want  what every channel's subscribe asks besides (the latest value first, which a resume point wins over; conflation)
      */
-    SseConnection(ServerSentEventConnection connection, XnioIoThread ioThread, EdgeContext edge, List<String> channels, long[] since) {
+    SseConnection(ServerSentEventConnection connection, XnioIoThread ioThread, EdgeContext edge, List<String> channels, long[] since,
+                  Subscriptions.Want want) {
+        this.want = want;
         this.connection = connection;
         this.ioThread = ioThread;
         this.ioTasks = edge.ioTasks().lane(this.ioThread);
@@ -147,11 +152,11 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         for (int i = 0; i < channels.size() && !ending; i++) {
             String channel = channels.get(i);
             if (since == null) {
-                subscriptions.subscribe(null, channel, null);
+                subscriptions.subscribe(null, channel, null, want);
             } else if (notRecoveredReason(since[i]) != null) {
-                subscriptions.subscribeNotRecovered(null, channel, notRecoveredReason(since[i]));
+                subscriptions.subscribeNotRecovered(null, channel, notRecoveredReason(since[i]), want);
             } else {
-                subscriptions.subscribe(null, channel, new Position(epoch, partitions[i], since[i]));
+                subscriptions.subscribe(null, channel, new Position(epoch, partitions[i], since[i]), want);
             }
         }
     }
@@ -196,6 +201,21 @@ final class SseConnection implements Subscriptions.Owner, EdgeConnection {
         }
         if (queued(offer)) {
             edge.metrics().delivered(frame.length);
+        }
+    }
+
+    /** An event of a stream opened with {@code ?mode=latest}: it may replace the channel's older event still waiting (see {@link WsConnection#conflated}). */
+    @Override
+    public void conflated(String channel, long offset, byte[] frame) {
+        OutboundQueue.Offer offer;
+        synchronized (this) {
+            offsets[indexOf.get(channel)] = offset;
+            offer = queue.offerLatest(channel, new Message(null, cursor(), new String(frame, StandardCharsets.UTF_8)));
+        }
+        if (offer == OutboundQueue.Offer.QUEUED) {
+            edge.metrics().delivered(frame.length);
+        } else if (offer == OutboundQueue.Offer.CONFLATED) {
+            edge.metrics().conflated(); // the message it replaces was counted as delivered and is never sent
         }
     }
 

@@ -56,11 +56,19 @@ import org.xnio.IoUtils;
  * every channel named (403, nothing streamed). The stream ends when the token expires: the
  * browser reconnects with its (new) cookie and {@code Last-Event-ID}, and misses nothing.
  * A stream allowed from another origin carries the CORS headers, with credentials.
+ *
+ * <p>{@code ?last=true}: each channel's latest value first, as a WebSocket subscribe with
+ * {@code "last":true} (see {@link Subscriptions}); a resume point ({@code Last-Event-ID},
+ * {@code since_time}) wins over it, so the browser's own reconnect to the same URL resumes after
+ * what it got instead of starting from the latest value again. {@code ?mode=latest}: every
+ * channel of the stream is conflated for a slow reader ({@link OutboundQueue#offerLatest}).
  */
 final class SseEndpoint implements HttpHandler {
 
     static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
     static final String SINCE_TIME_PARAMETER = "since_time";
+    static final String LAST_PARAMETER = "last";
+    static final String MODE_PARAMETER = "mode";
     private static final Logger LOG = LoggerFactory.getLogger(SseEndpoint.class);
     private static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
 
@@ -101,11 +109,53 @@ final class SseEndpoint implements HttpHandler {
                 return;
             }
         }
-        edge.auth().authenticated(exchange, true, grants -> stream(exchange, channels, grants));
+        Subscriptions.Want want;
+        try {
+            want = want(exchange);
+        } catch (InvalidInputException e) {
+            HttpAnswers.problem(exchange, EdgeProblems.invalidQuery(e.getMessage()));
+            return;
+        }
+        edge.auth().authenticated(exchange, true, grants -> stream(exchange, channels, grants, want));
+    }
+
+    /**
+     * {@code ?last=true} (each channel's latest value first) and {@code ?mode=latest} (conflation for
+     * a slow reader), for every channel of the stream.
+     *
+     * @throws InvalidInputException for another value, or one given twice
+     */
+    private static Subscriptions.Want want(HttpServerExchange exchange) {
+        String last = single(exchange, LAST_PARAMETER);
+        String mode = single(exchange, MODE_PARAMETER);
+        if (last != null && !last.equals("true") && !last.equals("false")) {
+            throw new InvalidInputException(LAST_PARAMETER + " must be true or false, was '" + clip(last) + "'");
+        }
+        if (mode != null && !mode.equals("latest") && !mode.equals("all")) {
+            throw new InvalidInputException(MODE_PARAMETER + " must be all (every event; the default) or latest (a slow reader gets the "
+                    + "newest event of each channel, older ones still waiting are dropped), was '" + clip(mode) + "'");
+        }
+        return new Subscriptions.Want("true".equals(last), "latest".equals(mode));
+    }
+
+    private static String clip(String text) {
+        return text.length() > 32 ? text.substring(0, 32) + "..." : text;
+    }
+
+    /** The one value of query parameter {@code name}, or {@code null}; refuses it given twice. */
+    private static String single(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new InvalidInputException(name + " is given " + values.size() + " times; give it once");
+        }
+        return values.getFirst();
     }
 
     /** Opens the stream of {@code channels} if {@code grants} allow every one (else 403); on the exchange's I/O thread. */
-    private void stream(HttpServerExchange exchange, List<String> channels, Grants grants) {
+    private void stream(HttpServerExchange exchange, List<String> channels, Grants grants, Subscriptions.Want want) {
         for (String name : channels) {
             if (!grants.maySubscribe(name)) {
                 edge.auth().forbidden(exchange, name);
@@ -130,14 +180,14 @@ final class SseEndpoint implements HttpHandler {
             next.proceed();
         });
         if (sinceTime == null) {
-            open(exchange, channels, grants, since, lease);
+            open(exchange, channels, grants, since, lease, want);
             return;
         }
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
             try {
                 edge.resumeWorkers().execute(() -> {
                     long[] starts = startsAt(channels, sinceTime);
-                    exchange.getIoThread().execute(() -> open(exchange, channels, grants, starts, lease));
+                    exchange.getIoThread().execute(() -> open(exchange, channels, grants, starts, lease, want));
                 });
             } catch (RejectedExecutionException e) {
                 edge.metrics().resumeRefused();
@@ -147,12 +197,13 @@ final class SseEndpoint implements HttpHandler {
     }
 
     /** Opens the stream, resuming each channel after {@code since} (see {@link SseConnection}); on the exchange's I/O thread. */
-    private void open(HttpServerExchange exchange, List<String> channels, Grants grants, long[] since, ConnectionLease lease) {
+    private void open(HttpServerExchange exchange, List<String> channels, Grants grants, long[] since, ConnectionLease lease,
+                      Subscriptions.Want want) {
         Duration untilExpiry = edge.auth().untilExpiry(grants);
         ServerSentEventHandler open = new ServerSentEventHandler((connection, lastEventId) -> {
             connection.setKeepAliveTime(keepAliveMs);
             connection.addCloseTask(c -> lease.release());
-            new SseConnection(connection, exchange.getIoThread(), edge, channels, since).start(untilExpiry);
+            new SseConnection(connection, exchange.getIoThread(), edge, channels, since, want).start(untilExpiry);
         });
         try {
             open.handleRequest(exchange);

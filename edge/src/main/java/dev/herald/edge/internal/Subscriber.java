@@ -26,6 +26,17 @@ interface Subscriber {
     void event(String channel, long offset, byte[] frame);
 
     /**
+     * An event of a channel subscribed with {@code "mode":"latest"}, live or replayed, in offset
+     * order: queued without waiting, replacing the channel's event still waiting in the
+     * connection's queue if there is one, and never closing the connection as too slow (see
+     * {@link OutboundQueue#offerLatest}). Callable from any thread. By default it is an
+     * {@link #event}.
+     */
+    default void conflated(String channel, long offset, byte[] frame) {
+        event(channel, offset, frame);
+    }
+
+    /**
      * An ephemeral event of {@code channel}: best effort, with no position, outside the offset
      * order (it is never replayed and never moves the subscriber's position).
      */

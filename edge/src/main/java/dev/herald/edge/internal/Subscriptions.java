@@ -10,10 +10,13 @@ import java.util.concurrent.RejectedExecutionException;
 import dev.herald.fanout.FanoutConsumer;
 import dev.herald.fanout.StoredFrame;
 import dev.herald.schemas.ChannelName;
+import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.Position;
 import dev.herald.schemas.PositionCodec;
+import dev.herald.schemas.RetainedEvent;
 import dev.herald.schemas.protocol.ErrorCode;
 import dev.herald.schemas.protocol.ResumeReason;
+import dev.herald.schemas.protocol.RetainedReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,21 @@ import org.slf4j.LoggerFactory;
  * ({@link ResumeReason#HISTORY_UNAVAILABLE}); one that fails during its replay, when part of it is sent,
  * ends the connection ({@link Subscriber#reconnect}) so that the client resumes from what it got.
  * Either is logged and counted.
+ *
+ * <p>The channel's latest value ({@link Want#last}, {@code "last":true}): the subscribe runs on a
+ * resume worker, which looks the value up in the edge's copy of {@code herald.latest}
+ * ({@link LatestFollower}, waiting up to {@code latest.wait.ms} for it to catch up at start-up),
+ * then answers as a resume from the retained event's position: {@code subscribed} (saying
+ * {@code "retained":true}), the retained event marked {@code "retained":true}, the channel's events
+ * after it that the edge has handed on (from its history, else the log), then live events. So
+ * nothing falls between the retained event and the live ones and nothing comes twice; an event
+ * older than the retained one is never sent (a retained event newer than what the edge has
+ * handed on, when the edge lags the streams service, makes the live events up to it skipped). The
+ * retained event is sent even when the events after it cannot all be read ({@code recovered:false}
+ * with its reason says so). No value (none, no {@code herald.latest}, still loading, another
+ * epoch) answers {@code "retained":false} with a {@link RetainedReason} and goes on live: a missing
+ * latest value never fails a subscribe. A resume position ({@code since}, {@code since_time})
+ * wins over {@code last}: a client that resumes already gets every event after its position.
  *
  * <p>Thread-safe.
  */
@@ -66,6 +84,17 @@ final class Subscriptions {
 
     }
 
+    /**
+     * What a subscribe asks for besides its channel and resume point.
+     *
+     * @param last     the channel's latest value first ({@code "last":true}); ignored with a resume point
+     * @param conflate a slow reader gets the newest event, not every one ({@code "mode":"latest"}; see {@link ChannelCursor})
+     */
+    record Want(boolean last, boolean conflate) {
+        /** Every event, nothing retained: a plain subscribe. */
+        static final Want PLAIN = new Want(false, false);
+    }
+
     private final EdgeContext edge;
     private final Owner owner;
     private final Map<String, ChannelCursor> cursors = new ConcurrentHashMap<>();
@@ -89,10 +118,15 @@ final class Subscriptions {
      * and {@link ResumeReason#EPOCH_MISMATCH}; one of another partition is an error.
      */
     void subscribe(Object ref, String channel, Position since) {
+        subscribe(ref, channel, since, Want.PLAIN);
+    }
+
+    /** {@link #subscribe(Object, String, Position)}, with what else {@code want} asks. */
+    void subscribe(Object ref, String channel, Position since, Want want) {
         if (since != null && !since.epoch().equals(edge.consumer().epoch())) {
-            subscribe(ref, channel, null, null, ResumeReason.EPOCH_MISMATCH);
+            subscribe(ref, channel, null, null, ResumeReason.EPOCH_MISMATCH, want);
         } else {
-            subscribe(ref, channel, since, null, null);
+            subscribe(ref, channel, since, null, null, want);
         }
     }
 
@@ -102,8 +136,8 @@ final class Subscriptions {
      * the log on a resume worker ({@link LogTimeIndex}); a time older than the log still holds
      * answers {@code recovered:false} ({@link ResumeReason#OFFSET_OUT_OF_RANGE}), never a later start.
      */
-    void subscribeFrom(Object ref, String channel, Instant time) {
-        subscribe(ref, channel, null, time, null);
+    void subscribeFrom(Object ref, String channel, Instant time, Want want) {
+        subscribe(ref, channel, null, time, null, want);
     }
 
     /**
@@ -111,12 +145,15 @@ final class Subscriptions {
      * {@code reason}: the client's resume point cannot be honoured (it is of another epoch of the
      * log, say, or older than the log holds).
      */
-    void subscribeNotRecovered(Object ref, String channel, ResumeReason reason) {
-        subscribe(ref, channel, null, null, reason);
+    void subscribeNotRecovered(Object ref, String channel, ResumeReason reason, Want want) {
+        subscribe(ref, channel, null, null, reason, want);
     }
 
-    /** Subscribes after {@code since}, from {@code time}, live with {@code notRecovered}, or (all three null) live. */
-    private void subscribe(Object ref, String channel, Position since, Instant time, ResumeReason notRecovered) {
+    /**
+     * Subscribes after {@code since}, from {@code time}, live with {@code notRecovered}, or (all
+     * three null) live, from the channel's latest value when {@code want} asks.
+     */
+    private void subscribe(Object ref, String channel, Position since, Instant time, ResumeReason notRecovered, Want want) {
         String violation = ChannelName.violation(channel);
         if (violation != null) {
             owner.error(ref, ErrorCode.INVALID_CHANNEL, violation);
@@ -137,7 +174,7 @@ final class Subscriptions {
             return;
         }
         ChannelCursor cursor = new ChannelCursor(channel, partition, owner, edge.maxQueuedEvents(), edge.maxQueuedBytes(),
-                edge.metrics().replayBuffer());
+                edge.metrics().replayBuffer(), want.conflate());
         cursors.put(channel, cursor);
         edge.index().add(cursor);
         long head = Math.max(-1, consumer.nextOffset(partition) - 1);
@@ -145,15 +182,20 @@ final class Subscriptions {
         if (notRecovered != null) {
             edge.metrics().resumed(false);
             finish(cursor, Frames.subscribed(ref, channel, now, notRecovered), head, List.of());
-        } else if (since == null && time == null) {
+        } else if (since == null && time == null && !want.last()) {
             finish(cursor, Frames.subscribed(ref, channel, now, null), head, List.of());
         } else {
-            queueResume(new PendingResume(ref, cursor, since == null ? -1 : since.offset(), time, head, now));
+            queueResume(new PendingResume(ref, cursor, since == null ? -1 : since.offset(), time, head, now,
+                    since == null && time == null));
         }
     }
 
-    /** A resume waiting for its turn: what {@link #resume} needs ({@code time} set: from that time, else after {@code afterOffset}). */
-    private record PendingResume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now) {
+    /**
+     * A resume waiting for its turn: what {@link #resume} needs ({@code fromLatest}: from the
+     * channel's latest value; {@code time} set: from that time; else after {@code afterOffset}).
+     */
+    private record PendingResume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now,
+                                 boolean fromLatest) {
     }
 
     /**
@@ -183,8 +225,13 @@ final class Subscriptions {
         try {
             edge.resumeWorkers().execute(() -> {
                 try {
-                    if (!r.cursor().cancelled()) {
-                        resume(r.ref(), r.cursor(), r.afterOffset(), r.time(), r.head(), r.now());
+                    if (r.cursor().cancelled()) {
+                        return;
+                    }
+                    if (r.fromLatest()) {
+                        resumeFromLatest(r.ref(), r.cursor(), r.head(), r.now());
+                    } else {
+                        resume(r.ref(), r.cursor(), r.afterOffset(), r.time(), r.head(), r.now(), null);
                     }
                 } finally {
                     startNext();
@@ -224,11 +271,47 @@ final class Subscriptions {
     }
 
     /**
-     * On a resume worker: replays what the cursor missed after {@code afterOffset} (or from
-     * {@code time}, when set, looked up first), page by page, then turns it live.
+     * On a resume worker: looks up the channel's latest value; sends it and resumes after it
+     * ({@link #resume}), or, with none, answers {@code "retained":false} and goes live.
      */
-    private void resume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now) {
+    private void resumeFromLatest(Object ref, ChannelCursor cursor, long head, String now) {
         String channel = cursor.channel();
+        LatestFollower.Lookup latest;
+        try {
+            latest = edge.latest().lookup(channel, edge.latestWaitMs());
+        } catch (RuntimeException e) {
+            LOG.warn("the latest value of {} cannot be read; answering retained:false ({})", channel, RetainedReason.UNAVAILABLE.wire(), e);
+            latest = new LatestFollower.Lookup(null, RetainedReason.UNAVAILABLE);
+        }
+        RetainedEvent value = latest.event();
+        RetainedReason missing = latest.missing();
+        if (value != null && (!value.position().epoch().equals(edge.consumer().epoch()) || value.position().partition() != cursor.partition())) {
+            value = null;
+            missing = RetainedReason.EPOCH_MISMATCH;
+        }
+        if (value == null) {
+            edge.metrics().retained(missing);
+            finish(cursor, Frames.subscribed(ref, channel, now, null, missing), head, List.of());
+            return;
+        }
+        edge.metrics().retained(null);
+        long offset = value.position().offset();
+        StoredFrame retained = new StoredFrame(cursor.partition(), offset,
+                FrameCodec.retainedFrame(value.event(), PositionCodec.encode(value.position())));
+        resume(ref, cursor, offset, null, head, now, retained);
+    }
+
+    /**
+     * On a resume worker: replays what the cursor missed after {@code afterOffset} (or from
+     * {@code time}, when set, looked up first), page by page, then turns it live. With
+     * {@code retained} (the channel's latest value, at {@code afterOffset}), that goes first, even
+     * when what follows it cannot be read.
+     */
+    private void resume(Object ref, ChannelCursor cursor, long afterOffset, Instant time, long head, String now, StoredFrame retained) {
+        String channel = cursor.channel();
+        // a retained event is sent as the replay's first frame: the cursor starts just before it
+        long retainedFrom = retained == null ? head : retained.offset() - 1;
+        List<StoredFrame> first = retained == null ? List.of() : List.of(retained);
         ResumeReader.Replay replay;
         LogTimeIndex.Start start = time == null ? new LogTimeIndex.Start(afterOffset, null) : null;
         try {
@@ -243,7 +326,7 @@ final class Subscriptions {
             LOG.warn("resume of {} {} of partition {} cannot read the missed events; answering {}", channel,
                     time == null ? "after offset " + afterOffset : "from " + time, cursor.partition(), ResumeReason.HISTORY_UNAVAILABLE.wire(), e);
             edge.metrics().resumeFailed();
-            finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.HISTORY_UNAVAILABLE), head, List.of());
+            finish(cursor, Frames.subscribed(ref, channel, now, ResumeReason.HISTORY_UNAVAILABLE, retained), retainedFrom, first);
             return;
         }
         if (replay == null) { // a time older than the log holds
@@ -254,8 +337,9 @@ final class Subscriptions {
         try (replay) {
             boolean recovered = replay.reason() == null;
             edge.metrics().resumed(recovered);
-            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason()), recovered ? start.afterOffset() : head);
-            ChannelCursor.Progress progress = ChannelCursor.Progress.GOING;
+            cursor.startReplay(Frames.subscribed(ref, channel, now, replay.reason(), retained),
+                    retained != null ? retainedFrom : recovered ? start.afterOffset() : head);
+            ChannelCursor.Progress progress = first.isEmpty() ? ChannelCursor.Progress.GOING : cursor.replay(first);
             while (recovered && progress == ChannelCursor.Progress.GOING) {
                 List<StoredFrame> page = replay.next(); // not read once the replay is cancelled or too slow
                 if (page.isEmpty()) {

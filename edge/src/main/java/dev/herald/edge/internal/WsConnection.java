@@ -212,6 +212,21 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         }
     }
 
+    /**
+     * An event of a channel subscribed with {@code "mode":"latest"}: its frame goes to this
+     * connection only, and may replace an older one still waiting. A replacement is counted as
+     * conflated, not as another delivery: the frame it replaces was counted and is never sent.
+     */
+    @Override
+    public void conflated(String channel, long offset, byte[] frame) {
+        switch (queue.offerLatest(channel, WsFrames.frame(WsFrameParser.TEXT, frame))) {
+            case QUEUED -> edge.metrics().delivered(frame.length);
+            case CONFLATED -> edge.metrics().conflated();
+            default -> {
+            }
+        }
+    }
+
     @Override
     public void ephemeral(String channel, byte[] frame) {
         edge.metrics().ephemeral(queue.offerSpare(WsFrames.sharedText(frame)));
@@ -335,7 +350,11 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         }
         switch (frame.op()) {
             case SUBSCRIBE -> subscribe(ref, frame);
-            case UNSUBSCRIBE -> subscriptions.unsubscribe(ref, frame.body().path("channel").asText(""));
+            case UNSUBSCRIBE -> {
+                String channel = frame.body().path("channel").asText("");
+                subscriptions.unsubscribe(ref, channel);
+                queue.forget(channel);
+            }
             default -> publish(ref, frame);
         }
     }
@@ -418,6 +437,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         send(WsFrames.frame(WsFrameParser.TEXT, Frames.authenticated(ref, verified.subject(), verified.expiresAt())));
         if (refresh) {
             for (String channel : subscriptions.revoke(verified::maySubscribe)) {
+                queue.forget(channel); // a conflated event still waiting is not sent after the revocation
                 edge.auth().metrics().forbiddenSubscribe();
                 send(WsFrames.frame(WsFrameParser.TEXT, Frames.unsubscribed(channel, "forbidden")));
             }
@@ -534,6 +554,17 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             error(ref, ErrorCode.FORBIDDEN, "the token does not allow subscribing to " + name);
             return;
         }
+        Boolean last = flag(ref, frame, "last");
+        String mode = frame.text("mode");
+        if (last == null) {
+            return;
+        }
+        if (mode != null && !mode.equals("latest") && !mode.equals("all")) {
+            error(ref, ErrorCode.INVALID_FRAME, "mode must be \"all\" (every event; the default) or \"latest\" (a slow reader gets the "
+                    + "newest event, older ones still waiting are dropped), was \"" + (mode.length() > 32 ? mode.substring(0, 32) + "..." : mode) + "\"");
+            return;
+        }
+        Subscriptions.Want want = new Subscriptions.Want(last, "latest".equals(mode));
         Position since = null;
         String sinceText = frame.text("since");
         String sinceTime = frame.text("since_time");
@@ -543,7 +574,7 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
         }
         try {
             if (sinceTime != null) {
-                subscriptions.subscribeFrom(ref, name, SinceTime.parse("since_time", sinceTime));
+                subscriptions.subscribeFrom(ref, name, SinceTime.parse("since_time", sinceTime), want);
                 return;
             }
             if (sinceText != null) {
@@ -553,7 +584,20 @@ public final class WsConnection implements Subscriptions.Owner, EdgeConnection, 
             error(ref, ErrorCode.INVALID_POSITION, e.getMessage());
             return;
         }
-        subscriptions.subscribe(ref, name, since);
+        subscriptions.subscribe(ref, name, since, want);
+    }
+
+    /** A subscribe's boolean field {@code name} ({@code false} when absent); {@code null}, after an error frame, when it is not a boolean. */
+    private Boolean flag(Object ref, ClientFrame frame, String name) {
+        com.fasterxml.jackson.databind.JsonNode node = frame.field(name);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            error(ref, ErrorCode.INVALID_FRAME, name + " must be true or false, was " + node);
+            return null;
+        }
+        return node.booleanValue();
     }
 
     /** {@code {"op":"publish","channel":"c","data":...}}: an ephemeral event to the lane; nothing answers success. */

@@ -134,6 +134,23 @@ class ChannelCursorTest {
         assertThat(cursor.replay(stored(4))).isEqualTo(ChannelCursor.Progress.TOO_SLOW);
     }
 
+    @Test
+    void aConflatingCursorKeepsTheNewestLiveEventPastItsBufferAndIsNeverTooSlow() {
+        Recording sub = new Recording();
+        sub.refuseReplay = true; // a conflating cursor never waits for room, so a stalled client does not end its replay
+        ChannelCursor cursor = new ChannelCursor("c", 0, sub, 2, 10_000, allBuffered, true);
+        cursor.onLive(10, frame(10));
+        cursor.onLive(11, frame(10));
+        cursor.onLive(12, frame(10));
+        assertThat(allBuffered.sum()).as("10 and 11 conflated away, 12 kept").isEqualTo(10);
+        cursor.startReplay(SUBSCRIBED, 3);
+        assertThat(cursor.replay(stored(4, 5))).isEqualTo(ChannelCursor.Progress.GOING);
+        assertThat(cursor.goLive()).isEqualTo(ChannelCursor.Progress.GOING);
+        cursor.onLive(13, frame(10));
+        assertThat(sub.sent).as("Recording takes conflated events as events").containsExactly("subscribed@3", "event@4", "event@5",
+                "event@12", "event@13");
+    }
+
     /** Regression: the buffer was bounded by count only, so a few large live events during a slow replay could hold any amount of memory. */
     @Test
     void liveEventsPastTheBufferBytesEndTheReplayAsTooSlow() {

@@ -126,4 +126,71 @@ class OutboundQueueTest {
         assertThat(queue.awaitRoom(largest.length(), 10)).isTrue();
         assertThat(queue.offer(largest)).isEqualTo(OutboundQueue.Offer.QUEUED);
     }
+
+    @Test
+    void aConflatedChannelHoldsOneMessageBeingWrittenAndOneWaitingWhichANewerOneReplaces() {
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(100, 1_000, String::length, transport);
+        assertThat(queue.offerLatest("c", "v1")).isEqualTo(OutboundQueue.Offer.QUEUED);
+        transport.runTasks();
+        assertThat(transport.written).as("the first goes out at once").containsExactly("v1");
+
+        // the socket has not taken v1 yet: what follows waits, the newest replacing the one before
+        assertThat(queue.offerLatest("c", "v2")).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.offerLatest("c", "v3")).isEqualTo(OutboundQueue.Offer.CONFLATED);
+        assertThat(queue.offerLatest("c", "v44")).isEqualTo(OutboundQueue.Offer.CONFLATED);
+        transport.runTasks();
+        assertThat(transport.written).as("nothing more while v1 is being written").containsExactly("v1");
+        assertThat(queue.bytes()).as("v1 and v44").isEqualTo(5);
+
+        transport.complete();
+        transport.runTasks();
+        assertThat(transport.written).containsExactly("v1", "v44");
+        transport.complete();
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void aConflatedChannelNeverFillsTheQueueButItsBytesStillCountForTheOtherChannels() {
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(3, 1_000, String::length, transport);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(queue.offerLatest("c", "value-" + i)).isIn(OutboundQueue.Offer.QUEUED, OutboundQueue.Offer.CONFLATED);
+            transport.runTasks();
+        }
+        assertThat(queue.bytes()).as("value-0 being written, value-9999 waiting").isEqualTo("value-0".length() + "value-9999".length());
+        assertThat(queue.offer("d1")).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.offer("d2")).as("past the count of 3 with the conflated channel's two").isEqualTo(OutboundQueue.Offer.FULL);
+        assertThat(queue.offerLatest("c", "late")).isEqualTo(OutboundQueue.Offer.CLOSED);
+    }
+
+    @Test
+    void conflatedChannelsAreConflatedEachOnItsOwnAndPlainMessagesPassUntouched() {
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(100, 1_000, String::length, transport);
+        queue.offerLatest("a", "a1");
+        queue.offerLatest("b", "b1");
+        queue.offer("p1");
+        queue.offerLatest("a", "a2");
+        queue.offer("p2");
+        queue.offerLatest("a", "a3");
+        queue.offerLatest("b", "b2");
+        transport.runTasks();
+        assertThat(transport.written).as("each channel's newest, replaced in place before the drain took it")
+                .containsExactly("p1", "p2", "a3", "b2");
+    }
+
+    @Test
+    void forgettingAChannelDropsItsWaitingMessageAndItsBytes() {
+        HeldTransport transport = new HeldTransport();
+        OutboundQueue<String> queue = new OutboundQueue<>(100, 1_000, String::length, transport);
+        queue.offerLatest("c", "v1");
+        transport.runTasks();
+        queue.offerLatest("c", "v2");
+        queue.forget("c");
+        transport.complete();
+        transport.runTasks();
+        assertThat(transport.written).containsExactly("v1");
+        assertThat(queue.bytes()).isZero();
+    }
 }
