@@ -145,30 +145,26 @@ final class ReplayPlanner implements AutoCloseable {
 
     /** The timestamp of the record at each partition's offset for {@code spec}; -1 where there is none. */
     Map<Integer, Long> timestamps(List<Integer> partitions, OffsetSpec spec) {
-        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-        for (int p : partitions) {
-            ask.put(new TopicPartition(topic, p), spec);
-        }
-        try {
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> info = admin.listOffsets(ask).all().get(TIMEOUT_S, TimeUnit.SECONDS);
-            Map<Integer, Long> out = new HashMap<>();
-            info.forEach((tp, i) -> out.put(tp.partition(), i.timestamp()));
-            return out;
-        } catch (ExecutionException | InterruptedException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the offsets of " + topic + ": " + e, e);
-        }
+        Map<Integer, Long> out = new HashMap<>();
+        listOffsets(partitions, spec).forEach((p, i) -> out.put(p, i.timestamp()));
+        return out;
     }
 
     /** Each partition's offset for {@code spec}; -1 where a timestamp has no record at or after it. */
     Map<Integer, Long> offsets(List<Integer> partitions, OffsetSpec spec) {
+        Map<Integer, Long> out = new HashMap<>();
+        listOffsets(partitions, spec).forEach((p, i) -> out.put(p, i.offset()));
+        return out;
+    }
+
+    private Map<Integer, ListOffsetsResult.ListOffsetsResultInfo> listOffsets(List<Integer> partitions, OffsetSpec spec) {
         Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
         for (int p : partitions) {
             ask.put(new TopicPartition(topic, p), spec);
         }
         try {
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> info = admin.listOffsets(ask).all().get(TIMEOUT_S, TimeUnit.SECONDS);
-            Map<Integer, Long> out = new HashMap<>();
-            info.forEach((tp, i) -> out.put(tp.partition(), i.offset()));
+            Map<Integer, ListOffsetsResult.ListOffsetsResultInfo> out = new HashMap<>();
+            admin.listOffsets(ask).all().get(TIMEOUT_S, TimeUnit.SECONDS).forEach((tp, i) -> out.put(tp.partition(), i));
             return out;
         } catch (ExecutionException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("cannot read the offsets of " + topic + ": " + e, e);
