@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 import javax.net.ssl.SSLContext;
 
@@ -14,6 +13,7 @@ import dev.herald.schemas.FrameCodec;
 import dev.herald.schemas.protocol.CloseCode;
 import dev.herald.server.admin.AdminConfig;
 import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.config.KnownSettings;
 import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.OriginsConfig;
 import dev.herald.server.tls.TlsConfig;
@@ -239,16 +239,6 @@ public final class EdgeConfig extends AbstractConfig {
     }
 
     private static Map<String, ?> rejectUnknown(Map<String, ?> values) {
-        TreeSet<String> unknown = new TreeSet<>();
-        for (String key : values.keySet()) {
-            if (!CONFIG_DEF.names().contains(key) && !key.startsWith(KAFKA_PREFIX)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown edge setting(s) " + unknown + "; known: " + new TreeSet<>(CONFIG_DEF.names())
-                    + ", plus kafka.* for the Kafka clients");
-        }
-        return values;
+        return KnownSettings.check(values, CONFIG_DEF, KAFKA_PREFIX, "edge", "the Kafka clients");
     }
 }

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 import javax.net.ssl.SSLContext;
 
@@ -12,6 +11,7 @@ import dev.herald.lane.LaneConfig;
 import dev.herald.lane.LaneSettings;
 import dev.herald.server.admin.AdminConfig;
 import dev.herald.server.auth.AuthConfig;
+import dev.herald.server.config.KnownSettings;
 import dev.herald.server.limits.LimitsConfig;
 import dev.herald.server.origin.OriginsConfig;
 import dev.herald.server.tls.TlsConfig;
@@ -167,16 +167,6 @@ public final class IngestConfig extends AbstractConfig {
     }
 
     private static Map<String, ?> rejectUnknown(Map<String, ?> values) {
-        TreeSet<String> unknown = new TreeSet<>();
-        for (String key : values.keySet()) {
-            if (!CONFIG_DEF.names().contains(key) && !key.startsWith(KAFKA_PREFIX)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown ingest setting(s) " + unknown + "; known: " + new TreeSet<>(CONFIG_DEF.names())
-                    + ", plus kafka.* for the Kafka clients");
-        }
-        return values;
+        return KnownSettings.check(values, CONFIG_DEF, KAFKA_PREFIX, "ingest", "the Kafka clients");
     }
 }

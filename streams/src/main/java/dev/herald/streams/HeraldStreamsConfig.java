@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -12,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import dev.herald.server.config.KnownSettings;
 
 /**
  * Every setting of the streams service ({@code herald streams}), with its default, unit and
@@ -117,16 +117,6 @@ public final class HeraldStreamsConfig extends AbstractConfig {
     }
 
     private static Map<String, ?> rejectUnknown(Map<String, ?> values) {
-        TreeSet<String> unknown = new TreeSet<>();
-        for (String key : values.keySet()) {
-            if (!CONFIG_DEF.names().contains(key) && !key.startsWith(KAFKA_PREFIX)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown streams setting(s) " + unknown + "; known: " + new TreeSet<>(CONFIG_DEF.names())
-                    + ", plus kafka.* for Kafka Streams");
-        }
-        return values;
+        return KnownSettings.check(values, CONFIG_DEF, KAFKA_PREFIX, "streams", "Kafka Streams");
     }
 }
