@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.testkit.DevHerald;
@@ -38,9 +36,7 @@ class ReplayProcessTest {
     @Test
     void replayAsItsOwnProcessRedeliversThroughARunningDevEdgeWithAnAdminToken() throws Exception {
         try (DevHerald dev = DevHerald.start(dataDir, "--auth", "--no-audit")) {
-            Matcher kafka = Pattern.compile("Kafka\\s+(\\S+)").matcher(dev.process().output());
-            assertThat(kafka.find()).isTrue();
-            String bootstrap = kafka.group(1);
+            String bootstrap = dev.bootstrapServers();
             String user = herald(Map.of(), "token", "--dev-data-dir", dataDir.toString(), "--subject", "alice", "--publish", "demo",
                     "--subscribe", "demo").out().strip();
             String admin = herald(Map.of(), "token", "--dev-data-dir", dataDir.toString(), "--subject", "ops", "--admin").out().strip();

@@ -41,6 +41,11 @@ public record DevHerald(HeraldProcess process, String ingest, String edge, List<
         return new DevHerald(again, ingest, edge, args);
     }
 
+    /** The embedded broker's {@code host:port}, for Kafka clients and the operator commands. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + args.get(args.indexOf("--kafka-port") + 1);
+    }
+
     /** The edge's WebSocket URL. */
     public String webSocketUrl() {
         return "ws://" + edge + "/v1/ws";
