@@ -9,15 +9,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -298,15 +295,16 @@ final class HistoryBenchCommand implements Callable<Integer> {
         Histogram firstEvent = new Histogram(3);
         long failed = 0;
         for (int i = 0; i < s.resumes() && System.nanoTime() < deadline; i++) {
-            FirstEvent listener = new FirstEvent();
+            FrameAwait listener = new FrameAwait(frame -> frame.contains("\"op\":\"event\""),
+                    frame -> frame.contains("\"recovered\":false") || frame.contains("\"op\":\"error\""));
             WebSocket socket = null;
             try {
                 socket = http.newWebSocketBuilder().buildAsync(ws, listener).get(10, TimeUnit.SECONDS);
                 long sent = System.nanoTime();
                 socket.sendText("{\"op\":\"subscribe\",\"channel\":\"" + BenchPayloads.channel(i) + "\",\"since_time\":\"" + middle + "\"}",
                         true);
-                long at = listener.first.get(30, TimeUnit.SECONDS);
-                if (listener.notRecovered) {
+                long at = listener.at.get(30, TimeUnit.SECONDS);
+                if (at < 0) {
                     failed++;
                 } else {
                     firstEvent.recordValue(at - sent);
@@ -320,40 +318,5 @@ final class HistoryBenchCommand implements Callable<Integer> {
             }
         }
         return new ResumesResult(LatencySummary.of(firstEvent), failed);
-    }
-
-    /** Completes with the time the first {@code event} frame was read; notes a {@code subscribed} that did not recover. */
-    private static final class FirstEvent implements WebSocket.Listener {
-        final CompletableFuture<Long> first = new CompletableFuture<>();
-        volatile boolean notRecovered;
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
-                text.setLength(0);
-                if (frame.contains("\"op\":\"event\"")) {
-                    first.complete(System.nanoTime());
-                } else if (frame.contains("\"recovered\":false") || frame.contains("\"op\":\"error\"")) {
-                    notRecovered = true;
-                    first.complete(System.nanoTime());
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            first.completeExceptionally(error);
-        }
     }
 }

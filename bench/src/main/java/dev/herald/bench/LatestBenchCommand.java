@@ -8,15 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -160,13 +157,14 @@ final class LatestBenchCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long notRetained = 0;
         for (int i = 0; i < subscribes && System.nanoTime() < deadline; i++) {
-            RetainedFrame listener = new RetainedFrame();
+            FrameAwait listener = new FrameAwait(frame -> frame.contains("\"op\":\"event\"") && frame.contains("\"retained\":true"),
+                    frame -> frame.contains("\"retained\":false") || frame.contains("\"op\":\"error\""));
             WebSocket socket = null;
             try {
                 socket = http.newWebSocketBuilder().buildAsync(ws, listener).get(10, TimeUnit.SECONDS);
                 long sent = System.nanoTime();
                 socket.sendText("{\"op\":\"subscribe\",\"channel\":\"" + channel(i % channels) + "\",\"last\":true}", true);
-                long at = listener.retained.get(30, TimeUnit.SECONDS);
+                long at = listener.at.get(30, TimeUnit.SECONDS);
                 if (at < 0) {
                     notRetained++;
                 } else {
@@ -204,39 +202,6 @@ final class LatestBenchCommand implements Callable<Integer> {
             }
         }
         return failed;
-    }
-
-    /** Completes with the time the retained event's frame was read, or -1 for a {@code subscribed} without one. */
-    private static final class RetainedFrame implements WebSocket.Listener {
-        final CompletableFuture<Long> retained = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
-                text.setLength(0);
-                if (frame.contains("\"op\":\"event\"") && frame.contains("\"retained\":true")) {
-                    retained.complete(System.nanoTime());
-                } else if (frame.contains("\"retained\":false") || frame.contains("\"op\":\"error\"")) {
-                    retained.complete(-1L);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            retained.completeExceptionally(error);
-        }
     }
 
     private static String markdown(BenchRun run, Figures f) {
