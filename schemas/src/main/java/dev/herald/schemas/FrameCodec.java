@@ -1,14 +1,16 @@
 package dev.herald.schemas;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
  * Encodes the JSON frame an edge sends for an event:
@@ -30,6 +32,25 @@ import com.fasterxml.jackson.core.JsonToken;
 public final class FrameCodec {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Jackson's writer uses this alphabet for binary (its default variant): standard base64, padded, no line breaks. */
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
+    // The frame's fixed parts, in the order of its fields. The strings between them (channel, id,
+    // position) are escaped by Jackson's JsonStringEncoder, as its generator escapes them.
+    private static final byte[] OPEN = ascii("{\"op\":\"event\",\"channel\":\"");
+    private static final byte[] ID = ascii("\",\"id\":\"");
+    private static final byte[] POSITION = ascii("\",\"position\":\"");
+    private static final byte[] EPHEMERAL = ascii("\",\"durability\":\"ephemeral\"");
+    private static final byte[] CLOSE_STRING = ascii("\"");
+    private static final byte[] REPLAYED = ascii(",\"replayed\":true");
+    private static final byte[] RETAINED = ascii(",\"retained\":true");
+    private static final byte[] TS = ascii(",\"ts\":");
+    private static final byte[] DATA = ascii(",\"data\":");
+    private static final byte[] BASE64_DATA = ascii(",\"encoding\":\"base64\",\"data\":\"");
+    private static final byte[] END = ascii("}");
+    /** Eight bytes of an array read as one {@code long}, for {@link #scanUtf8}. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
 
     /**
      * Most bytes of a frame besides its {@code data}: the field names, a channel name of
@@ -91,42 +112,64 @@ public final class FrameCodec {
     }
 
     private static byte[] eventFrame(Event event, String position, boolean replayed, boolean retained) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(event.payload().length + 160);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("op", "event");
-            g.writeStringField("channel", event.channel());
-            g.writeStringField("id", event.id());
-            if (position != null) {
-                g.writeStringField("position", position);
-            } else {
-                g.writeStringField("durability", "ephemeral");
-            }
-            if (replayed) {
-                g.writeBooleanField("replayed", true);
-            }
-            if (retained) {
-                g.writeBooleanField("retained", true);
-            }
-            g.writeNumberField("ts", event.time().toEpochMilli());
-            if (isInlineJson(event.contentType(), event.payload())) {
-                g.writeFieldName("data");
-                // The payload's own bytes, copied once (they are well-formed UTF-8, see
-                // isSingleJsonValue): no String of them for the generator to encode again. The
-                // empty raw value writes the ':' and tells the generator that "data" has its value.
-                g.writeRawValue("");
-                g.flush();
-                out.write(event.payload());
-            } else {
-                g.writeStringField("encoding", "base64");
-                g.writeFieldName("data");
-                g.writeBinary(event.payload());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("encoding an event frame in memory failed", e);
+        JsonStringEncoder quote = JsonStringEncoder.getInstance();
+        byte[] channel = quote.quoteAsUTF8(event.channel());
+        byte[] id = quote.quoteAsUTF8(event.id());
+        byte[] where = position != null ? quote.quoteAsUTF8(position) : null;
+        byte[] ts = Long.toString(event.time().toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
+        boolean inline = isInlineJson(event.contentType(), event.payload());
+        byte[] data = inline ? event.payload() : BASE64.encode(event.payload());
+        int size = OPEN.length + channel.length + ID.length + id.length
+                + (where != null ? POSITION.length + where.length + CLOSE_STRING.length : EPHEMERAL.length)
+                + (replayed ? REPLAYED.length : 0) + (retained ? RETAINED.length : 0) + TS.length + ts.length
+                + (inline ? DATA.length : BASE64_DATA.length + CLOSE_STRING.length) + data.length + 1;
+        FrameBytes out = new FrameBytes(size);
+        out.put(OPEN).put(channel).put(ID).put(id);
+        if (where != null) {
+            out.put(POSITION).put(where).put(CLOSE_STRING);
+        } else {
+            out.put(EPHEMERAL);
         }
-        return out.toByteArray();
+        if (replayed) {
+            out.put(REPLAYED);
+        }
+        if (retained) {
+            out.put(RETAINED);
+        }
+        out.put(TS).put(ts);
+        if (inline) {
+            out.put(DATA).put(data); // the payload's own bytes: well-formed UTF-8 JSON, see isSingleJsonValue
+        } else {
+            out.put(BASE64_DATA).put(data).put(CLOSE_STRING);
+        }
+        return out.put(END).bytes();
+    }
+
+    /** A frame's bytes, written into an array of the frame's exact size. */
+    private static final class FrameBytes {
+        private final byte[] bytes;
+        private int at;
+
+        FrameBytes(int size) {
+            bytes = new byte[size];
+        }
+
+        FrameBytes put(byte[] part) {
+            System.arraycopy(part, 0, bytes, at, part.length);
+            at += part.length;
+            return this;
+        }
+
+        byte[] bytes() {
+            if (at != bytes.length) {
+                throw new IllegalStateException("an event frame came out " + at + " bytes long, sized for " + bytes.length);
+            }
+            return bytes;
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -167,7 +210,7 @@ public final class FrameCodec {
      * over it, without decoding it into a {@code String}.
      */
     public static boolean isSingleJsonValue(byte[] bytes) {
-        if (bytes.length == 0 || startsWithByteOrderMark(bytes) || !isControlFree(bytes) || !isWellFormedUtf8(bytes)) {
+        if (bytes.length == 0 || startsWithByteOrderMark(bytes) || !isControlFreeUtf8(bytes)) {
             return false;
         }
         try (JsonParser p = JSON.createParser(bytes)) {
@@ -197,14 +240,12 @@ public final class FrameCodec {
         return bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
     }
 
-    /** Whether {@code bytes} hold no control character but tab, line feed and carriage return. */
-    private static boolean isControlFree(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
-                return false;
-            }
-        }
-        return true;
+    /**
+     * Whether {@code bytes} are well-formed UTF-8 ({@link #isWellFormedUtf8}) holding no control
+     * character but tab, line feed and carriage return.
+     */
+    private static boolean isControlFreeUtf8(byte[] bytes) {
+        return scanUtf8(bytes, true);
     }
 
     /**
@@ -213,11 +254,32 @@ public final class FrameCodec {
      * the byte strings that decoding into a {@code String} and encoding again leave as they are.
      */
     static boolean isWellFormedUtf8(byte[] bytes) {
+        return scanUtf8(bytes, false);
+    }
+
+    /**
+     * One pass over {@code bytes}: well-formed UTF-8, and with {@code noControls} no control
+     * character but tab, line feed and carriage return. A payload is mostly ASCII text, so the
+     * pass takes eight bytes at a time while they are all printable ASCII (no high bit set, none
+     * below a space: subtracting a space from each byte borrows from a high bit only if some byte
+     * was below it), and looks at single bytes only around the others.
+     */
+    private static boolean scanUtf8(byte[] bytes, boolean noControls) {
         int i = 0;
         int n = bytes.length;
         while (i < n) {
+            if (i + Long.BYTES <= n) {
+                long word = (long) LONGS.get(bytes, i);
+                if ((word & HIGH_BITS) == 0 && ((word - SPACES) & HIGH_BITS) == 0) {
+                    i += Long.BYTES;
+                    continue;
+                }
+            }
             int lead = bytes[i];
             if (lead >= 0) {
+                if (noControls && lead < 0x20 && lead != '\t' && lead != '\n' && lead != '\r') {
+                    return false;
+                }
                 i++;
                 continue;
             }

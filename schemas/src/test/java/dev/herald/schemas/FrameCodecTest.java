@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
@@ -120,6 +122,73 @@ class FrameCodecTest {
     void wellFormedUtf8IsWhatADecodeAndEncodeLeavesAsItIs(@ForAll byte[] bytes) {
         boolean roundTrips = Arrays.equals(new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), bytes);
         assertThat(FrameCodec.isWellFormedUtf8(bytes)).isEqualTo(roundTrips);
+    }
+
+    /**
+     * The frame is assembled from fixed parts and Jackson-escaped strings; it is byte for byte what
+     * Jackson's own generator writes for the same fields, whatever the id (which may hold quotes,
+     * backslashes and control characters), the payload, and the marks.
+     */
+    @Property
+    void theFrameIsWhatJacksonsGeneratorWrites(@ForAll @StringLength(min = 1, max = 40) String id, @ForAll byte[] payload,
+                                               @ForAll boolean json, @ForAll boolean ephemeral, @ForAll boolean replayed) throws Exception {
+        Event e = new Event(id, "room.a/b:c@d-1_2", Event.DEFAULT_TYPE, "s", TIME, json ? "application/json" : "text/plain", payload);
+        String where = ephemeral ? null : position;
+        assertThat(new String(FrameCodec.eventFrame(e, where, replayed), StandardCharsets.UTF_8))
+                .isEqualTo(new String(generatorFrame(e, where, replayed), StandardCharsets.UTF_8));
+    }
+
+    /** The frame as Jackson's streaming generator writes it: the reference for {@link #theFrameIsWhatJacksonsGeneratorWrites}. */
+    private static byte[] generatorFrame(Event e, String position, boolean replayed) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("op", "event");
+            g.writeStringField("channel", e.channel());
+            g.writeStringField("id", e.id());
+            if (position != null) {
+                g.writeStringField("position", position);
+            } else {
+                g.writeStringField("durability", "ephemeral");
+            }
+            if (replayed) {
+                g.writeBooleanField("replayed", true);
+            }
+            g.writeNumberField("ts", e.time().toEpochMilli());
+            if (FrameCodec.isInlineJson(e.contentType(), e.payload())) {
+                g.writeFieldName("data");
+                g.writeRawValue(new String(e.payload(), StandardCharsets.UTF_8));
+            } else {
+                g.writeStringField("encoding", "base64");
+                g.writeFieldName("data");
+                g.writeBinary(e.payload());
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The scan takes eight printable ASCII bytes at a time; text that is mostly such, with a few
+     * control characters and multi-byte or malformed sequences at any place, is judged exactly as
+     * one byte at a time judges it.
+     */
+    @Property
+    void theWordAtATimeScanAgreesWithOneByteAtATime(@ForAll @StringLength(max = 64) String text, @ForAll byte[] spice,
+                                                   @ForAll @IntRange(max = 64) int at) {
+        byte[] base = text.getBytes(StandardCharsets.UTF_8);
+        int cut = Math.min(at, base.length);
+        byte[] bytes = concat(Arrays.copyOfRange(base, 0, cut), spice, Arrays.copyOfRange(base, cut, base.length));
+        boolean wellFormed = Arrays.equals(new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), bytes);
+        boolean controlFree = true;
+        for (byte b : bytes) {
+            controlFree &= !(b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r');
+        }
+        assertThat(FrameCodec.isWellFormedUtf8(bytes)).isEqualTo(wellFormed);
+        boolean inlined = FrameCodec.isSingleJsonValue(concat("\"".getBytes(StandardCharsets.US_ASCII), bytes, "\"".getBytes(StandardCharsets.US_ASCII)));
+        if (!wellFormed || !controlFree) {
+            assertThat(inlined).isFalse();
+        }
     }
 
     @Property
