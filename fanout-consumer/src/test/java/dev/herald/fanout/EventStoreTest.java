@@ -133,6 +133,105 @@ class EventStoreTest {
         }
     }
 
+    /**
+     * A restore batch skips the write-ahead log: a crash before the store is flushed loses it,
+     * while a live batch written after it survives through the log; once flushed (or once the
+     * coverage moves back, which flushes first) a crash keeps it. A "crash" here is a copy of the
+     * store's folder taken while the store is open: the files as a machine that stopped then
+     * would leave them, opened as a store of its own.
+     */
+    @Test
+    void restoredRecordsAreOnDiskOnceFlushedAndTheCoverageMovesOnlyOverFlushedRecords() throws Exception {
+        Path live = dir.resolve("live");
+        try (EventStore store = EventStore.open(live, new StoreSettings(WINDOW_MS, 64L << 20, 100))) {
+            store.useEpoch(EPOCH);
+            store.beginPartition(0, 10);
+            try (EventStore.Batch batch = store.restoreBatch(T0)) {
+                for (long o = 0; o < 5; o++) {
+                    assertThat(batch.restore("old-" + o, "c", 0, o, frame(o))).isEqualTo(Admission.NEW);
+                }
+                batch.commit();
+            }
+            assertThat(admitOne(store, "live-10", "c", 10, T0)).isEqualTo(Admission.NEW);
+            try (EventStore crashed = EventStore.open(crashImage(live, "before-flush"), new StoreSettings(WINDOW_MS, 64L << 20, 100))) {
+                assertThat(offsets(crashed.history("c", 0, -1, 100))).as("the live batch came back through the log, not the restore")
+                        .containsExactly(10L);
+                assertThat(crashed.firstSeen("c", "old-0", T0)).isNull();
+            }
+
+            store.flushRestored();
+            try (EventStore crashed = EventStore.open(crashImage(live, "after-flush"), new StoreSettings(WINDOW_MS, 64L << 20, 100))) {
+                assertThat(offsets(crashed.history("c", 0, -1, 100))).containsExactly(0L, 1L, 2L, 3L, 4L, 10L);
+                assertThat(crashed.firstSeen("c", "old-0", T0)).containsExactly(0, 0);
+            }
+
+            try (EventStore.Batch batch = store.restoreBatch(T0)) {
+                for (long o = 5; o < 10; o++) {
+                    assertThat(batch.restore("old-" + o, "c", 0, o, frame(o))).isEqualTo(Admission.NEW);
+                }
+                batch.commit();
+            }
+            assertThat(store.extendCoverage(0, 0, 10)).isTrue();
+            try (EventStore crashed = EventStore.open(crashImage(live, "after-coverage"), new StoreSettings(WINDOW_MS, 64L << 20, 100))) {
+                crashed.useEpoch(EPOCH);
+                crashed.beginPartition(0, 11);
+                HistoryRead read = crashed.history("c", 0, -1, 100);
+                assertThat(read.complete()).as("coverage from 0 on, after the crash too").isTrue();
+                assertThat(offsets(read)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            }
+        }
+    }
+
+    /** A restore batch holds restored records only: a consumed record or a next offset in it is a mistake, said at once. */
+    @Test
+    void aRestoreBatchTakesNoLiveRecords() {
+        try (EventStore store = open(dir, 10); EventStore.Batch batch = store.restoreBatch(T0)) {
+            assertThatThrownBy(() -> batch.admit("e", "c", 0, 1, frame(1))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("restore batch");
+            assertThatThrownBy(() -> batch.processed(0, 2)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /**
+     * The database was opened again (after a failed write) while a replay ran: what its batches
+     * wrote without the log may be gone, so the replay's coverage request fails and the coverage
+     * stays; a replay that starts after the reopen moves it.
+     */
+    @Test
+    void aReopenWhileAReplayRunsKeepsTheCoverageWhereItWas() throws Exception {
+        try (EventStore store = EventStore.open(dir, new StoreSettings(WINDOW_MS, 64L << 20, 100))) {
+            store.useEpoch(EPOCH);
+            store.beginPartition(0, 10);
+            HistoryRestore restore = new HistoryRestore();
+            long reopensAtStart = store.reopens();
+            var stored = restore.submit(List.of(new HistoryRestore.Entry("old-0", "c", 0, 0, frame(0))), 1_000);
+            restore.drain(store, T0);
+            assertThat(stored.get().stored()).isEqualTo(1);
+            store.reopen();
+            var refused = restore.extendCoverage(0, 0, 10, reopensAtStart, 1_000);
+            restore.drain(store, T0);
+            assertThatThrownBy(refused::get).hasCauseInstanceOf(StoreException.class).hasMessageContaining("run the replay again");
+            assertThat(store.coverageStart(0)).isEqualTo(10);
+
+            var moved = restore.extendCoverage(0, 0, 10, store.reopens(), 1_000);
+            restore.drain(store, T0);
+            assertThat(moved.get()).isTrue();
+            assertThat(store.coverageStart(0)).isZero();
+        }
+    }
+
+    /** A copy of {@code live}'s files as they are on disk now, as a crash would leave them. */
+    private Path crashImage(Path live, String name) throws java.io.IOException {
+        Path copy = dir.resolve(name);
+        java.nio.file.Files.createDirectories(copy);
+        try (var files = java.nio.file.Files.list(live)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
     private static void restore(EventStore store, long from, long to) {
         try (EventStore.Batch batch = store.batch(T0)) {
             for (long o = from; o < to; o++) {
