@@ -112,10 +112,9 @@ public final class FrameCodec {
     }
 
     private static byte[] eventFrame(Event event, String position, boolean replayed, boolean retained) {
-        JsonStringEncoder quote = JsonStringEncoder.getInstance();
-        byte[] channel = quote.quoteAsUTF8(event.channel());
-        byte[] id = quote.quoteAsUTF8(event.id());
-        byte[] where = position != null ? quote.quoteAsUTF8(position) : null;
+        byte[] channel = quoted(event.channel());
+        byte[] id = quoted(event.id());
+        byte[] where = position != null ? quoted(position) : null;
         byte[] ts = Long.toString(event.time().toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
         boolean inline = isInlineJson(event.contentType(), event.payload());
         byte[] data = inline ? event.payload() : BASE64.encode(event.payload());
@@ -168,6 +167,21 @@ public final class FrameCodec {
         }
     }
 
+    /**
+     * {@code text}'s UTF-8 as it goes between a JSON string's quotes. A channel name, a position
+     * and most ids are printable ASCII with nothing to escape, and are copied as they are; any
+     * other string is escaped by Jackson's {@link JsonStringEncoder}, as its generator escapes it.
+     */
+    private static byte[] quoted(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                return JsonStringEncoder.getInstance().quoteAsUTF8(text);
+            }
+        }
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
@@ -183,10 +197,14 @@ public final class FrameCodec {
         return isSingleJsonValue(payload);
     }
 
-    /** Whether {@code contentType} contains "json" in any case, without a lower-cased copy of it. */
+    /**
+     * Whether {@code contentType} contains "json" in any case, without a lower-cased copy of it.
+     * A case-blind comparison is tried only where a {@code j} or {@code J} stands: most types
+     * have one or none.
+     */
     private static boolean containsJson(String contentType) {
         for (int i = 0; i + 4 <= contentType.length(); i++) {
-            if (contentType.regionMatches(true, i, "json", 0, 4)) {
+            if ((contentType.charAt(i) | 0x20) == 'j' && contentType.regionMatches(true, i, "json", 0, 4)) {
                 return true;
             }
         }

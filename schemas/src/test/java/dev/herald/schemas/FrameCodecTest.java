@@ -36,6 +36,19 @@ class FrameCodecTest {
         assertThat(frame.has("encoding")).isFalse();
     }
 
+    /** A content type names JSON when it holds "json" anywhere, in any case; no content type at all leaves it to the bytes. */
+    @Test
+    void aContentTypeNamesJsonWhereverItSaysJsonInAnyCase() {
+        byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        for (String type : List.of("application/json", "Application/JSON; charset=utf-8", "application/cloudevents+json", "text/x-jSoN")) {
+            assertThat(FrameCodec.isInlineJson(type, json)).as(type).isTrue();
+        }
+        assertThat(FrameCodec.isInlineJson(null, json)).isTrue();
+        for (String type : List.of("text/plain", "application/jso", "application/octet-stream", "j", "")) {
+            assertThat(FrameCodec.isInlineJson(type, json)).as(type).isFalse();
+        }
+    }
+
     @Test
     void payloadsThatAreNotJsonGoAsBase64() throws Exception {
         JsonNode text = frame("text/plain", "{\"looks\":\"like json\"}", position);
