@@ -27,6 +27,7 @@ import org.rocksdb.CompactionOptionsFIFO;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -103,6 +104,14 @@ public final class EventStore implements AutoCloseable {
     private static final double BLOOM_BITS_PER_KEY = 10;
     /** The share of a memtable's size given to its bloom filter. */
     private static final double MEMTABLE_BLOOM_RATIO = 0.1;
+    /**
+     * The block cache the dedup and history families share: what the two had before they got
+     * table options of their own, RocksDB's default of 32 MiB each. RocksJava's
+     * {@code BlockBasedTableConfig} brings a cache of 8 MiB unless given one, and with it a lookup
+     * of a stored id took three times as long (10.5 µs against 3.2 µs in {@code bench jmh
+     * DedupStore}): its data blocks no longer stayed in memory.
+     */
+    private static final long BLOCK_CACHE_BYTES = 64L << 20;
 
     private final StoreSettings settings;
     private final Path dir;
@@ -129,6 +138,7 @@ public final class EventStore implements AutoCloseable {
     private final AtomicLong reopens = new AtomicLong();
     /** The dedup and history families' filter: 10 bits a key, about 1% false positives. */
     private final BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
+    private final LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
     private final Map<Integer, Long> coverage = new ConcurrentHashMap<>();
     /** Each channel's history count and highest trimmed offset, as on disk; the writer's bounded cache. */
     private final Cache<String, ChannelHistory> channels;
@@ -165,10 +175,10 @@ public final class EventStore implements AutoCloseable {
                 .setTtl(Math.max(1, settings.dedupWindowMs() / 1000))
                 .setWriteBufferSize(Math.min(settings.dedupMaxBytes() / 4, 16L << 20))
                 .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO).setMemtableWholeKeyFiltering(true)
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter)));
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter).setBlockCache(blockCache)));
         ColumnFamilyOptions historyOptions = track(new ColumnFamilyOptions()
                 .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO).setMemtableWholeKeyFiltering(true)
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter)));
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter).setBlockCache(blockCache)));
         descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, plain),
                 new ColumnFamilyDescriptor("dedup".getBytes(StandardCharsets.US_ASCII), dedupOptions),
@@ -523,6 +533,7 @@ public final class EventStore implements AutoCloseable {
         dbOptions.close();
         cfOptions.forEach(ColumnFamilyOptions::close);
         bloomFilter.close();
+        blockCache.close();
     }
 
     /**
