@@ -52,8 +52,7 @@ final class ReplayBenchReport {
         md.append("- `ConsumerPerformance`'s rate runs from the end of its group join to its last record (the join took ")
                 .append(num(figures.consumerPerformance().joinMs())).append(" ms; with it, ")
                 .append(num(figures.consumerPerformance().recordsPerSec())).append(" records/s); Herald's from the replay's start on "
-                + "the edge (its reader is assigned its partitions, no group to join) to its last batch stored and flushed to disk "
-                + "(restore batches skip RocksDB's write-ahead log; the replay flushes them before it reports done).\n");
+                + "the edge (its reader is assigned its partitions, no group to join) to its last batch stored.\n");
         md.append("- ").append(num(figures.stored())).append(" of the replayed records were stored; the rest were records the store "
                 + "held already or duplicates.\n");
         md.append("- The broker and the load generator share the benchmark's JVM; the edge has its own; all on the machine's ")

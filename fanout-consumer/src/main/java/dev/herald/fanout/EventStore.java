@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -26,7 +25,6 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionOptionsFIFO;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -76,8 +74,6 @@ import org.rocksdb.WriteOptions;
  * offset is not kept (history is complete only above it), and once a partition's range is
  * restored from {@code from} up to where its coverage began, {@link #extendCoverage} moves the
  * coverage back to {@code from}, so that a resume from an old position is served from history.
- * Its batches ({@link #restoreBatch}) skip the write-ahead log; the coverage moves only once they
- * are flushed to disk.
  *
  * <p>The writer keeps each channel's history count and trimmed offset in a cache bounded by
  * {@link StoreSettings#channelCacheMax()} channels; a channel that fell out of it is read again
@@ -128,14 +124,6 @@ public final class EventStore implements AutoCloseable {
     private ColumnFamilyHandle history;
     private ColumnFamilyHandle trim;
     private final WriteOptions writeOptions = new WriteOptions();
-    /** A restore batch's: no write-ahead log, see {@link #restoreBatch}. */
-    private final WriteOptions restoreWriteOptions = new WriteOptions().setDisableWAL(true);
-    /** Restore batches written so far; the writer counts them. */
-    private final AtomicLong restoreWrites = new AtomicLong();
-    /** {@link #restoreWrites} as of the start of the last flush that succeeded: those are on disk. */
-    private volatile long restoreWritesFlushed;
-    /** Times the database was opened again ({@link #reopen}). */
-    private final AtomicLong reopens = new AtomicLong();
     /** The dedup and history families' filter: 10 bits a key, about 1% false positives. */
     private final BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
     private final LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
@@ -215,7 +203,6 @@ public final class EventStore implements AutoCloseable {
     public void reopen() {
         lock.writeLock().lock();
         try {
-            reopens.incrementAndGet();
             closeDb();
             openDb();
         } catch (RocksDBException e) {
@@ -349,8 +336,7 @@ public final class EventStore implements AutoCloseable {
      * store, it began where the consumer started again): the history then holds everything from
      * {@code from} on. Nothing changes when the coverage is unknown (the partition was never
      * assigned) or began before {@code from} or after {@code to} (a gap would remain). Writer
-     * thread only. Restore batches written without the write-ahead log are flushed first, unless
-     * done already ({@link #flushRestored}).
+     * thread only.
      *
      * @return whether the coverage moved
      */
@@ -358,9 +344,6 @@ public final class EventStore implements AutoCloseable {
         Long covered = coverage.get(partition);
         if (covered == null || from >= covered || covered > to) {
             return false;
-        }
-        if (restoreWrites.get() > restoreWritesFlushed) {
-            flushRestored(); // the coverage may only claim restored records that a crash keeps
         }
         restartCoverage(partition, from);
         return true;
@@ -373,49 +356,7 @@ public final class EventStore implements AutoCloseable {
 
     /** Starts a batch of writes for one poll. Writer thread only. */
     public Batch batch(long nowMs) {
-        return new Batch(nowMs, false);
-    }
-
-    /**
-     * Starts a batch of a history replay's records ({@link Batch#restore(List)} only), written
-     * without the write-ahead log. Writer thread only.
-     *
-     * <p>Why without: a replay writes every record's frame, about a kilobyte, and the log would
-     * write each once more before the memtable takes it. What a crash loses of it is harmless
-     * until the coverage moves back over it: below the coverage the history is never taken for
-     * complete, so a lost restored record is read from Kafka, and the replay can be run again.
-     * So {@link #extendCoverage} first {@link #flushRestored flushes} what restore batches wrote,
-     * and a replay asks for its coverage only if the database was not opened again meanwhile
-     * ({@link #reopens}): closing a database that failed a write may not flush it.
-     */
-    public Batch restoreBatch(long nowMs) {
-        return new Batch(nowMs, true);
-    }
-
-    /**
-     * Flushes every family's memtable to disk and waits: what {@link #restoreBatch restore
-     * batches} wrote before the call is durable when it returns. Any thread.
-     *
-     * @throws StoreException if RocksDB fails
-     */
-    public void flushRestored() {
-        long written = restoreWrites.get();
-        lock.readLock().lock();
-        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
-            db().flush(options, List.copyOf(handles));
-        } catch (RocksDBException e) {
-            throw new StoreException("cannot flush the edge store: " + e.getMessage(), e);
-        } finally {
-            lock.readLock().unlock();
-        }
-        synchronized (restoreWrites) {
-            restoreWritesFlushed = Math.max(restoreWritesFlushed, written);
-        }
-    }
-
-    /** How many times the database was opened again after a failed write ({@link #reopen}). Thread-safe. */
-    public long reopens() {
-        return reopens.get();
+        return new Batch(nowMs);
     }
 
     /** Channels whose history count the writer holds in memory now (bounded by {@link StoreSettings#channelCacheMax()}). */
@@ -529,7 +470,6 @@ public final class EventStore implements AutoCloseable {
             lock.writeLock().unlock();
         }
         writeOptions.close();
-        restoreWriteOptions.close();
         dbOptions.close();
         cfOptions.forEach(ColumnFamilyOptions::close);
         bloomFilter.close();
@@ -553,18 +493,8 @@ public final class EventStore implements AutoCloseable {
         /** What each channel's history will be once this batch is written. */
         private final Map<String, ChannelHistory> after = new HashMap<>();
 
-        /** Whether it is a {@link #restoreBatch}: restored records only, no write-ahead log. */
-        private final boolean restoring;
-
-        private Batch(long nowMs, boolean restoring) {
+        private Batch(long nowMs) {
             this.nowMs = nowMs;
-            this.restoring = restoring;
-        }
-
-        private void requireLive(String what) {
-            if (restoring) {
-                throw new IllegalStateException(what + " belongs in a live batch, not in a restore batch");
-            }
         }
 
         /**
@@ -577,7 +507,6 @@ public final class EventStore implements AutoCloseable {
          *         seen id
          */
         public Admission admit(String id, String channel, int partition, long offset, byte[] frame) {
-            requireLive("a consumed record");
             nextOffsets.merge(partition, offset + 1, Math::max);
             return stage(id, channel, partition, offset, frame);
         }
@@ -686,7 +615,6 @@ public final class EventStore implements AutoCloseable {
 
         /** Records that every record of {@code partition} below {@code nextOffset} was processed. */
         public void processed(int partition, long nextOffset) {
-            requireLive("a next offset");
             nextOffsets.merge(partition, nextOffset, Math::max);
         }
 
@@ -703,12 +631,9 @@ public final class EventStore implements AutoCloseable {
                 for (Map.Entry<Integer, Long> e : nextOffsets.entrySet()) {
                     batch.put(meta, partitionKey(NEXT_PREFIX, e.getKey()), longBytes(e.getValue()));
                 }
-                writer.write(db(), restoring ? restoreWriteOptions : writeOptions, batch);
+                writer.write(db(), writeOptions, batch);
             } catch (RocksDBException e) {
                 throw new StoreException("cannot write to the edge store: " + e.getMessage(), e);
-            }
-            if (restoring) {
-                restoreWrites.incrementAndGet();
             }
             channels.putAll(after);
         }

@@ -60,7 +60,7 @@ public final class HistoryRestore {
         }
     }
 
-    private record Coverage(int partition, long from, long to, long reopensAtStart, CompletableFuture<Boolean> done) implements Task {
+    private record Coverage(int partition, long from, long to, CompletableFuture<Boolean> done) implements Task {
         @Override
         public void fail(Throwable cause) {
             done.completeExceptionally(cause);
@@ -106,17 +106,12 @@ public final class HistoryRestore {
      * Queues, after the batches submitted before it, the news that every record of
      * {@code partition} in {@code [from, to)} is restored: the poll thread then moves the
      * partition's coverage back to {@code from} if that closes the gap ({@link EventStore#extendCoverage}).
-     * Restore batches skip the write-ahead log ({@link EventStore#restoreBatch}), and a database
-     * opened again after a failed write may have lost what they wrote; so if it was
-     * ({@link EventStore#reopens} is no longer {@code reopensAtStart}, read before the first
-     * batch), the coverage stays and the future fails: the replay must run again.
      *
      * @return whether the coverage moved, once done; {@code null} when no room came in time
      */
-    public CompletableFuture<Boolean> extendCoverage(int partition, long from, long to, long reopensAtStart, long timeoutMs)
-            throws InterruptedException {
+    public CompletableFuture<Boolean> extendCoverage(int partition, long from, long to, long timeoutMs) throws InterruptedException {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        return enqueue(new Coverage(partition, from, to, reopensAtStart, done), timeoutMs) ? done : null;
+        return enqueue(new Coverage(partition, from, to, done), timeoutMs) ? done : null;
     }
 
     private boolean enqueue(Task task, long timeoutMs) throws InterruptedException {
@@ -150,10 +145,6 @@ public final class HistoryRestore {
                 }
             } else if (task instanceof Coverage c) {
                 try {
-                    if (store.reopens() != c.reopensAtStart()) {
-                        throw new StoreException("the edge store was opened again after a failed write while the replay ran, and records "
-                                + "it restored may be lost with it; the history's coverage stays where it was: run the replay again");
-                    }
                     c.done().complete(store.extendCoverage(c.partition(), c.from(), c.to()));
                 } catch (RuntimeException e) {
                     c.fail(e);
@@ -166,7 +157,7 @@ public final class HistoryRestore {
         int stored = 0;
         int already = 0;
         int duplicates = 0;
-        try (EventStore.Batch batch = store.restoreBatch(nowMs)) {
+        try (EventStore.Batch batch = store.batch(nowMs)) {
             for (Admission a : batch.restore(entries)) {
                 switch (a) {
                     case NEW -> stored++;

@@ -33,11 +33,9 @@ import dev.herald.schemas.PositionCodec;
  *   <li>{@code history}: hands the records, encoded as the live path encodes them, to the poll
  *       thread ({@link HistoryRestore}), which stores those the store lacks (dedup index and
  *       history) and delivers none; at most {@code HistoryRestore.CAPACITY} batches are on their
- *       way at a time. The store writes them without its write-ahead log
- *       ({@link EventStore#restoreBatch}); once every range is stored the replay flushes them to
- *       disk, and then, if no channel filter applied, each partition's coverage moves back to the
- *       range's start ({@link EventStore#extendCoverage}), so that a resume from there is served
- *       from history.</li>
+ *       way at a time. Once every range is stored, and no channel filter applied, each partition's
+ *       coverage moves back to the range's start ({@link EventStore#extendCoverage}), so that a
+ *       resume from there is served from history.</li>
  *   <li>{@code redeliver}: sends each record's frame, marked {@code "replayed":true}, to the live
  *       subscribers of its channel ({@link SubscriptionIndex#redeliver}); never faster than the
  *       I/O threads take them: while the index is {@link SubscriptionIndex#behind behind} it waits,
@@ -162,7 +160,6 @@ final class ReplayRun implements Runnable {
     @Override
     public void run() {
         boolean history = request.mode() == ReplayRequest.Mode.HISTORY;
-        long reopensAtStart = store.reopens();
         if (history) {
             restore.open();
         }
@@ -186,14 +183,10 @@ final class ReplayRun implements Runnable {
             while (!inFlight.isEmpty()) {
                 account(inFlight.poll());
             }
-            if (history) {
-                // here, so that the poll thread does not wait for the flush before it moves the coverage
-                store.flushRestored();
-            }
             if (history && request.channel() == null) {
                 for (ReplayRange range : request.ranges()) {
                     if (range.offsets() > 0 && Boolean.TRUE.equals(await(restore.extendCoverage(range.partition(), range.fromOffset(),
-                            range.toOffset(), reopensAtStart, STORE_TIMEOUT_MS)))) {
+                            range.toOffset(), STORE_TIMEOUT_MS)))) {
                         synchronized (coverageExtended) {
                             coverageExtended.add(range.partition());
                         }
