@@ -35,7 +35,7 @@ public final class FrameCodec {
     /** Jackson's writer uses this alphabet for binary (its default variant): standard base64, padded, no line breaks. */
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
     // The frame's fixed parts, in the order of its fields. The strings between them (channel, id,
-    // position) are escaped by Jackson's JsonStringEncoder, as its generator escapes them.
+    // position) are copied or escaped as quoted(String) says.
     private static final byte[] OPEN = ascii("{\"op\":\"event\",\"channel\":\"");
     private static final byte[] ID = ascii("\",\"id\":\"");
     private static final byte[] POSITION = ascii("\",\"position\":\"");
@@ -168,9 +168,13 @@ public final class FrameCodec {
     }
 
     /**
-     * {@code text}'s UTF-8 as it goes between a JSON string's quotes. A channel name, a position
-     * and most ids are printable ASCII with nothing to escape, and are copied as they are; any
-     * other string is escaped by Jackson's {@link JsonStringEncoder}, as its generator escapes it.
+     * {@code text}'s UTF-8 as it goes between a JSON string's quotes. A channel name and a
+     * position are printable ASCII by their rules ({@link ChannelName}, {@link PositionCodec}),
+     * and so are most ids, with nothing to escape: they are copied as they are. Any other string
+     * is escaped by Jackson's {@link JsonStringEncoder}: the same bytes as Jackson's generator
+     * writes for characters of the Basic Multilingual Plane (an id is visible ASCII by
+     * {@link EventId}'s rules; outside the plane the generator escapes a surrogate pair where the
+     * encoder writes its four UTF-8 bytes, both valid JSON).
      */
     private static byte[] quoted(String text) {
         for (int i = 0; i < text.length(); i++) {
