@@ -112,58 +112,50 @@ public final class FrameCodec {
     }
 
     private static byte[] eventFrame(Event event, String position, boolean replayed, boolean retained) {
-        byte[] channel = quoted(event.channel());
-        byte[] id = quoted(event.id());
-        byte[] where = position != null ? quoted(position) : null;
-        byte[] ts = Long.toString(event.time().toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
-        boolean inline = isInlineJson(event.contentType(), event.payload());
-        byte[] data = inline ? event.payload() : BASE64.encode(event.payload());
-        int size = OPEN.length + channel.length + ID.length + id.length
-                + (where != null ? POSITION.length + where.length + CLOSE_STRING.length : EPHEMERAL.length)
-                + (replayed ? REPLAYED.length : 0) + (retained ? RETAINED.length : 0) + TS.length + ts.length
-                + (inline ? DATA.length : BASE64_DATA.length + CLOSE_STRING.length) + data.length + 1;
-        FrameBytes out = new FrameBytes(size);
-        out.put(OPEN).put(channel).put(ID).put(id);
-        if (where != null) {
-            out.put(POSITION).put(where).put(CLOSE_STRING);
+        FrameParts out = new FrameParts();
+        out.add(OPEN).add(quoted(event.channel())).add(ID).add(quoted(event.id()));
+        if (position != null) {
+            out.add(POSITION).add(quoted(position)).add(CLOSE_STRING);
         } else {
-            out.put(EPHEMERAL);
+            out.add(EPHEMERAL);
         }
         if (replayed) {
-            out.put(REPLAYED);
+            out.add(REPLAYED);
         }
         if (retained) {
-            out.put(RETAINED);
+            out.add(RETAINED);
         }
-        out.put(TS).put(ts);
-        if (inline) {
-            out.put(DATA).put(data); // the payload's own bytes: well-formed UTF-8 JSON, see isSingleJsonValue
+        out.add(TS).add(Long.toString(event.time().toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+        if (isInlineJson(event.contentType(), event.payload())) {
+            out.add(DATA).add(event.payload()); // its own bytes: well-formed UTF-8 JSON, see isSingleJsonValue
         } else {
-            out.put(BASE64_DATA).put(data).put(CLOSE_STRING);
+            out.add(BASE64_DATA).add(BASE64.encode(event.payload())).add(CLOSE_STRING);
         }
-        return out.put(END).bytes();
+        return out.add(END).join();
     }
 
-    /** A frame's bytes, written into an array of the frame's exact size. */
-    private static final class FrameBytes {
-        private final byte[] bytes;
-        private int at;
+    /** A frame's parts in order, joined into one array of their total size. */
+    private static final class FrameParts {
+        /** The most parts a frame has: the fixed ones and the strings between them, with position and base64 data. */
+        private static final int MAX_PARTS = 15;
+        private final byte[][] parts = new byte[MAX_PARTS][];
+        private int count;
+        private int size;
 
-        FrameBytes(int size) {
-            bytes = new byte[size];
-        }
-
-        FrameBytes put(byte[] part) {
-            System.arraycopy(part, 0, bytes, at, part.length);
-            at += part.length;
+        FrameParts add(byte[] part) {
+            parts[count++] = part;
+            size += part.length;
             return this;
         }
 
-        byte[] bytes() {
-            if (at != bytes.length) {
-                throw new IllegalStateException("an event frame came out " + at + " bytes long, sized for " + bytes.length);
+        byte[] join() {
+            byte[] frame = new byte[size];
+            int at = 0;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(parts[i], 0, frame, at, parts[i].length);
+                at += parts[i].length;
             }
-            return bytes;
+            return frame;
         }
     }
 
